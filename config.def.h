@@ -1,0 +1,43 @@
+/* sess defaults: copy to config.h (make does it once) and edit there. */
+
+/* Detach chord, in libtermkey key syntax: one key, or "PREFIX KEY". */
+#define DETACH_KEYS "C-\\"
+
+/* Name of the socket directory under $XDG_RUNTIME_DIR; without it,
+ * /tmp/SOCKET_DIR_NAME-UID is used. */
+#define SOCKET_DIR_NAME "sess"
+
+/* Bytes queued for a terminal that does not keep up before its backlog
+ * is dropped and it is redrawn instead. */
+#define CLIENT_BACKLOG (1024 * 1024)
+
+/* Keystrokes queued for a program that does not read its input before
+ * sess stops reading the terminals. */
+#define INPUT_BACKLOG (64 * 1024)
+
+/* Largest message on the session socket, header excluded. */
+#define PROTO_MAX_PAYLOAD (64 * 1024)
+
+/* Clients one session serves at once. */
+#define MAX_CLIENTS 64
+
+/* How long a session whose program exited waits, unattached, for someone
+ * to collect its status (seconds). */
+#define EXITED_LINGER (7 * 24 * 3600)
+
+/* How long `sess -l` and other one-shot requests wait for a server
+ * (milliseconds) before reporting it as not answering. */
+#define REQUEST_TIMEOUT 500
+
+/* How long a connection may stay silent before the server drops it
+ * (milliseconds). */
+#define HELLO_TIMEOUT 5000
+
+/* Lines kept after they scroll off the top of the screen, and the memory
+ * they may use. */
+#define SCROLLBACK_LINES 10000
+#define SCROLLBACK_BYTES (4 * 1024 * 1024)
+
+/* Scrollback lines written to the terminal before the redraw on attach
+ * (0: none). */
+#define SCROLLBACK_REPLAY 10000

@@ -1,0 +1,37 @@
+/* The screen model: a shadow of the program's terminal, fed with what the
+ * program writes, used to redraw a client, dump the screen and answer the
+ * program's queries when nobody is attached. */
+#ifndef SESS_SCREEN_H
+#define SESS_SCREEN_H
+
+#include "util.h"
+
+struct screen;
+
+struct screen	*screen_new(int rows, int cols);
+void		 screen_free(struct screen *);
+
+/* Program output, in the order it was written. */
+void		 screen_input(struct screen *, const char *, size_t);
+void		 screen_resize(struct screen *, int rows, int cols);
+
+/* Replies the terminal would send to the program's queries (DA, DSR,
+ * DECRQM...). The server installs this while no client is attached. */
+void		 screen_set_reply(struct screen *,
+		     void (*)(const char *, size_t, void *), void *);
+
+#define SCREEN_SCROLLBACK	0x1	/* redraw, dump: include scrollback */
+#define SCREEN_ATTRS		0x2	/* dump: keep colours, attributes */
+
+/* Bytes that make an xterm-like terminal show exactly this screen, its
+ * modes and cursor. */
+int		 screen_redraw(struct screen *, int flags, struct buf *);
+/* Bytes that undo on a terminal every mode the program turned on. */
+int		 screen_reset(struct screen *, struct buf *);
+/* The visible screen as text, one line per row, trailing blanks trimmed. */
+int		 screen_dump(struct screen *, int flags, struct buf *);
+
+int		 screen_rows(const struct screen *);
+int		 screen_cols(const struct screen *);
+
+#endif

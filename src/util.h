@@ -1,0 +1,38 @@
+/* Small helpers shared by every part of sess. */
+#ifndef SESS_UTIL_H
+#define SESS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A growable byte buffer. A zeroed struct is an empty buffer. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+int	 buf_reserve(struct buf *, size_t);
+int	 buf_add(struct buf *, const void *, size_t);
+int	 buf_adds(struct buf *, const char *);
+int	 buf_addf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_consume(struct buf *, size_t);
+void	 buf_reset(struct buf *);
+void	 buf_free(struct buf *);
+
+/* The one place errors are printed: "sess: MESSAGE" on stderr. */
+void	 sess_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic clock in milliseconds. */
+int64_t	 now_ms(void);
+
+int	 fd_set_nonblock(int, int);
+int	 fd_set_cloexec(int);
+
+/* Write all of a buffer to a blocking fd, retrying on EINTR. */
+int	 write_all(int, const void *, size_t);
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
