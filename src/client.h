@@ -1,0 +1,37 @@
+/* The client side of a session: attaching a terminal, and one-shot
+ * requests. */
+#ifndef SESS_CLIENT_H
+#define SESS_CLIENT_H
+
+#include <stdint.h>
+
+#include "proto.h"
+
+struct attach_opts {
+	const char	*name;
+	const char	*path;
+	uint32_t	 flags;		/* ATTACH_* */
+	const char	*keys;		/* detach chord */
+	int		 quiet;
+};
+
+/* Attaches this terminal until the server lets go; returns the exit
+ * status sess should end with. Errors are printed. */
+int	client_attach(const struct attach_opts *);
+
+/* What is at a session socket. */
+enum probe {
+	PROBE_NONE,		/* no such socket */
+	PROBE_STALE,		/* a socket nobody listens on */
+	PROBE_WEDGED,		/* a server that does not answer */
+	PROBE_LIVE		/* *info filled */
+};
+
+/* Asks the server at path to describe its session; -1 with errno for
+ * failures other than the cases above (EPROTO: another version, whose
+ * number is in *version). */
+int	client_probe(const char *path, struct proto_info *, uint32_t *version);
+/* Ends the session at path; 0 once its name is gone. */
+int	client_kill(const char *path);
+
+#endif

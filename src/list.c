@@ -1,0 +1,183 @@
+/* Listing sessions: every socket in the directory is asked to describe
+ * itself, briefly, so one wedged server cannot hang the listing. */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "list.h"
+#include "sockdir.h"
+#include "util.h"
+
+struct row {
+	char	name[NAME_MAX_LEN + 1];
+	char	state[32];
+	char	pid[16];
+	char	clients[16];
+	char	size[24];
+	char	age[24];
+	char	cmd[PROTO_CMD_MAX + 1];
+};
+
+void
+list_age(char *buf, size_t size, uint64_t s)
+{
+	if (s < 60)
+		snprintf(buf, size, "%us", (unsigned)s);
+	else if (s < 3600)
+		snprintf(buf, size, "%um", (unsigned)(s / 60));
+	else if (s < 86400 && s % 3600 / 60 != 0)
+		snprintf(buf, size, "%uh%um", (unsigned)(s / 3600),
+		    (unsigned)(s % 3600 / 60));
+	else if (s < 86400)
+		snprintf(buf, size, "%uh", (unsigned)(s / 3600));
+	else if (s % 86400 / 3600 != 0)
+		snprintf(buf, size, "%ud%uh", (unsigned)(s / 86400),
+		    (unsigned)(s % 86400 / 3600));
+	else
+		snprintf(buf, size, "%ud", (unsigned)(s / 86400));
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct row *)a)->name,
+	    ((const struct row *)b)->name);
+}
+
+/* Fills r from the server; 0 to show it, -1 to leave it out. */
+static int
+row_fill(struct row *r, const char *dir, const char *name)
+{
+	struct proto_info	 info;
+	char			 path[256];
+	uint32_t		 version;
+	time_t			 now = time(NULL);
+
+	memset(r, 0, sizeof *r);
+	/* name_check has bounded it. */
+	memcpy(r->name, name, strlen(name) + 1);
+	strcpy(r->pid, "-");
+	strcpy(r->clients, "-");
+	strcpy(r->size, "-");
+	strcpy(r->age, "-");
+	if (sockdir_join(path, sizeof path, dir, name) == -1)
+		return -1;
+	switch (client_probe(path, &info, &version)) {
+	case PROBE_NONE:
+		return -1;
+	case PROBE_STALE:
+		/* Shown this once; the next listing will not have it. */
+		unlink(path);
+		strcpy(r->state, "stale");
+		return 0;
+	case PROBE_LIVE:
+		break;
+	default:
+		strcpy(r->state, "?");
+		return 0;
+	}
+	if (info.state == INFO_EXITED)
+		snprintf(r->state, sizeof r->state, "exited(%d)", info.status);
+	else
+		strcpy(r->state, info.clients > 0 ? "attached" : "detached");
+	if (info.state != INFO_EXITED)
+		snprintf(r->pid, sizeof r->pid, "%u", (unsigned)info.pid);
+	snprintf(r->clients, sizeof r->clients, "%u", (unsigned)info.clients);
+	snprintf(r->size, sizeof r->size, "%ux%u", (unsigned)info.cols,
+	    (unsigned)info.rows);
+	list_age(r->age, sizeof r->age,
+	    (uint64_t)now > info.created ? (uint64_t)now - info.created : 0);
+	snprintf(r->cmd, sizeof r->cmd, "%s", info.cmd);
+	return 0;
+}
+
+static int
+width(const struct row *rows, size_t n, size_t off, int min)
+{
+	size_t	 i, l, w = (size_t)min;
+
+	for (i = 0; i < n; i++) {
+		l = strlen((const char *)&rows[i] + off);
+		if (l + 2 > w)
+			w = l + 2;
+	}
+	return (int)w;
+}
+
+int
+list_sessions(const char *dir, int names_only)
+{
+	struct row	*rows = NULL, *r;
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	size_t		 n = 0, cap = 0, i;
+	int		 w[6];
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		sess_warn("cannot read %s: %s", dir, strerror(errno));
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (name_check(de->d_name) == -1)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    -1 || !S_ISSOCK(st.st_mode))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((r = realloc(rows, cap * sizeof *rows)) == NULL) {
+				sess_warn("out of memory");
+				closedir(d);
+				free(rows);
+				return 1;
+			}
+			rows = r;
+		}
+		if (row_fill(&rows[n], dir, de->d_name) == 0)
+			n++;
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(rows, n, sizeof *rows, row_cmp);
+	if (names_only) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(rows[i].state, "stale") != 0)
+				printf("%s\n", rows[i].name);
+		}
+		free(rows);
+		return 0;
+	}
+	if (n == 0) {
+		free(rows);
+		return 0;
+	}
+	w[0] = width(rows, n, offsetof(struct row, name), 12);
+	w[1] = width(rows, n, offsetof(struct row, state), 13);
+	w[2] = width(rows, n, offsetof(struct row, pid), 7);
+	w[3] = width(rows, n, offsetof(struct row, clients), 9);
+	w[4] = width(rows, n, offsetof(struct row, size), 8);
+	w[5] = width(rows, n, offsetof(struct row, age), 7);
+	printf("%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], "NAME", w[1], "STATE",
+	    w[2], "PID", w[3], "CLIENTS", w[4], "SIZE", w[5], "AGE",
+	    "COMMAND");
+	for (i = 0; i < n; i++) {
+		r = &rows[i];
+		printf("%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], r->name,
+		    w[1], r->state, w[2], r->pid, w[3], r->clients,
+		    w[4], r->size, w[5], r->age, r->cmd);
+	}
+	free(rows);
+	return 0;
+}

@@ -1,0 +1,403 @@
+/* sess: keep terminal programs alive when the terminal goes away.
+ *
+ * The command line: parse, check the name and the socket directory before
+ * anything is touched, then create, attach, list or end a session. */
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "config.h"
+#include "keys.h"
+#include "list.h"
+#include "server.h"
+#include "sockdir.h"
+
+enum mode {
+	MODE_NONE,
+	MODE_CREATE_ATTACH,	/* -c */
+	MODE_CREATE,		/* -n */
+	MODE_ATTACH_CREATE,	/* -A */
+	MODE_ATTACH,		/* -a */
+	MODE_FOREGROUND,	/* -N */
+	MODE_LIST,		/* -l */
+	MODE_KILL		/* -k */
+};
+
+struct cmdline {
+	enum mode	  mode;
+	const char	 *name;
+	char		**argv;		/* the program, or NULL */
+	const char	 *keys;
+	uint32_t	  flags;	/* ATTACH_* */
+	int		  quiet;
+	int		  force;
+	int		  names_only;
+	char		  dir[PATH_MAX];
+	char		  path[PATH_MAX];
+};
+
+static const char usage_text[] =
+"usage: sess [-qrLEf] [-e KEYS] -c NAME [COMMAND [ARG]...]  create and attach\n"
+"       sess [-qf] -n NAME [COMMAND [ARG]...]             create, detached\n"
+"       sess [-qrLEf] [-e KEYS] -A NAME [COMMAND [ARG]...]  attach, create if needed\n"
+"       sess [-qrLE] [-e KEYS] -a NAME                    attach\n"
+"       sess [-q] -N NAME [COMMAND [ARG]...]              server in the foreground\n"
+"       sess [-l [-1]]                                    list sessions\n"
+"       sess -k NAME                                      end a session\n"
+"       sess -h | -v                                      help | version\n"
+"options: -q quiet, -r read-only, -L never set the size, -E no detach\n"
+"         chord, -e KEYS detach chord (default C-\\), -f replace an exited\n"
+"         session, -1 names only\n";
+
+static void __attribute__((noreturn))
+usage(const char *why)
+{
+	if (why != NULL)
+		sess_warn("%s", why);
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static void
+set_mode(struct cmdline *c, enum mode m)
+{
+	if (c->mode != MODE_NONE && c->mode != m)
+		usage("only one of -c, -n, -A, -a, -N, -l, -k");
+	c->mode = m;
+}
+
+/* Options may come before or after NAME; the first word after NAME that
+ * is not an option starts the program's command line, as does "--". */
+static void
+parse(struct cmdline *c, int argc, char **argv)
+{
+	const char	*a;
+	int		 i, j, opts = 1;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (opts && strcmp(a, "--") == 0) {
+			opts = 0;
+			continue;
+		}
+		if (opts && a[0] == '-' && a[1] != '\0') {
+			for (j = 1; a[j] != '\0'; j++) {
+				switch (a[j]) {
+				case 'c': set_mode(c, MODE_CREATE_ATTACH); break;
+				case 'n': set_mode(c, MODE_CREATE); break;
+				case 'A': set_mode(c, MODE_ATTACH_CREATE); break;
+				case 'a': set_mode(c, MODE_ATTACH); break;
+				case 'N': set_mode(c, MODE_FOREGROUND); break;
+				case 'l': set_mode(c, MODE_LIST); break;
+				case 'k': set_mode(c, MODE_KILL); break;
+				case '1': c->names_only = 1; break;
+				case 'q': c->quiet = 1; break;
+				case 'r': c->flags |= ATTACH_READONLY; break;
+				case 'L': c->flags |= ATTACH_LOWPRIO; break;
+				case 'E': c->flags |= ATTACH_NOKEYS; break;
+				case 'f': c->force = 1; break;
+				case 'h':
+					fputs(usage_text, stdout);
+					exit(0);
+				case 'v':
+					printf("sess %s\n", SESS_VERSION);
+					exit(0);
+				case 'e':
+					if (a[j + 1] != '\0')
+						c->keys = a + j + 1;
+					else if (i + 1 < argc)
+						c->keys = argv[++i];
+					else
+						usage("-e needs KEYS");
+					goto next;
+				default:
+					fprintf(stderr, "sess: unknown option -%c\n",
+					    a[j]);
+					usage(NULL);
+				}
+			}
+			continue;
+		}
+		if (c->name == NULL) {
+			c->name = a;
+			continue;
+		}
+		c->argv = argv + i;
+		break;
+next:		;
+	}
+	if (c->mode == MODE_NONE) {
+		if (c->name != NULL)
+			usage("a NAME needs one of -c, -n, -A, -a, -N, -k");
+		c->mode = MODE_LIST;
+	}
+	if (c->mode == MODE_LIST && c->name != NULL)
+		usage("-l takes no NAME");
+	if (c->names_only && c->mode != MODE_LIST)
+		usage("-1 goes with -l");
+	if (c->mode != MODE_LIST && c->name == NULL)
+		usage("missing NAME");
+	if ((c->mode == MODE_ATTACH || c->mode == MODE_KILL) &&
+	    c->argv != NULL)
+		usage("-a and -k take no COMMAND");
+}
+
+/* The size a new session starts at: the terminal it is started from, if
+ * any, else 80x24. */
+static void
+start_size(int fd, int *rows, int *cols)
+{
+	struct winsize	 ws;
+	int		 tty = -1;
+
+	*rows = 24;
+	*cols = 80;
+	if (fd == -1 && (tty = open("/dev/tty", O_RDONLY | O_NOCTTY |
+	    O_CLOEXEC)) != -1)
+		fd = tty;
+	if (fd != -1 && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0) {
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+	}
+	if (tty != -1)
+		close(tty);
+}
+
+static int
+start_failed(const struct cmdline *c, const struct start_error *e,
+    char **argv)
+{
+	errno = e->err;
+	switch (e->stage) {
+	case START_EXISTS:
+		sess_warn("session %s already exists", c->name);
+		break;
+	case START_SOCKET:
+		sess_warn("cannot create %s: %s", c->path, strerror(e->err));
+		break;
+	case START_PTY:
+		sess_warn("cannot make a terminal: %s", strerror(e->err));
+		break;
+	case START_EXEC:
+		sess_warn("cannot run %s: %s", argv[0], strerror(e->err));
+		break;
+	default:
+		sess_warn("cannot start session %s: %s", c->name,
+		    strerror(e->err));
+		break;
+	}
+	return 1;
+}
+
+/* Clears the way for a new session called c->name: a stale socket goes,
+ * an exited session goes with -f, a live one stays. 0: go ahead; 1: the
+ * name is taken (said); -1: it exists and -A should attach to it. */
+static int
+make_room(struct cmdline *c)
+{
+	struct proto_info	 info;
+	uint32_t		 version;
+
+	switch (client_probe(c->path, &info, &version)) {
+	case PROBE_NONE:
+		return 0;
+	case PROBE_STALE:
+		unlink(c->path);
+		return 0;
+	case PROBE_LIVE:
+		if (c->mode == MODE_ATTACH_CREATE &&
+		    (info.state != INFO_EXITED || !c->force))
+			return -1;
+		if (info.state == INFO_EXITED && c->force) {
+			if (client_kill(c->path) == -1) {
+				sess_warn("cannot replace session %s: %s",
+				    c->name, strerror(errno));
+				return 1;
+			}
+			return 0;
+		}
+		if (info.state == INFO_EXITED)
+			sess_warn("session %s already exists (its program "
+			    "exited with %d; attach to collect it, or -f to "
+			    "replace it)", c->name, info.status);
+		else
+			sess_warn("session %s already exists", c->name);
+		return 1;
+	case PROBE_WEDGED:
+		sess_warn("session %s already exists (and does not answer)",
+		    c->name);
+		return 1;
+	default:
+		if (errno == EPROTO && version != 0)
+			sess_warn("session %s already exists (protocol "
+			    "version %u)", c->name, (unsigned)version);
+		else
+			sess_warn("cannot check session %s: %s", c->name,
+			    strerror(errno));
+		return 1;
+	}
+}
+
+static int
+cmd_attach(struct cmdline *c)
+{
+	struct attach_opts	 o = {
+		.name = c->name, .path = c->path, .flags = c->flags,
+		.keys = c->keys, .quiet = c->quiet
+	};
+	const char		*in = getenv("SESS"), *indir = getenv("SESS_DIR");
+
+	if (in != NULL && indir != NULL && strcmp(in, c->name) == 0 &&
+	    strcmp(indir, c->dir) == 0) {
+		sess_warn("refusing to attach to session %s from inside itself",
+		    c->name);
+		return 1;
+	}
+	return client_attach(&o);
+}
+
+static int
+cmd_create(struct cmdline *c)
+{
+	struct server_opts	 o = {
+		.name = c->name, .dir = c->dir, .path = c->path
+	};
+	struct start_error	 e;
+	static char		*shell[2];
+	int			 rc, attach, status;
+
+	attach = c->mode == MODE_CREATE_ATTACH || c->mode == MODE_ATTACH_CREATE;
+	if ((rc = make_room(c)) == 1)
+		return 1;
+	if (rc == -1)
+		return cmd_attach(c);
+	if (c->argv == NULL) {
+		shell[0] = getenv("SHELL");
+		if (shell[0] == NULL || *shell[0] == '\0')
+			shell[0] = "/bin/sh";
+		c->argv = shell;
+	}
+	o.argv = c->argv;
+	start_size(attach ? STDIN_FILENO : -1, &o.rows, &o.cols);
+	if (c->mode == MODE_FOREGROUND) {
+		if ((status = server_foreground(&o, &e)) == -1)
+			return start_failed(c, &e, c->argv);
+		return status;
+	}
+	if (server_start(&o, &e) == -1) {
+		/* Lost a race for the name to another sess -A: join it. */
+		if (e.stage == START_EXISTS && c->mode == MODE_ATTACH_CREATE)
+			return cmd_attach(c);
+		return start_failed(c, &e, c->argv);
+	}
+	return attach ? cmd_attach(c) : 0;
+}
+
+static int
+cmd_kill(struct cmdline *c)
+{
+	struct proto_info	 info;
+	uint32_t		 version;
+
+	switch (client_probe(c->path, &info, &version)) {
+	case PROBE_NONE:
+		sess_warn("no session %s", c->name);
+		return 1;
+	case PROBE_STALE:
+		unlink(c->path);
+		return 0;
+	case PROBE_LIVE:
+		break;
+	case PROBE_WEDGED:
+		sess_warn("session %s does not answer", c->name);
+		return 1;
+	default:
+		sess_warn("cannot reach session %s: %s", c->name,
+		    strerror(errno));
+		return 1;
+	}
+	if (client_kill(c->path) == -1) {
+		sess_warn("cannot end session %s: %s", c->name,
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmdline	 c = { 0 };
+	struct keys	*k;
+	int		 creating, attaching;
+
+	parse(&c, argc, argv);
+
+	if (c.name != NULL && name_check(c.name) == -1) {
+		sess_warn("bad session name '%s': use 1 to %d characters from "
+		    "A-Z a-z 0-9 . _ -, not starting with '.'", c.name,
+		    NAME_MAX_LEN);
+		return 1;
+	}
+	attaching = c.mode == MODE_CREATE_ATTACH ||
+	    c.mode == MODE_ATTACH_CREATE || c.mode == MODE_ATTACH;
+	creating = c.mode == MODE_CREATE_ATTACH || c.mode == MODE_CREATE ||
+	    c.mode == MODE_ATTACH_CREATE || c.mode == MODE_FOREGROUND;
+	if (attaching && !(c.flags & ATTACH_NOKEYS)) {
+		if (c.keys == NULL && (c.keys = getenv("SESS_DETACH_KEYS")) ==
+		    NULL)
+			c.keys = DETACH_KEYS;
+		if ((k = keys_new(c.keys, getenv("TERM"))) == NULL) {
+			sess_warn("bad detach keys '%s': give one key (C-\\, "
+			    "M-d) or a prefix and a key ('C-a d')", c.keys);
+			return 2;
+		}
+		keys_free(k);
+	}
+	if (attaching && !isatty(STDIN_FILENO)) {
+		sess_warn("standard input is not a terminal (to feed a "
+		    "session from a pipe, use sess send)");
+		return 1;
+	}
+	if (sockdir_path(c.dir, sizeof c.dir) == -1) {
+		sess_warn("socket directory path too long");
+		return 1;
+	}
+	if (sockdir_check(c.dir, creating) == -1) {
+		if (errno == ENOENT && !creating) {
+			if (c.mode == MODE_LIST)
+				return 0;
+			sess_warn("no session %s", c.name);
+			return 1;
+		}
+		sess_warn("socket directory %s %s", c.dir,
+		    sockdir_strerror(errno));
+		return 1;
+	}
+	if (c.name != NULL && sockdir_join(c.path, sizeof c.path, c.dir,
+	    c.name) == -1) {
+		sess_warn("socket path %s/%s is too long", c.dir, c.name);
+		return 1;
+	}
+
+	switch (c.mode) {
+	case MODE_LIST:
+		return list_sessions(c.dir, c.names_only);
+	case MODE_KILL:
+		return cmd_kill(&c);
+	case MODE_ATTACH:
+		return cmd_attach(&c);
+	default:
+		return cmd_create(&c);
+	}
+}

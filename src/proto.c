@@ -1,0 +1,536 @@
+/* Framing, encoding and the blocking transport of the session protocol. */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "proto.h"
+
+/* A bounded reader over a payload; any overrun marks it bad. */
+struct rd {
+	const unsigned char	*p;
+	size_t			 left;
+	int			 bad;
+};
+
+static void
+put_u8(struct buf *b, uint8_t v)
+{
+	buf_add(b, &v, 1);
+}
+
+static void
+put_u16(struct buf *b, uint16_t v)
+{
+	unsigned char	 s[2] = { v >> 8, v };
+
+	buf_add(b, s, sizeof s);
+}
+
+static void
+put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char	 s[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	buf_add(b, s, sizeof s);
+}
+
+static void
+put_u64(struct buf *b, uint64_t v)
+{
+	put_u32(b, v >> 32);
+	put_u32(b, (uint32_t)v);
+}
+
+/* Strings go as a 16-bit length and the bytes, no terminator. */
+static void
+put_str(struct buf *b, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	put_u16(b, (uint16_t)n);
+	buf_add(b, s, n);
+}
+
+static const unsigned char *
+rd_take(struct rd *r, size_t n)
+{
+	const unsigned char	*p = r->p;
+
+	if (r->bad || r->left < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += n;
+	r->left -= n;
+	return p;
+}
+
+static uint8_t
+get_u8(struct rd *r)
+{
+	const unsigned char	*p = rd_take(r, 1);
+
+	return p ? p[0] : 0;
+}
+
+static uint16_t
+get_u16(struct rd *r)
+{
+	const unsigned char	*p = rd_take(r, 2);
+
+	return p ? (uint16_t)(p[0] << 8 | p[1]) : 0;
+}
+
+static uint32_t
+get_u32(struct rd *r)
+{
+	const unsigned char	*p = rd_take(r, 4);
+
+	if (p == NULL)
+		return 0;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t
+get_u64(struct rd *r)
+{
+	uint64_t	 hi = get_u32(r);
+
+	return hi << 32 | get_u32(r);
+}
+
+/* Reads a string into dst of size max + 1; longer strings are bad. */
+static void
+get_str(struct rd *r, char *dst, size_t max)
+{
+	size_t			 n = get_u16(r);
+	const unsigned char	*p;
+
+	dst[0] = '\0';
+	if (n > max) {
+		r->bad = 1;
+		return;
+	}
+	if ((p = rd_take(r, n)) == NULL)
+		return;
+	memcpy(dst, p, n);
+	dst[n] = '\0';
+	if (memchr(dst, '\0', n) != NULL)
+		r->bad = 1;
+}
+
+static void
+rd_init(struct rd *r, const struct proto_msg *m)
+{
+	r->p = m->data;
+	r->left = m->len;
+	r->bad = 0;
+}
+
+/* A payload must be used up exactly. */
+static int
+rd_done(struct rd *r)
+{
+	if (r->bad || r->left != 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+proto_frame(const void *p, size_t len, struct proto_msg *m, size_t *used)
+{
+	struct rd	 r = { p, len, 0 };
+
+	if (len < PROTO_HEADER)
+		return 0;
+	m->type = get_u32(&r);
+	m->len = get_u32(&r);
+	if (m->len > PROTO_MAX_PAYLOAD) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (m->type == 0 || m->type >= MSG_TYPE_MAX) {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (len - PROTO_HEADER < m->len)
+		return 0;
+	m->data = (const unsigned char *)p + PROTO_HEADER;
+	*used = PROTO_HEADER + m->len;
+	return 1;
+}
+
+int
+proto_add(struct buf *b, uint32_t type, const void *p, size_t len)
+{
+	if (len > PROTO_MAX_PAYLOAD) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (buf_reserve(b, PROTO_HEADER + len) == -1)
+		return -1;
+	put_u32(b, type);
+	put_u32(b, (uint32_t)len);
+	buf_add(b, p, len);
+	return 0;
+}
+
+/* Encoders build the payload in a scratch buffer, then frame it. */
+static int
+add_payload(struct buf *b, uint32_t type, struct buf *payload)
+{
+	int	 rc;
+
+	rc = proto_add(b, type, payload->data, payload->len);
+	buf_free(payload);
+	return rc;
+}
+
+int
+proto_add_hello(struct buf *b)
+{
+	struct buf	 p = { 0 };
+
+	put_u32(&p, PROTO_MAGIC);
+	put_u32(&p, PROTO_VERSION);
+	return add_payload(b, MSG_HELLO, &p);
+}
+
+/* Later versions may append to HELLO; only the first two words count. */
+int
+proto_get_hello(const struct proto_msg *m, struct proto_hello *h)
+{
+	struct rd	 r;
+
+	rd_init(&r, m);
+	h->magic = get_u32(&r);
+	h->version = get_u32(&r);
+	if (r.bad) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+put_termios(struct buf *b, const struct termios *t)
+{
+	size_t	 i;
+
+	put_u32(b, t->c_iflag);
+	put_u32(b, t->c_oflag);
+	put_u32(b, t->c_cflag);
+	put_u32(b, t->c_lflag);
+	put_u32(b, cfgetispeed(t));
+	put_u32(b, cfgetospeed(t));
+	put_u8(b, NCCS);
+	for (i = 0; i < NCCS; i++)
+		put_u8(b, t->c_cc[i]);
+}
+
+static void
+get_termios(struct rd *r, struct termios *t)
+{
+	size_t	 i, n;
+
+	memset(t, 0, sizeof *t);
+	t->c_iflag = get_u32(r);
+	t->c_oflag = get_u32(r);
+	t->c_cflag = get_u32(r);
+	t->c_lflag = get_u32(r);
+	cfsetispeed(t, get_u32(r));
+	cfsetospeed(t, get_u32(r));
+	n = get_u8(r);
+	for (i = 0; i < n; i++) {
+		if (i < NCCS)
+			t->c_cc[i] = get_u8(r);
+		else
+			get_u8(r);
+	}
+}
+
+int
+proto_add_attach(struct buf *b, const struct proto_attach *a)
+{
+	struct buf	 p = { 0 };
+
+	put_u32(&p, a->flags);
+	put_u16(&p, a->rows);
+	put_u16(&p, a->cols);
+	put_termios(&p, &a->tio);
+	put_str(&p, a->term);
+	put_str(&p, a->keys);
+	return add_payload(b, MSG_ATTACH, &p);
+}
+
+int
+proto_get_attach(const struct proto_msg *m, struct proto_attach *a)
+{
+	struct rd	 r;
+
+	rd_init(&r, m);
+	a->flags = get_u32(&r);
+	a->rows = get_u16(&r);
+	a->cols = get_u16(&r);
+	get_termios(&r, &a->tio);
+	get_str(&r, a->term, PROTO_TERM_MAX);
+	get_str(&r, a->keys, PROTO_KEYS_MAX);
+	return rd_done(&r);
+}
+
+int
+proto_add_resize(struct buf *b, const struct proto_resize *z)
+{
+	struct buf	 p = { 0 };
+
+	put_u16(&p, z->rows);
+	put_u16(&p, z->cols);
+	return add_payload(b, MSG_RESIZE, &p);
+}
+
+int
+proto_get_resize(const struct proto_msg *m, struct proto_resize *z)
+{
+	struct rd	 r;
+
+	rd_init(&r, m);
+	z->rows = get_u16(&r);
+	z->cols = get_u16(&r);
+	return rd_done(&r);
+}
+
+int
+proto_add_info(struct buf *b, const struct proto_info *i)
+{
+	struct buf	 p = { 0 };
+
+	put_u8(&p, i->state);
+	put_u32(&p, (uint32_t)i->status);
+	put_u32(&p, i->pid);
+	put_u32(&p, i->clients);
+	put_u16(&p, i->rows);
+	put_u16(&p, i->cols);
+	put_u64(&p, i->created);
+	put_str(&p, i->cmd);
+	return add_payload(b, MSG_INFO, &p);
+}
+
+int
+proto_get_info(const struct proto_msg *m, struct proto_info *i)
+{
+	struct rd	 r;
+
+	rd_init(&r, m);
+	i->state = get_u8(&r);
+	i->status = (int32_t)get_u32(&r);
+	i->pid = get_u32(&r);
+	i->clients = get_u32(&r);
+	i->rows = get_u16(&r);
+	i->cols = get_u16(&r);
+	i->created = get_u64(&r);
+	get_str(&r, i->cmd, PROTO_CMD_MAX);
+	return rd_done(&r);
+}
+
+int
+proto_add_exit(struct buf *b, const struct proto_exit *e)
+{
+	struct buf	 p = { 0 };
+
+	put_u8(&p, e->reason);
+	put_u8(&p, e->flags);
+	put_u32(&p, (uint32_t)e->status);
+	return add_payload(b, MSG_EXIT, &p);
+}
+
+int
+proto_get_exit(const struct proto_msg *m, struct proto_exit *e)
+{
+	struct rd	 r;
+
+	rd_init(&r, m);
+	e->reason = get_u8(&r);
+	e->flags = get_u8(&r);
+	e->status = (int32_t)get_u32(&r);
+	if (rd_done(&r) == -1)
+		return -1;
+	if (e->reason < EXIT_DETACHED || e->reason > EXIT_FAILED) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+proto_add_error(struct buf *b, const struct proto_error *e)
+{
+	struct buf	 p = { 0 };
+
+	put_u32(&p, (uint32_t)e->code);
+	put_str(&p, e->msg);
+	return add_payload(b, MSG_ERROR, &p);
+}
+
+int
+proto_get_error(const struct proto_msg *m, struct proto_error *e)
+{
+	struct rd	 r;
+
+	rd_init(&r, m);
+	e->code = (int32_t)get_u32(&r);
+	get_str(&r, e->msg, PROTO_ERROR_MAX);
+	return rd_done(&r);
+}
+
+int
+proto_get_empty(const struct proto_msg *m)
+{
+	if (m->len != 0) {
+		errno = EBADMSG;
+		return -1;
+	}
+	return 0;
+}
+
+int
+proto_send(int sock, const struct buf *b, int fd)
+{
+	union {
+		struct cmsghdr	hdr;
+		char		space[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	size_t		 off = 0;
+	ssize_t		 n;
+
+	while (off < b->len) {
+		memset(&mh, 0, sizeof mh);
+		iov.iov_base = b->data + off;
+		iov.iov_len = b->len - off;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		if (fd != -1 && off == 0) {
+			memset(&cm, 0, sizeof cm);
+			mh.msg_control = cm.space;
+			mh.msg_controllen = sizeof cm.space;
+			cm.hdr.cmsg_level = SOL_SOCKET;
+			cm.hdr.cmsg_type = SCM_RIGHTS;
+			cm.hdr.cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(&cm.hdr), &fd, sizeof fd);
+		}
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+int
+proto_recv(int sock, struct buf *in, struct proto_msg *m, int timeout)
+{
+	struct pollfd	 pfd = { .fd = sock, .events = POLLIN };
+	int64_t		 deadline = now_ms() + timeout;
+	size_t		 used;
+	ssize_t		 n;
+	int		 rc, wait;
+
+	for (;;) {
+		if ((rc = proto_frame(in->data, in->len, m, &used)) != 0)
+			return rc == 1 ? 0 : -1;
+		wait = -1;
+		if (timeout >= 0) {
+			wait = (int)(deadline - now_ms());
+			if (wait < 0)
+				wait = 0;
+		}
+		rc = poll(&pfd, 1, wait);
+		if (rc == -1) {
+			if (errno == EINTR)
+				return -1;
+			return -1;
+		}
+		if (rc == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (buf_reserve(in, 4096) == -1)
+			return -1;
+		n = read(sock, in->data + in->len, in->cap - in->len);
+		if (n == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = ECONNRESET;
+			return -1;
+		}
+		in->len += (size_t)n;
+	}
+}
+
+void
+proto_consume(struct buf *in, const struct proto_msg *m)
+{
+	buf_consume(in, PROTO_HEADER + m->len);
+}
+
+int
+proto_connect(const char *path, int timeout, uint32_t *version)
+{
+	struct sockaddr_un	 sa = { .sun_family = AF_UNIX };
+	struct buf		 b = { 0 }, in = { 0 };
+	struct proto_msg	 m;
+	struct proto_hello	 h;
+	int			 s, saved;
+
+	*version = 0;
+	if (strlen(path) >= sizeof sa.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(s, (struct sockaddr *)&sa, sizeof sa) == -1)
+		goto fail;
+	if (proto_add_hello(&b) == -1 || proto_send(s, &b, -1) == -1)
+		goto fail;
+	if (proto_recv(s, &in, &m, timeout) == -1)
+		goto fail;
+	if (m.type != MSG_HELLO || proto_get_hello(&m, &h) == -1 ||
+	    h.magic != PROTO_MAGIC) {
+		errno = EPROTO;
+		goto fail;
+	}
+	*version = h.version;
+	if (h.version != PROTO_VERSION) {
+		errno = EPROTO;
+		goto fail;
+	}
+	proto_consume(&in, &m);
+	buf_free(&b);
+	buf_free(&in);
+	return s;
+
+fail:
+	saved = errno;
+	buf_free(&b);
+	buf_free(&in);
+	close(s);
+	errno = saved;
+	return -1;
+}

@@ -1,0 +1,37 @@
+/* The session server: one process per session, owning the program's pty
+ * and the session socket. */
+#ifndef SESS_SERVER_H
+#define SESS_SERVER_H
+
+struct server_opts {
+	const char	 *name;
+	const char	 *dir;		/* the socket directory */
+	const char	 *path;		/* the socket */
+	char		**argv;		/* the program */
+	int		  rows;
+	int		  cols;
+};
+
+/* What went wrong while starting a session. */
+enum start_stage {
+	START_OK,
+	START_EXISTS,		/* the name is taken */
+	START_SOCKET,		/* cannot create the socket */
+	START_PTY,		/* cannot make a pty */
+	START_EXEC,		/* cannot run the program */
+	START_FORK		/* cannot fork */
+};
+
+struct start_error {
+	int	stage;
+	int	err;		/* errno */
+};
+
+/* Starts a server in the background; returns once its program runs (0),
+ * or -1 with *e saying what failed. */
+int	server_start(const struct server_opts *, struct start_error *e);
+/* Runs the server in this process until the program exits; returns the
+ * program's exit status, or -1 with *e when it could not start. */
+int	server_foreground(const struct server_opts *, struct start_error *e);
+
+#endif

@@ -1,0 +1,116 @@
+/* Session names and the socket directory. */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "sockdir.h"
+
+int
+name_check(const char *name)
+{
+	size_t	 n = strlen(name);
+
+	if (n == 0 || n > NAME_MAX_LEN || name[0] == '.' ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") != n) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+sockdir_path(char *buf, size_t size)
+{
+	const char	*env;
+	char		 cwd[PATH_MAX];
+	int		 n;
+
+	if ((env = getenv("SESS_DIR")) != NULL && *env != '\0') {
+		if (*env == '/')
+			n = snprintf(buf, size, "%s", env);
+		else {
+			/* The server leaves its starting directory. */
+			if (getcwd(cwd, sizeof cwd) == NULL)
+				return -1;
+			n = snprintf(buf, size, "%s/%s", cwd, env);
+		}
+	} else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
+		n = snprintf(buf, size, "%s/%s", env, SOCKET_DIR_NAME);
+	else
+		n = snprintf(buf, size, "/tmp/%s-%u", SOCKET_DIR_NAME,
+		    (unsigned)getuid());
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* A trailing slash would make lstat follow a symbolic link. */
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return 0;
+}
+
+int
+sockdir_check(const char *dir, int create)
+{
+	struct stat	 st;
+
+	if (lstat(dir, &st) == -1) {
+		if (errno != ENOENT || !create)
+			return -1;
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			return -1;
+		if (lstat(dir, &st) == -1)
+			return -1;
+	}
+	if (S_ISLNK(st.st_mode))
+		errno = ELOOP;
+	else if (!S_ISDIR(st.st_mode))
+		errno = ENOTDIR;
+	else if (st.st_uid != getuid())
+		errno = EPERM;
+	else if (st.st_mode & 077)
+		errno = EACCES;
+	else
+		return 0;
+	return -1;
+}
+
+const char *
+sockdir_strerror(int err)
+{
+	switch (err) {
+	case ELOOP:
+		return "is a symbolic link";
+	case ENOTDIR:
+		return "is not a directory";
+	case EPERM:
+		return "is owned by another user";
+	case EACCES:
+		return "is open to group or others (it must be mode 0700)";
+	default:
+		return strerror(err);
+	}
+}
+
+int
+sockdir_join(char *buf, size_t size, const char *dir, const char *name)
+{
+	struct sockaddr_un	 sa;
+	int			 n;
+
+	n = snprintf(buf, size, "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= size || (size_t)n >= sizeof sa.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* Session names and the socket directory (SPEC section 3). */
+#ifndef SESS_SOCKDIR_H
+#define SESS_SOCKDIR_H
+
+#include <stddef.h>
+
+#define NAME_MAX_LEN	64
+
+/* 0 if name is 1-64 characters from [A-Za-z0-9._-] not starting with
+ * '.'; else -1 with errno EINVAL. */
+int		 name_check(const char *);
+
+/* The socket directory's path, absolute: $SESS_DIR, $XDG_RUNTIME_DIR/sess
+ * or /tmp/sess-UID. Touches nothing. -1 with errno ENAMETOOLONG. */
+int		 sockdir_path(char *, size_t);
+
+/* Checks the directory (and with create, makes it mode 0700 when it does
+ * not exist). -1 with errno: ENOENT (missing, create not asked), ELOOP
+ * (a symbolic link), ENOTDIR (not a directory), EPERM (another owner),
+ * EACCES (group or other access), or what mkdir/lstat said. Nothing is
+ * ever followed or chmod'ed. */
+int		 sockdir_check(const char *, int create);
+/* Why sockdir_check refused, for the message. */
+const char	*sockdir_strerror(int);
+
+/* DIR/NAME into buf; -1 with errno ENAMETOOLONG past a socket's limit. */
+int		 sockdir_join(char *, size_t, const char *, const char *);
+
+#endif
