@@ -48,11 +48,18 @@ sess: src/main.o src/libsess.a
 tests/test_%: tests/test_%.o $(TEST_LIB) src/libsess.a
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_LIB) src/libsess.a $(LIBS) $(CMOCKA_LIBS)
 
+# Every test program, plus the checks that need no program of their own:
+# the sources under clang too, and the man page.
 check: sess $(TESTS)
-	@tests/run $(TESTS)
+	@CC_FLAGS="$(ALL_CFLAGS)" tests/run $(TESTS) tests/check-clang \
+		tests/check-man
+
+# Not part of check: timings belong here, never in a test.
+bench: sess
+	bench/run
 
 clean:
 	rm -f sess src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS)
 
-.PHONY: all check clean
+.PHONY: all bench check clean
 .SECONDARY:

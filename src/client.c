@@ -106,6 +106,8 @@ client_attach(const struct attach_opts *o)
 		return 1;
 	}
 	if ((sock = proto_connect(o->path, 5000, &version)) == -1) {
+		if (errno == ECONNREFUSED)
+			unlink(o->path);	/* stale: its server is gone */
 		connect_error(o->name, version);
 		return 1;
 	}
@@ -266,6 +268,66 @@ client_kill(const char *path)
 			rc = 0;
 		else
 			errno = EPROTO;
+	}
+	close(sock);
+	buf_free(&b);
+	buf_free(&in);
+	return rc;
+}
+
+static int
+send_input(int sock, const char *p, size_t n)
+{
+	struct buf	 b = { 0 };
+	size_t		 chunk;
+	int		 rc = 0;
+
+	while (rc == 0 && n > 0) {
+		chunk = n < PROTO_MAX_PAYLOAD ? n : PROTO_MAX_PAYLOAD;
+		buf_reset(&b);
+		if (proto_add(&b, MSG_INPUT, p, chunk) == -1 ||
+		    proto_send(sock, &b, -1) == -1)
+			rc = -1;
+		p += chunk;
+		n -= chunk;
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int
+client_send(const char *path, const struct buf *data, int fd)
+{
+	struct proto_msg	 m;
+	struct buf		 b = { 0 }, in = { 0 };
+	char			 chunk[PROTO_MAX_PAYLOAD];
+	uint32_t		 version;
+	ssize_t			 n;
+	int			 sock, rc = -1;
+
+	if ((sock = proto_connect(path, 5000, &version)) == -1)
+		return -1;
+	if (fd == -1)
+		rc = send_input(sock, data->data, data->len);
+	else {
+		rc = 0;
+		while (rc == 0 && (n = read(fd, chunk, sizeof chunk)) != 0) {
+			if (n == -1) {
+				if (errno == EINTR)
+					continue;
+				rc = -1;
+				break;
+			}
+			rc = send_input(sock, chunk, (size_t)n);
+		}
+	}
+	/* The answer comes after every byte before it was taken. */
+	if (rc == 0) {
+		rc = -1;
+		if (proto_add(&b, MSG_INFO_REQ, NULL, 0) == 0 &&
+		    proto_send(sock, &b, -1) == 0 &&
+		    proto_recv(sock, &in, &m, -1) == 0 && m.type == MSG_INFO)
+			rc = 0;
 	}
 	close(sock);
 	buf_free(&b);

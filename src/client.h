@@ -34,4 +34,7 @@ int	client_probe(const char *path, struct proto_info *, uint32_t *version);
 /* Ends the session at path; 0 once its name is gone. */
 int	client_kill(const char *path);
 
+/* Types bytes into the session at path: the buffer, or with fd != -1
+ * everything read from fd until end of file. 0 once the server has them. */
+int	client_send(const char *path, const struct buf *, int fd);
 #endif

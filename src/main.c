@@ -53,6 +53,7 @@ static const char usage_text[] =
 "       sess [-q] -N NAME [COMMAND [ARG]...]              server in the foreground\n"
 "       sess [-l [-1]]                                    list sessions\n"
 "       sess -k NAME                                      end a session\n"
+"       sess send [-k] NAME [STRING]...                   type into a session\n"
 "       sess -h | -v                                      help | version\n"
 "options: -q quiet, -r read-only, -L never set the size, -E no detach\n"
 "         chord, -e KEYS detach chord (default C-\\), -f replace an exited\n"
@@ -334,6 +335,98 @@ cmd_kill(struct cmdline *c)
 	return 0;
 }
 
+/* Finds the session a subcommand names, refusing what needs refusing;
+ * 0 with c->path set, else the exit status. */
+static int
+find_session(struct cmdline *c)
+{
+	if (name_check(c->name) == -1) {
+		sess_warn("bad session name '%s'", c->name);
+		return 1;
+	}
+	if (sockdir_path(c->dir, sizeof c->dir) == -1) {
+		sess_warn("socket directory path too long");
+		return 1;
+	}
+	if (sockdir_check(c->dir, 0) == -1) {
+		if (errno == ENOENT)
+			sess_warn("no session %s", c->name);
+		else
+			sess_warn("socket directory %s %s", c->dir,
+			    sockdir_strerror(errno));
+		return 1;
+	}
+	if (sockdir_join(c->path, sizeof c->path, c->dir, c->name) == -1) {
+		sess_warn("socket path %s/%s is too long", c->dir, c->name);
+		return 1;
+	}
+	return 0;
+}
+
+/* Subcommand options come first, then NAME, then its arguments. */
+static int
+sub_options(int argc, char **argv, const char *allowed, int *seen)
+{
+	int	 i, j;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		if (argv[i][0] != '-' || argv[i][1] == '\0')
+			return i;
+		for (j = 1; argv[i][j] != '\0'; j++) {
+			if (strchr(allowed, argv[i][j]) == NULL) {
+				fprintf(stderr, "sess: %s: unknown option -%c\n",
+				    argv[1], argv[i][j]);
+				usage(NULL);
+			}
+			seen[(unsigned char)argv[i][j]] = 1;
+		}
+	}
+	return i;
+}
+
+/* sess send [-k] NAME [STRING]...: strings as they are, key names with
+ * -k, or standard input. */
+static int
+cmd_send(int argc, char **argv)
+{
+	struct cmdline	 c = { 0 };
+	struct buf	 b = { 0 };
+	int		 seen[256] = { 0 }, i, rc, from_stdin;
+
+	i = sub_options(argc, argv, "k", seen);
+	if (i >= argc)
+		usage("send needs NAME");
+	c.name = argv[i++];
+	if ((rc = find_session(&c)) != 0)
+		return rc;
+	if (seen['k'] && i == argc)
+		usage("send -k needs KEY names");
+	from_stdin = i == argc;
+	for (; i < argc; i++) {
+		if (!seen['k'])
+			buf_adds(&b, argv[i]);
+		else if (keys_encode(argv[i], &b) == -1) {
+			sess_warn("unknown key '%s' (use libtermkey names: C-c, "
+			    "Enter, Up, F5)", argv[i]);
+			buf_free(&b);
+			return 1;
+		}
+	}
+	rc = 0;
+	if (client_send(c.path, &b, from_stdin ? STDIN_FILENO : -1) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			sess_warn("no session %s", c.name);
+		else
+			sess_warn("cannot send to session %s: %s", c.name,
+			    strerror(errno));
+		rc = 1;
+	}
+	buf_free(&b);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -341,6 +434,8 @@ main(int argc, char **argv)
 	struct keys	*k;
 	int		 creating, attaching;
 
+	if (argc > 1 && strcmp(argv[1], "send") == 0)
+		return cmd_send(argc, argv);
 	parse(&c, argc, argv);
 
 	if (c.name != NULL && name_check(c.name) == -1) {

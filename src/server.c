@@ -65,6 +65,7 @@ struct client {
 	struct buf	 tq;		/* output the terminal has not taken */
 	size_t		 tq_off;
 	int		 resync;	/* backlog dropped: redraw when it can */
+	int		 sender;	/* sends input: waits on the program */
 };
 
 struct server {
@@ -311,6 +312,42 @@ pty_winch(struct server *s)
 		return;
 	if ((pg = tcgetpgrp(s->master)) > 0)
 		kill(-pg, SIGWINCH);
+}
+
+static void
+pty_input(struct server *s, const char *p, size_t n)
+{
+	ssize_t	 w = 0;
+
+	if (s->exited || n == 0)
+		return;
+	if (s->inq.len == 0) {
+		w = write(s->master, p, n);
+		if (w == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				return;
+			w = 0;
+		}
+	}
+	buf_add(&s->inq, p + w, n - (size_t)w);
+}
+
+static void
+pty_flush_input(struct server *s)
+{
+	ssize_t	 w;
+
+	while (s->inq.len > 0) {
+		w = write(s->master, s->inq.data, s->inq.len);
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				buf_reset(&s->inq);
+			return;
+		}
+		buf_consume(&s->inq, (size_t)w);
+	}
 }
 
 /* The size follows the last client that attached or typed, never a
@@ -615,6 +652,11 @@ client_message(struct server *s, struct client *c, const struct proto_msg *m)
 	case MSG_INFO_REQ:
 		client_info(s, c);
 		break;
+	case MSG_INPUT:
+		/* sess send: typed, as if by an attached client. */
+		c->sender = 1;
+		pty_input(s, (const char *)m->data, m->len);
+		break;
 	case MSG_KILL:
 		server_kill(s, c);
 		break;
@@ -676,42 +718,6 @@ client_read_sock(struct server *s, struct client *c)
 		buf_consume(&c->in, used);
 	}
 	return 0;
-}
-
-static void
-pty_input(struct server *s, const char *p, size_t n)
-{
-	ssize_t	 w = 0;
-
-	if (s->exited || n == 0)
-		return;
-	if (s->inq.len == 0) {
-		w = write(s->master, p, n);
-		if (w == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				return;
-			w = 0;
-		}
-	}
-	buf_add(&s->inq, p + w, n - (size_t)w);
-}
-
-static void
-pty_flush_input(struct server *s)
-{
-	ssize_t	 w;
-
-	while (s->inq.len > 0) {
-		w = write(s->master, s->inq.data, s->inq.len);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN)
-				buf_reset(&s->inq);
-			return;
-		}
-		buf_consume(&s->inq, (size_t)w);
-	}
 }
 
 /* Keys from a terminal: the chord is looked for, the rest goes on. */
@@ -937,7 +943,7 @@ server_loop(struct server *s)
 			c = snap[i] = s->conns[i];
 			where[i] = n;
 			pfd[n].fd = c->sock;
-			pfd[n].events = POLLIN;
+			pfd[n].events = reading || !c->sender ? POLLIN : 0;
 			if (c->out.len > 0)
 				pfd[n].events |= POLLOUT;
 			n++;
