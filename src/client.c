@@ -334,3 +334,36 @@ client_send(const char *path, const struct buf *data, int fd)
 	buf_free(&in);
 	return rc;
 }
+
+int
+client_dump(const char *path, uint32_t flags, int fd)
+{
+	struct proto_error	 e;
+	struct proto_msg	 m;
+	struct buf		 b = { 0 }, in = { 0 };
+	uint32_t		 version;
+	int			 sock, rc = -1;
+
+	if ((sock = proto_connect(path, 5000, &version)) == -1)
+		return -1;
+	if (proto_add_dump_req(&b, flags) == -1 || proto_send(sock, &b, -1) == -1)
+		goto out;
+	while (proto_recv(sock, &in, &m, 5000) == 0) {
+		if (m.type == MSG_OK) {
+			rc = 0;
+			break;
+		}
+		if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0) {
+			errno = e.code;
+			break;
+		}
+		if (m.type == MSG_DUMP && write_all(fd, m.data, m.len) == -1)
+			break;
+		proto_consume(&in, &m);
+	}
+out:
+	close(sock);
+	buf_free(&b);
+	buf_free(&in);
+	return rc;
+}

@@ -37,4 +37,6 @@ int	client_kill(const char *path);
 /* Types bytes into the session at path: the buffer, or with fd != -1
  * everything read from fd until end of file. 0 once the server has them. */
 int	client_send(const char *path, const struct buf *, int fd);
+/* Writes the session's screen (SCREEN_* flags) to fd. */
+int	client_dump(const char *path, uint32_t flags, int fd);
 #endif

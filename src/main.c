@@ -18,6 +18,7 @@
 #include "config.h"
 #include "keys.h"
 #include "list.h"
+#include "screen.h"
 #include "server.h"
 #include "sockdir.h"
 
@@ -54,6 +55,7 @@ static const char usage_text[] =
 "       sess [-l [-1]]                                    list sessions\n"
 "       sess -k NAME                                      end a session\n"
 "       sess send [-k] NAME [STRING]...                   type into a session\n"
+"       sess dump [-a] [-s] NAME                          print its screen\n"
 "       sess -h | -v                                      help | version\n"
 "options: -q quiet, -r read-only, -L never set the size, -E no detach\n"
 "         chord, -e KEYS detach chord (default C-\\), -f replace an exited\n"
@@ -427,6 +429,35 @@ cmd_send(int argc, char **argv)
 	return rc;
 }
 
+/* sess dump [-a] [-s] NAME */
+static int
+cmd_dump(int argc, char **argv)
+{
+	struct cmdline	 c = { 0 };
+	uint32_t	 flags = 0;
+	int		 seen[256] = { 0 }, i, rc;
+
+	i = sub_options(argc, argv, "as", seen);
+	if (i != argc - 1)
+		usage("dump needs one NAME");
+	c.name = argv[i];
+	if ((rc = find_session(&c)) != 0)
+		return rc;
+	if (seen['a'])
+		flags |= SCREEN_ATTRS;
+	if (seen['s'])
+		flags |= SCREEN_SCROLLBACK;
+	if (client_dump(c.path, flags, STDOUT_FILENO) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			sess_warn("no session %s", c.name);
+		else
+			sess_warn("cannot dump session %s: %s", c.name,
+			    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -436,6 +467,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "send") == 0)
 		return cmd_send(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "dump") == 0)
+		return cmd_dump(argc, argv);
 	parse(&c, argc, argv);
 
 	if (c.name != NULL && name_check(c.name) == -1) {

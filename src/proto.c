@@ -391,6 +391,25 @@ proto_get_error(const struct proto_msg *m, struct proto_error *e)
 }
 
 int
+proto_add_dump_req(struct buf *b, uint32_t flags)
+{
+	struct buf	 p = { 0 };
+
+	put_u32(&p, flags);
+	return add_payload(b, MSG_DUMP_REQ, &p);
+}
+
+int
+proto_get_dump_req(const struct proto_msg *m, uint32_t *flags)
+{
+	struct rd	 r;
+
+	rd_init(&r, m);
+	*flags = get_u32(&r);
+	return rd_done(&r);
+}
+
+int
 proto_get_empty(const struct proto_msg *m)
 {
 	if (m->len != 0) {

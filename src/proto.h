@@ -126,8 +126,11 @@ int	proto_add_exit(struct buf *, const struct proto_exit *);
 int	proto_get_exit(const struct proto_msg *, struct proto_exit *);
 int	proto_add_error(struct buf *, const struct proto_error *);
 int	proto_get_error(const struct proto_msg *, struct proto_error *);
-/* Frames with no payload (DETACH, INFO_REQ, KILL, OK, DUMP_REQ): 0 if the
- * payload is empty. */
+/* DUMP_REQ carries SCREEN_* flags. */
+int	proto_add_dump_req(struct buf *, uint32_t);
+int	proto_get_dump_req(const struct proto_msg *, uint32_t *);
+/* Frames with no payload (DETACH, INFO_REQ, KILL, OK): 0 if the payload
+ * is empty. */
 int	proto_get_empty(const struct proto_msg *);
 
 /* Blocking transport for one-shot clients. proto_send writes a buffer of

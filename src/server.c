@@ -27,23 +27,12 @@
 #include "config.h"
 #include "keys.h"
 #include "proto.h"
+#include "screen.h"
 #include "server.h"
 
 #define MAX_CONNS	(MAX_CLIENTS + 8)
 #define READ_SIZE	65536
 #define DRAIN_MS	200	/* how long output may trail the program's exit */
-
-/* Bytes a detaching terminal gets to undo the input modes a program may
- * have turned on (mouse, paste, focus, keypad, cursor keys, keyboard
- * protocols), the pen and a hidden cursor. */
-#define TERM_RESET \
-	"\033[?1000l\033[?1002l\033[?1003l\033[?1005l\033[?1006l" \
-	"\033[?1015l\033[?1004l\033[?2004l\033[?1l\033>\033[<u" \
-	"\033[>4;0m\033[0m\033[?25h"
-
-/* Until the screen model redraws, a terminal is cleared and the program
- * asked to draw itself. */
-#define SCREEN_CLEAR "\033[0m\033[H\033[2J"
 
 struct client {
 	int		 sock;
@@ -66,6 +55,7 @@ struct client {
 	size_t		 tq_off;
 	int		 resync;	/* backlog dropped: redraw when it can */
 	int		 sender;	/* sends input: waits on the program */
+	int		 ending;	/* told it exited once its queue is out */
 };
 
 struct server {
@@ -87,17 +77,20 @@ struct server {
 	uint16_t	 rows;
 	uint16_t	 cols;
 	char		 cmd[PROTO_CMD_MAX + 1];
+	struct screen	*screen;	/* what the program's terminal shows */
 	struct buf	 inq;		/* keys the program has not read */
 	struct client	*owner;		/* whose size the pty has */
 	struct client	*conns[MAX_CONNS];
 	int		 nconns;
 	int		 attached;	/* clients holding a terminal */
 	int		 ever_attached;
+	int		 collected;	/* the exit status reached a client */
 };
 
 static char	readbuf[READ_SIZE];
 
 static void	client_free(struct server *, struct client *);
+static void	client_end(struct server *, struct client *);
 
 static void
 make_cmdline(struct server *s)
@@ -299,6 +292,7 @@ pty_resize(struct server *s, uint16_t rows, uint16_t cols)
 	if (ioctl(s->master, TIOCSWINSZ, &ws) == 0) {
 		s->rows = rows;
 		s->cols = cols;
+		screen_resize(s->screen, rows, cols);
 	}
 }
 
@@ -421,13 +415,23 @@ tty_flush(struct client *c)
 	return 0;
 }
 
+/* Draws the whole screen from the model on one terminal. */
+static void
+tty_redraw(struct server *s, struct client *c, int flags)
+{
+	struct buf	 b = { 0 };
+
+	if (screen_redraw(s->screen, flags, &b) == 0)
+		tty_output(c, b.data, b.len);
+	buf_free(&b);
+}
+
 /* The terminal can take output again after its backlog was dropped. */
 static void
 tty_resync(struct server *s, struct client *c)
 {
 	c->resync = 0;
-	tty_output(c, SCREEN_CLEAR, sizeof SCREEN_CLEAR - 1);
-	pty_winch(s);
+	tty_redraw(s, c, 0);
 }
 
 /* Lets go of a client's terminal: undo the program's modes, give back
@@ -439,10 +443,15 @@ client_release(struct server *s, struct client *c, int reason, int status,
 	struct proto_exit	 x = { reason, flags, status };
 	struct buf		 b = { 0 };
 
+	struct buf		 reset = { 0 };
+
 	if (c->tty == -1)
 		return;
 	tty_flush(c);
-	(void)write(c->tty, TERM_RESET, sizeof TERM_RESET - 1);
+	/* Small, and the terminal is going back to its user: no queue. */
+	if (screen_reset(s->screen, &reset) == 0)
+		(void)write(c->tty, reset.data, reset.len);
+	buf_free(&reset);
 	if (c->tty_shared)
 		fcntl(c->tty, F_SETFL, c->tty_flags);
 	close(c->tty);
@@ -510,13 +519,11 @@ tty_open(struct client *c, int passed)
 }
 
 static void
-server_finish_exit(struct server *);
-
-static void
 client_attach(struct server *s, struct client *c, const struct proto_msg *m)
 {
 	struct proto_attach	 a;
 	struct buf		 b = { 0 };
+	int			 same;
 
 	if (proto_get_attach(m, &a) == -1 || c->passed == -1) {
 		conn_error(c, EBADMSG, "%s", "bad attach request");
@@ -555,17 +562,20 @@ client_attach(struct server *s, struct client *c, const struct proto_msg *m)
 	conn_send(c, &b);
 
 	if (s->exited && !s->draining) {
-		/* Nobody saw it end: this client collects the status. */
-		client_release(s, c, EXIT_EXITED, s->status, 0);
-		s->quit = 1;
+		/* Nobody saw it end: this client sees the last screen and
+		 * collects the status. */
+		tty_redraw(s, c, 0);
+		client_end(s, c);
 		return;
 	}
-	tty_output(c, SCREEN_CLEAR, sizeof SCREEN_CLEAR - 1);
-	if (!(c->flags & (ATTACH_READONLY | ATTACH_LOWPRIO))) {
-		if (c->rows == s->rows && c->cols == s->cols)
-			pty_winch(s);
-		client_take_size(s, c);
-	} else
+	/* Model and pty take the new size before the redraw, so the
+	 * redraw is the program's screen at that size. */
+	same = c->rows == s->rows && c->cols == s->cols;
+	client_take_size(s, c);
+	tty_redraw(s, c, SCROLLBACK_REPLAY > 0 ? SCREEN_SCROLLBACK : 0);
+	/* What the model cannot hold (images, links, what it does not
+	 * parse) the program draws again, as after a resize. */
+	if (same || (c->flags & (ATTACH_READONLY | ATTACH_LOWPRIO)))
 		pty_winch(s);
 }
 
@@ -585,6 +595,44 @@ client_info(struct server *s, struct client *c)
 	memcpy(i.cmd, s->cmd, sizeof i.cmd);
 	proto_add_info(&b, &i);
 	conn_send(c, &b);
+}
+
+/* Tells a client the program exited, once the terminal has taken all of
+ * the program's output: the last lines matter most. */
+static void
+client_end(struct server *s, struct client *c)
+{
+	s->collected = 1;
+	c->ending = 1;
+	if (c->tq.len == c->tq_off && !c->resync)
+		client_release(s, c, EXIT_EXITED, s->status, 0);
+}
+
+/* sess dump: the screen as text, in frames, then OK. */
+static void
+client_dump(struct server *s, struct client *c, const struct proto_msg *m)
+{
+	struct buf	 text = { 0 }, b = { 0 };
+	uint32_t	 flags;
+	size_t		 off, n;
+
+	if (proto_get_dump_req(m, &flags) == -1) {
+		conn_error(c, EBADMSG, "%s", "bad dump request");
+		return;
+	}
+	if (screen_dump(s->screen, (int)flags, &text) == -1) {
+		conn_error(c, errno, "%s", "cannot dump the screen");
+		return;
+	}
+	for (off = 0; off < text.len; off += n) {
+		n = text.len - off;
+		if (n > PROTO_MAX_PAYLOAD)
+			n = PROTO_MAX_PAYLOAD;
+		proto_add(&c->out, MSG_DUMP, text.data + off, n);
+	}
+	proto_add(&b, MSG_OK, NULL, 0);
+	conn_send(c, &b);
+	buf_free(&text);
 }
 
 /* sess -k: the program gets SIGHUP, every client is told, the name goes. */
@@ -656,6 +704,9 @@ client_message(struct server *s, struct client *c, const struct proto_msg *m)
 		/* sess send: typed, as if by an attached client. */
 		c->sender = 1;
 		pty_input(s, (const char *)m->data, m->len);
+		break;
+	case MSG_DUMP_REQ:
+		client_dump(s, c, m);
 		break;
 	case MSG_KILL:
 		server_kill(s, c);
@@ -780,7 +831,20 @@ pty_output(struct server *s)
 		if (c->tty != -1 && tty_output(c, readbuf, (size_t)n) == -1)
 			client_release(s, c, EXIT_FAILED, 0, 0);
 	}
+	/* The model comes after the terminals: it never delays them. */
+	screen_input(s->screen, readbuf, (size_t)n);
 	return 0;
+}
+
+/* The model answers the program's terminal queries only while no real
+ * terminal is there to answer them. */
+static void
+server_reply(const char *p, size_t n, void *arg)
+{
+	struct server	*s = arg;
+
+	if (s->attached == 0)
+		pty_input(s, p, n);
 }
 
 static int
@@ -796,7 +860,7 @@ status_of(int ws)
 static void
 server_finish_exit(struct server *s)
 {
-	int	 i, had = s->attached;
+	int	 i;
 
 	s->draining = 0;
 	if (s->master != -1) {
@@ -804,10 +868,12 @@ server_finish_exit(struct server *s)
 		s->master = -1;
 	}
 	s->exited_at = now_ms();
-	for (i = 0; i < s->nconns; i++)
-		client_release(s, s->conns[i], EXIT_EXITED, s->status, 0);
-	if (had > 0 || s->foreground)
-		s->quit = 1;
+	for (i = 0; i < s->nconns; i++) {
+		if (s->conns[i]->tty != -1)
+			client_end(s, s->conns[i]);
+	}
+	if (s->foreground)
+		s->collected = 1;
 }
 
 static void
@@ -992,6 +1058,8 @@ server_loop(struct server *s)
 					if (tty_flush(c) == -1)
 						client_release(s, c,
 						    EXIT_FAILED, 0, 0);
+					else if (c->ending)
+						client_end(s, c);
 				}
 				if (c->tty != -1 && pt->revents &
 				    (POLLIN | POLLHUP | POLLERR) &&
@@ -1013,6 +1081,10 @@ server_loop(struct server *s)
 		if (pfd[P_LISTEN].revents & POLLIN && s->lsock != -1)
 			server_accept(s);
 		server_timers(s, now_ms());
+		/* Done once the status reached whoever was there. */
+		if (s->exited && !s->draining && s->collected &&
+		    s->attached == 0)
+			s->quit = 1;
 	}
 }
 
@@ -1066,6 +1138,12 @@ server_init(struct server *s, const struct server_opts *o,
 		e->err = errno;
 		return -1;
 	}
+	if ((s->screen = screen_new(s->rows, s->cols)) == NULL) {
+		e->stage = START_PTY;
+		e->err = errno;
+		return -1;
+	}
+	screen_set_reply(s->screen, server_reply, s);
 	if (server_listen(s) == -1) {
 		e->stage = errno == EADDRINUSE ? START_EXISTS : START_SOCKET;
 		e->err = errno;

@@ -28,6 +28,18 @@ one_frame(const struct buf *b, uint32_t type)
 	return m;
 }
 
+static struct proto_msg
+one_frame_at(const struct buf *b, size_t off, uint32_t type)
+{
+	struct proto_msg	 m;
+	size_t			 used = 0;
+
+	assert_int_equal(proto_frame(b->data + off, b->len - off, &m, &used),
+	    1);
+	assert_int_equal(m.type, type);
+	return m;
+}
+
 static void
 test_header_is_big_endian(void **state)
 {
@@ -193,7 +205,7 @@ static void
 test_empty_messages(void **state)
 {
 	static const uint32_t	 types[] = {
-		MSG_DETACH, MSG_INFO_REQ, MSG_KILL, MSG_OK, MSG_DUMP_REQ
+		MSG_DETACH, MSG_INFO_REQ, MSG_KILL, MSG_OK
 	};
 	struct buf		 b = { 0 };
 	struct proto_msg	 m;
@@ -210,6 +222,44 @@ test_empty_messages(void **state)
 		m = one_frame(&b, types[i]);
 		assert_int_equal(proto_get_empty(&m), -1);
 	}
+	buf_free(&b);
+}
+
+static void
+test_dump_req(void **state)
+{
+	struct buf		 b = { 0 };
+	struct proto_msg	 m;
+	uint32_t		 flags;
+
+	(void)state;
+	assert_int_equal(proto_add_dump_req(&b, 0x3), 0);
+	m = one_frame(&b, MSG_DUMP_REQ);
+	assert_int_equal(proto_get_dump_req(&m, &flags), 0);
+	assert_int_equal(flags, 0x3);
+	m.len = 3;
+	assert_int_equal(proto_get_dump_req(&m, &flags), -1);
+	buf_free(&b);
+}
+
+/* Input and dump frames carry raw bytes, any of them. */
+static void
+test_raw_payloads(void **state)
+{
+	struct buf		 b = { 0 };
+	struct proto_msg	 m;
+	char			 bytes[256];
+	int			 i;
+
+	(void)state;
+	for (i = 0; i < 256; i++)
+		bytes[i] = (char)i;
+	assert_int_equal(proto_add(&b, MSG_INPUT, bytes, sizeof bytes), 0);
+	assert_int_equal(proto_add(&b, MSG_DUMP, bytes, 10), 0);
+	m = one_frame_at(&b, 0, MSG_INPUT);
+	assert_memory_equal(m.data, bytes, sizeof bytes);
+	m = one_frame_at(&b, PROTO_HEADER + sizeof bytes, MSG_DUMP);
+	assert_int_equal(m.len, 10);
 	buf_free(&b);
 }
 
@@ -373,6 +423,8 @@ main(void)
 		cmocka_unit_test(test_exit),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_empty_messages),
+		cmocka_unit_test(test_dump_req),
+		cmocka_unit_test(test_raw_payloads),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_payload_shape),
 		cmocka_unit_test(test_string_bounds),
