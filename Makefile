@@ -52,14 +52,40 @@ tests/test_%: tests/test_%.o $(TEST_LIB) src/libsess.a
 # the sources under clang too, and the man page.
 check: sess $(TESTS)
 	@CC_FLAGS="$(ALL_CFLAGS)" tests/run $(TESTS) tests/check-clang \
-		tests/check-man
+		tests/check-man tests/check-completion tests/check-install
 
 # Not part of check: timings belong here, never in a test.
 bench: sess
 	bench/run
 
+install: sess
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d \
+		$(DESTDIR)$(PREFIX)/share/sess
+	install -m 755 sess $(DESTDIR)$(PREFIX)/bin/sess
+	install -m 644 man/sess.1 $(DESTDIR)$(MANPREFIX)/man1/sess.1
+	install -m 644 contrib/sess.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sess
+	install -m 644 contrib/sess.zsh \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sess
+	install -m 644 contrib/sess.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sess.fish
+	install -m 644 contrib/sess@.service contrib/sess-login.sh \
+		$(DESTDIR)$(PREFIX)/share/sess/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/sess $(DESTDIR)$(MANPREFIX)/man1/sess.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sess \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sess \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sess.fish \
+		$(DESTDIR)$(PREFIX)/share/sess/sess@.service \
+		$(DESTDIR)$(PREFIX)/share/sess/sess-login.sh
+	-rmdir $(DESTDIR)$(PREFIX)/share/sess
+
 clean:
 	rm -f sess src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS)
 
-.PHONY: all bench check clean
+.PHONY: all bench check clean install uninstall
 .SECONDARY:
