@@ -29,6 +29,11 @@ HDR = $(wildcard src/*.h) config.h
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_LIB = $(patsubst %.c,%.o,$(wildcard tests/lib/*.c))
 TESTS = $(patsubst %.c,%,$(TEST_SRC))
+FUZZ_TARGETS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAYS = $(addprefix fuzz/replay_,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 10
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -Isrc $(PKG_CFLAGS) -g -O1 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 all: sess
 
@@ -50,9 +55,32 @@ tests/test_%: tests/test_%.o $(TEST_LIB) src/libsess.a
 
 # Every test program, plus the checks that need no program of their own:
 # the sources under clang too, and the man page.
-check: sess $(TESTS)
+check: sess $(TESTS) $(FUZZ_REPLAYS)
 	@CC_FLAGS="$(ALL_CFLAGS)" tests/run $(TESTS) tests/check-clang \
-		tests/check-man tests/check-completion tests/check-install
+		tests/check-man tests/check-completion tests/check-install \
+		tests/check-fuzz-replay
+
+# The fuzz targets replayed on their seeds and past crashes, by check.
+fuzz/replay_%: fuzz/fuzz_%.c fuzz/driver.c src/libsess.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/driver.c \
+		src/libsess.a $(LIBS)
+
+# libFuzzer with clang: each target for FUZZ_SECONDS; a crash is kept in
+# fuzz/regress/TARGET, which check replays from then on.
+fuzz/bin/%: fuzz/fuzz_%.c $(SRC) $(HDR)
+	@mkdir -p fuzz/bin
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out src/main.c,$(SRC)) $(LIBS)
+
+fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/work/$$t fuzz/regress/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		fuzz/bin/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+			-artifact_prefix=fuzz/regress/$$t/ \
+			fuzz/work/$$t fuzz/corpus/$$t 2>fuzz/work/$$t.log || \
+			{ tail -30 fuzz/work/$$t.log; echo "fuzz: $$t failed"; exit 1; }; \
+		grep -E '^(#[0-9]+ *DONE|Done)' fuzz/work/$$t.log | tail -1; \
+	done
 
 # Not part of check: timings belong here, never in a test.
 bench: sess
@@ -85,7 +113,9 @@ uninstall:
 	-rmdir $(DESTDIR)$(PREFIX)/share/sess
 
 clean:
-	rm -f sess src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS)
+	rm -f sess src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
+		$(FUZZ_REPLAYS)
+	rm -rf fuzz/bin fuzz/work
 
-.PHONY: all bench check clean install uninstall
+.PHONY: all bench check clean fuzz install uninstall
 .SECONDARY:
