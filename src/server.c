@@ -356,9 +356,9 @@ client_take_size(struct server *s, struct client *c)
 }
 
 static void
-tty_queue(struct client *c, const char *p, size_t n)
+tty_queue(struct client *c, const char *p, size_t n, int whole)
 {
-	if (c->tq.len - c->tq_off + n > CLIENT_BACKLOG) {
+	if (!whole && c->tq.len - c->tq_off + n > CLIENT_BACKLOG) {
 		/* Too far behind: what it missed is replaced by a redraw. */
 		buf_free(&c->tq);
 		c->tq_off = 0;
@@ -373,9 +373,10 @@ tty_queue(struct client *c, const char *p, size_t n)
 }
 
 /* Sends output to one terminal: straight through when nothing is queued,
- * which is the common case. -1 when the terminal is gone. */
+ * which is the common case. -1 when the terminal is gone. A redraw is
+ * queued whole (whole), whatever its size: it is what a resync sends. */
 static int
-tty_output(struct client *c, const char *p, size_t n)
+tty_send(struct client *c, const char *p, size_t n, int whole)
 {
 	ssize_t	 w = 0;
 
@@ -391,8 +392,14 @@ tty_output(struct client *c, const char *p, size_t n)
 		if ((size_t)w == n)
 			return 0;
 	}
-	tty_queue(c, p + w, n - (size_t)w);
+	tty_queue(c, p + w, n - (size_t)w, whole);
 	return 0;
+}
+
+static int
+tty_output(struct client *c, const char *p, size_t n)
+{
+	return tty_send(c, p, n, 0);
 }
 
 static int
@@ -422,7 +429,7 @@ tty_redraw(struct server *s, struct client *c, int flags)
 	struct buf	 b = { 0 };
 
 	if (screen_redraw(s->screen, flags, &b) == 0)
-		tty_output(c, b.data, b.len);
+		tty_send(c, b.data, b.len, 1);
 	buf_free(&b);
 }
 
@@ -441,9 +448,7 @@ client_release(struct server *s, struct client *c, int reason, int status,
     int flags)
 {
 	struct proto_exit	 x = { reason, flags, status };
-	struct buf		 b = { 0 };
-
-	struct buf		 reset = { 0 };
+	struct buf		 b = { 0 }, reset = { 0 };
 
 	if (c->tty == -1)
 		return;
