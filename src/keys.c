@@ -1,15 +1,23 @@
-/* The detach chord, spotted in what a terminal sends.
+/* The detach chord, and key names turned into bytes.
  *
- * Input is cut into tokens here (a character, an escape sequence, a
- * string such as a terminal's reply), each complete token is given to
- * libtermkey on its own to learn which key it is, and the bytes are
- * forwarded untouched. Cutting the tokens ourselves keeps the byte
- * accounting exact where libtermkey's is not (it leaves parts of
- * sequences it does not know in its buffer), and lets kitty keyboard
- * sequences be normalised before libtermkey sees them: it ignores their
- * ':' sub-fields, so a press reads as another key and a release would
- * detach. */
+ * libtermkey is used as a parser only: it never sees a file descriptor.
+ * The bytes are framed here first (where each key, escape sequence or
+ * terminal reply starts and ends), because libtermkey 0.22 cannot be
+ * trusted with that: it leaves the parameters of CSI sequences it does
+ * not know behind, reads 0x9b as CSI in UTF-8 mode, takes kitty ":"
+ * sub-fields for digits and crashes on huge CSI parameters. Each frame
+ * that may be a key is handed to libtermkey as a cleaned copy (kitty
+ * sub-fields dropped, lock modifiers cleared, numbers bounded) and its
+ * answer is taken only when it used up exactly that copy. What goes on
+ * to the program is always the original bytes.
+ *
+ * Timing: an escape sequence cut off at the end of a read is held back
+ * for KEYS_HOLD_MS so that a chord split across reads is still caught;
+ * after that it goes on as it is. A pending prefix waits with no time
+ * limit. A bracketed paste that never ends stops being one after
+ * KEYS_PASTE_MS without input. Nothing else depends on time. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,39 +26,89 @@
 
 #include "keys.h"
 
-#define HOLD_MS		10	/* an incomplete sequence waits this long */
-#define PASTE_MS	1000	/* an unterminated paste ends after this */
-#define TOKEN_MAX	256	/* longer strings are forwarded in pieces */
+/* How long the rest of a split escape sequence is waited for. */
+#define KEYS_HOLD_MS	10
+/* How long an unterminated bracketed paste lasts without input. */
+#define KEYS_PASTE_MS	1000
+/* Longest incomplete sequence held back; longer is not a key anyway. */
+#define KEYS_HOLD_MAX	4096
+
+/* Caps Lock and Num Lock in a kitty modifier parameter (less one): they
+ * describe the keyboard's state, not the key. */
+#define KEYS_LOCKS	(64 | 128)
+
+#define KEYS_FLAGS	(TERMKEY_FLAG_UTF8 | TERMKEY_FLAG_CTRLC | \
+			    TERMKEY_FLAG_NOSTART)
+
+enum {
+	TOK_KEY,	/* a key press (or repeat) */
+	TOK_EVENT,	/* a kitty release or modifier-key event */
+	TOK_OTHER,	/* anything else: replies, mouse, garbage */
+	TOK_PASTE,	/* start of a bracketed paste */
+	TOK_PARTIAL	/* an escape sequence cut off at the end */
+};
+
+struct token {
+	int		 type;
+	size_t		 len;		/* input bytes it covers */
+	int		 csiu;		/* sent as kitty CSI u */
+	int		 event;		/* 1 press, 2 repeat, 3 up */
+	int		 haskey;
+	TermKeyKey	 key;
+	char		 copy[32];	/* what libtermkey is shown */
+	size_t		 copylen;
+};
+
+struct chord {
+	TermKeyKey	 key;
+	char		 legacy[32];	/* its bytes, no protocol */
+	size_t		 legacylen;
+};
 
 struct keys {
 	TermKey		*tk;
-	TermKeyKey	 chord[2];	/* prefix and key, or just the key */
+	struct chord	 chord[2];
 	int		 nchord;
-	int		 pending;	/* the prefix was typed */
-	struct buf	 held;		/* the prefix's bytes, and what came
-					   with it, until the next key */
-	struct buf	 partial;	/* an incomplete token at a read's end */
-	int64_t		 partial_at;
-	int		 pasting;
-	int64_t		 paste_at;
-	int		 release;	/* the chord came as a kitty sequence */
+
+	int		 pending;	/* prefix typed, next key awaited */
+	struct buf	 prefix;	/* its bytes, events held after */
+	size_t		 prefixlen;	/* of which the prefix key */
+
+	struct buf	 tail;		/* incomplete escape sequence */
+	int64_t		 tail_due;
+
+	int		 paste;
+	size_t		 paste_match;	/* end marker bytes seen */
+	int64_t		 paste_last;
+
+	int		 release;	/* a release is to come */
+	/* After a detach, repeats and the release of this key are dropped. */
+	int		 swallow;
+	TermKeyKey	 swallow_key;
+
+	struct buf	 work;
 };
 
-/* What a token is, for the chord. */
-enum token_kind {
-	TOKEN_KEY,		/* a key press (or repeat) */
-	TOKEN_RELEASE,		/* a kitty key release */
-	TOKEN_OTHER,		/* a reply, mouse report, focus event... */
-	TOKEN_PASTE_START,
-	TOKEN_PASTE_END
+static const struct {
+	const char	*name;
+	int		 mod;
+} keys_mods[] = {
+	{ "C-", TERMKEY_KEYMOD_CTRL },
+	{ "Ctrl-", TERMKEY_KEYMOD_CTRL },
+	{ "M-", TERMKEY_KEYMOD_ALT },
+	{ "A-", TERMKEY_KEYMOD_ALT },
+	{ "Meta-", TERMKEY_KEYMOD_ALT },
+	{ "Alt-", TERMKEY_KEYMOD_ALT },
+	{ "S-", TERMKEY_KEYMOD_SHIFT },
+	{ "Shift-", TERMKEY_KEYMOD_SHIFT },
 };
 
-/* Drops the key_mouse capability: with ncurses-6 terminfo libtermkey
- * would read SGR mouse reports wrongly. */
 static const char *
-keys_terminfo_hook(const char *name, const char *value, void *data)
+keys_hook(const char *name, const char *value, void *data)
 {
 	(void)data;
+	/* ncurses 6 has key_mouse as "\033[<", so SGR mouse reports would
+	 * be read as keys. */
 	if (strcmp(name, "key_mouse") == 0)
 		return NULL;
 	return value;
@@ -59,71 +117,965 @@ keys_terminfo_hook(const char *name, const char *value, void *data)
 static TermKey *
 keys_termkey(const char *term)
 {
-	TermKey	*tk;
-	int	 flags = TERMKEY_FLAG_UTF8 | TERMKEY_FLAG_CTRLC |
-		    TERMKEY_FLAG_NOSTART;
+	TermKey	*tk = NULL;
 
-	if (term == NULL || *term == '\0')
-		term = "xterm";
-	if ((tk = termkey_new_abstract(term, flags)) == NULL &&
-	    (tk = termkey_new_abstract("xterm", flags)) == NULL)
+	/* The name comes from the user's environment: it picks a terminfo
+	 * entry, never a path. */
+	if (term != NULL && *term != '\0' && strlen(term) < 64 &&
+	    strchr(term, '/') == NULL)
+		tk = termkey_new_abstract(term, KEYS_FLAGS);
+	if (tk == NULL && (tk = termkey_new_abstract("xterm", KEYS_FLAGS)) ==
+	    NULL) {
+		if (errno == 0)
+			errno = ENOMEM;
 		return NULL;
-	termkey_hook_terminfo_getstr(tk, keys_terminfo_hook, NULL);
+	}
+	termkey_hook_terminfo_getstr(tk, keys_hook, NULL);
 	if (!termkey_start(tk)) {
 		termkey_destroy(tk);
+		errno = ENOMEM;
 		return NULL;
 	}
 	return tk;
 }
 
-/* One key name in libtermkey's syntax, all of it. */
+/* Length of the UTF-8 character at p: 0 when it is not valid UTF-8, -1
+ * when it is a valid start cut off by the end. */
 static int
-keys_parse_one(TermKey *tk, const char *name, TermKeyKey *key)
+keys_utf8(const unsigned char *p, size_t n)
 {
-	const char	*end;
+	unsigned char	 lo = 0x80, hi = 0xbf;
+	int		 len, i;
 
-	memset(key, 0, sizeof *key);
-	if (*name == '\0')
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return len;
+}
+
+static size_t
+keys_put_utf8(char *s, long c)
+{
+	if (c < 0x80) {
+		s[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		s[0] = (char)(0xc0 | (c >> 6));
+		s[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		s[0] = (char)(0xe0 | (c >> 12));
+		s[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		s[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	s[0] = (char)(0xf0 | (c >> 18));
+	s[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	s[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	s[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+static int
+keys_codepoint_ok(long c)
+{
+	return c >= 1 && c <= 0x10ffff && (c < 0xd800 || c > 0xdfff);
+}
+
+static void
+keys_copy(struct token *t, const unsigned char *p, size_t n)
+{
+	memcpy(t->copy, p, n);
+	t->copylen = n;
+}
+
+/* Kitty's keys that only change modifiers or locks: pressing one between
+ * a prefix and its key is not "another key". */
+static int
+keys_kitty_modifier(long c)
+{
+	return (c >= 57441 && c <= 57454) || (c >= 57358 && c <= 57360);
+}
+
+/* The parameters of a CSI sequence that may be a key, rewritten into a
+ * form libtermkey reads right. */
+static void
+keys_frame_csi_key(const unsigned char *s, size_t n, int final,
+    struct token *t)
+{
+	long	 f[3] = { -1, -1, -1 }, event = -1, mods = -1;
+	int	 nf = 1, sub = 0, digits = 0, w;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (++digits > 7)
+				goto other;
+			if (sub == 0 && f[nf - 1] < 0)
+				f[nf - 1] = s[i] - '0';
+			else if (sub == 0)
+				f[nf - 1] = f[nf - 1] * 10 + (s[i] - '0');
+			else if (sub == 1 && nf == 2)
+				event = (event < 0 ? 0 : event * 10) +
+				    (s[i] - '0');
+		} else if (s[i] == ';') {
+			if (nf == 3)
+				goto other;
+			nf++;
+			sub = digits = 0;
+		} else if (s[i] == ':') {
+			if (++sub > 2)
+				goto other;
+			digits = 0;
+		} else
+			goto other;	/* private markers: replies */
+	}
+	if (event == -1 || event == 1)
+		t->event = 1;
+	else if (event == 2 || event == 3)
+		t->event = (int)event;
+	else
+		goto other;
+	if (f[1] != -1) {
+		if (f[1] < 1 || f[1] > 256)
+			goto other;
+		mods = ((f[1] - 1) & ~(long)KEYS_LOCKS) + 1;
+	}
+
+	w = -1;
+	switch (final) {
+	case 'u':
+		if (!keys_codepoint_ok(f[0]))
+			goto other;
+		t->csiu = 1;
+		if (keys_kitty_modifier(f[0]))
+			t->type = TOK_EVENT;
+		if (mods != -1)
+			w = snprintf(t->copy, sizeof t->copy, "\033[%ld;%ldu",
+			    f[0], mods);
+		else
+			w = snprintf(t->copy, sizeof t->copy, "\033[%ldu",
+			    f[0]);
+		break;
+	case '~':
+		if (f[0] == 27 && nf == 3) {
+			/* xterm modifyOtherKeys */
+			if (mods == -1 || !keys_codepoint_ok(f[2]))
+				goto other;
+			w = snprintf(t->copy, sizeof t->copy,
+			    "\033[27;%ld;%ld~", mods, f[2]);
+			break;
+		}
+		if (nf == 3 || f[0] < 1 || f[0] > 64)
+			goto other;
+		if (mods != -1)
+			w = snprintf(t->copy, sizeof t->copy, "\033[%ld;%ld~",
+			    f[0], mods);
+		else
+			w = snprintf(t->copy, sizeof t->copy, "\033[%ld~",
+			    f[0]);
+		break;
+	case 'A': case 'B': case 'C': case 'D': case 'E': case 'F':
+	case 'H': case 'P': case 'Q': case 'R': case 'S': case 'Z':
+		/* A first parameter other than 1 is a reply (the cursor
+		 * position report ends in R). */
+		if (nf == 3 || (f[0] != -1 && f[0] != 1))
+			goto other;
+		if (mods != -1)
+			w = snprintf(t->copy, sizeof t->copy, "\033[1;%ld%c",
+			    mods, final);
+		else
+			w = snprintf(t->copy, sizeof t->copy, "\033[%c",
+			    final);
+		break;
+	default:
+		goto other;
+	}
+	if (w < 0 || (size_t)w >= sizeof t->copy)
+		goto other;
+	t->copylen = (size_t)w;
+	if (t->event == 3)
+		t->type = TOK_EVENT;
+	return;
+
+other:
+	t->type = TOK_OTHER;
+	t->copylen = 0;
+	t->csiu = 0;
+	t->event = 1;
+}
+
+static void
+keys_frame_csi(const unsigned char *p, size_t n, struct token *t)
+{
+	size_t	 i, params;
+
+	for (i = 2; i < n && p[i] >= 0x30 && p[i] <= 0x3f; i++)
+		;
+	params = i;
+	for (; i < n && p[i] >= 0x20 && p[i] <= 0x2f; i++)
+		;
+	if (i == n) {
+		t->type = TOK_PARTIAL;
+		return;
+	}
+	if (p[i] < 0x40 || p[i] > 0x7e) {
+		/* Not a sequence: with nothing inside, Alt-[ typed. */
+		if (i == 2) {
+			t->len = 2;
+			keys_copy(t, p, 2);
+		} else {
+			t->type = TOK_OTHER;
+			t->len = i;
+		}
+		return;
+	}
+	t->len = i + 1;
+	if (i == 2 && p[2] == 'M') {
+		/* X10 mouse: three raw bytes follow. */
+		if (n < 6)
+			t->type = TOK_PARTIAL;
+		else {
+			t->type = TOK_OTHER;
+			t->len = 6;
+		}
+		return;
+	}
+	if (i == 2 && p[2] == '[') {
+		/* The Linux console's F1-F5. */
+		if (n < 4)
+			t->type = TOK_PARTIAL;
+		else if (p[3] >= 'A' && p[3] <= 'E') {
+			t->len = 4;
+			keys_copy(t, p, 4);
+		} else
+			t->type = TOK_OTHER;
+		return;
+	}
+	if (params != i) {
+		t->type = TOK_OTHER;
+		return;
+	}
+	if (t->len == 6 && memcmp(p, "\033[200~", 6) == 0) {
+		t->type = TOK_PASTE;
+		return;
+	}
+	keys_frame_csi_key(p + 2, params - 2, p[i], t);
+}
+
+/* OSC, DCS, APC, PM and SOS: terminal replies, never keys. */
+static void
+keys_frame_string(const unsigned char *p, size_t n, struct token *t)
+{
+	size_t	 i;
+
+	for (i = 2; i < n; i++) {
+		if (p[i] == 0x07) {
+			t->type = TOK_OTHER;
+			t->len = i + 1;
+			return;
+		}
+		if (p[i] == 0x1b) {
+			if (i + 1 == n)
+				break;
+			if (p[i + 1] != '\\')
+				goto key;
+			t->type = TOK_OTHER;
+			t->len = i + 2;
+			return;
+		}
+		if (p[i] < 0x20)
+			goto key;
+	}
+	t->type = TOK_PARTIAL;
+	return;
+
+key:
+	/* Not a string after all: a key typed with Alt. */
+	t->len = 2;
+	keys_copy(t, p, 2);
+}
+
+/* Where the token at p ends and what libtermkey should be shown of it. */
+static void
+keys_frame(const unsigned char *p, size_t n, struct token *t)
+{
+	struct token	 in;
+	int		 l;
+
+	memset(t, 0, sizeof *t);
+	t->type = TOK_KEY;
+	t->event = 1;
+	if (p[0] != 0x1b) {
+		l = keys_utf8(p, n);
+		if (l > 0) {
+			t->len = (size_t)l;
+			keys_copy(t, p, t->len);
+			return;
+		}
+		/* Invalid, or a character cut off by the end of the read:
+		 * goes on at once, it cannot be a chord. */
+		t->type = TOK_OTHER;
+		t->len = l == 0 ? 1 : n;
+		return;
+	}
+	if (n == 1) {
+		t->type = TOK_PARTIAL;
+		return;
+	}
+	switch (p[1]) {
+	case '[':
+		keys_frame_csi(p, n, t);
+		return;
+	case 'O':
+		if (n < 3)
+			t->type = TOK_PARTIAL;
+		else if (p[2] >= 0x40 && p[2] <= 0x7e) {
+			t->len = 3;
+			keys_copy(t, p, 3);
+		} else {
+			t->len = 2;
+			keys_copy(t, p, 2);
+		}
+		return;
+	case 'P':
+	case ']':
+	case '_':
+	case '^':
+	case 'X':
+		keys_frame_string(p, n, t);
+		return;
+	case 0x1b:
+		if (n == 2) {
+			t->type = TOK_PARTIAL;
+			return;
+		}
+		if (p[2] != '[' && p[2] != 'O') {
+			t->len = 2;	/* Alt-Escape */
+			keys_copy(t, p, 2);
+			return;
+		}
+		/* Some terminals send Alt with a cursor key as ESC before
+		 * its sequence. */
+		keys_frame(p + 1, n - 1, &in);
+		if (in.type == TOK_PARTIAL) {
+			t->type = TOK_PARTIAL;
+			return;
+		}
+		if (in.type == TOK_KEY && in.copylen > 0 &&
+		    in.copylen < sizeof t->copy) {
+			t->len = in.len + 1;
+			t->copy[0] = 0x1b;
+			memcpy(t->copy + 1, in.copy, in.copylen);
+			t->copylen = in.copylen + 1;
+			t->csiu = in.csiu;
+			t->event = in.event;
+			return;
+		}
+		t->len = 1;	/* Escape, then whatever that is */
+		keys_copy(t, p, 1);
+		return;
+	}
+	l = keys_utf8(p + 1, n - 1);
+	if (l < 0)
+		t->type = TOK_PARTIAL;
+	else if (l == 0) {
+		t->len = 1;
+		keys_copy(t, p, 1);
+	} else {
+		t->len = (size_t)l + 1;
+		keys_copy(t, p, t->len);
+	}
+}
+
+/* Gets libtermkey's buffer empty again for the next token. */
+static void
+keys_drain(TermKey *tk)
+{
+	TermKeyKey	 key;
+	size_t		 size, left;
+
+	size = termkey_get_buffer_size(tk);
+	while ((left = size - termkey_get_buffer_remaining(tk)) > 0) {
+		termkey_getkey_force(tk, &key);
+		if (size - termkey_get_buffer_remaining(tk) >= left)
+			break;
+	}
+}
+
+/* Which key the token's copy is, if libtermkey reads all of it as one. */
+static int
+keys_interpret(TermKey *tk, struct token *t)
+{
+	TermKeyResult	 r;
+	size_t		 before, used;
+
+	before = termkey_get_buffer_remaining(tk);
+	if (termkey_push_bytes(tk, t->copy, t->copylen) != t->copylen) {
+		keys_drain(tk);
 		return -1;
-	end = termkey_strpkey(tk, name, key, TERMKEY_FORMAT_ALTISMETA);
+	}
+	r = termkey_getkey(tk, &t->key);
+	if (r == TERMKEY_RES_AGAIN)
+		r = termkey_getkey_force(tk, &t->key);
+	used = termkey_get_buffer_remaining(tk) - (before - t->copylen);
+	keys_drain(tk);
+	if (r != TERMKEY_RES_KEY || used != t->copylen)
+		return -1;
+	switch (t->key.type) {
+	case TERMKEY_TYPE_UNICODE:
+		break;
+	case TERMKEY_TYPE_KEYSYM:
+		if (t->key.code.sym <= TERMKEY_SYM_NONE)
+			return -1;
+		break;
+	case TERMKEY_TYPE_FUNCTION:
+		if (t->key.code.number < 1)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static void
+keys_token(struct keys *k, const unsigned char *p, size_t n,
+    struct token *t)
+{
+	keys_frame(p, n, t);
+	if (t->copylen > 0 && (t->type == TOK_KEY || t->type == TOK_EVENT) &&
+	    keys_interpret(k->tk, t) == 0)
+		t->haskey = 1;
+	if (t->type == TOK_KEY && !t->haskey)
+		t->type = TOK_OTHER;
+}
+
+static int
+keys_match(const struct keys *k, const struct token *t,
+    const unsigned char *p, int which)
+{
+	const struct chord	*c = &k->chord[which];
+
+	if (t->type != TOK_KEY)
+		return 0;
+	if (t->haskey && termkey_keycmp(k->tk, &t->key, &c->key) == 0)
+		return 1;
+	/* C-i, C-m and the like: libtermkey names their bytes Tab, Enter. */
+	return c->legacylen > 0 && t->len == c->legacylen &&
+	    memcmp(p, c->legacy, t->len) == 0;
+}
+
+/* The same key, whatever modifiers were down when it was let go. */
+static int
+keys_same_key(TermKey *tk, const TermKeyKey *a, const TermKeyKey *b)
+{
+	TermKeyKey	 x = *a, y = *b;
+
+	x.modifiers = y.modifiers = 0;
+	return termkey_keycmp(tk, &x, &y) == 0;
+}
+
+/* Inside a bracketed paste: everything goes on; only the end marker is
+ * looked for. */
+static size_t
+keys_paste(struct keys *k, const unsigned char *p, size_t n, struct buf *out)
+{
+	static const char	 end[] = "\033[201~";
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == (unsigned char)end[k->paste_match]) {
+			if (++k->paste_match == sizeof end - 1) {
+				k->paste = 0;
+				k->paste_match = 0;
+				i++;
+				break;
+			}
+		} else
+			k->paste_match = p[i] == 0x1b ? 1 : 0;
+	}
+	buf_add(out, p, i);
+	return i;
+}
+
+static int
+keys_step(struct keys *k, const unsigned char *p, const struct token *t,
+    int64_t now, struct buf *out)
+{
+	if (k->swallow) {
+		if (t->haskey && t->event != 1 &&
+		    keys_same_key(k->tk, &t->key, &k->swallow_key)) {
+			if (t->event == 3)
+				k->swallow = 0;
+			return KEYS_FORWARD;
+		}
+		if (t->type != TOK_EVENT)
+			k->swallow = 0;
+	}
+
+	if (k->pending) {
+		/* The prefix's own release, a modifier let go: not the
+		 * next key yet. */
+		if (t->type == TOK_EVENT) {
+			buf_add(&k->prefix, p, t->len);
+			return KEYS_FORWARD;
+		}
+		k->pending = 0;
+		if (keys_match(k, t, p, 1))
+			return KEYS_DETACH;
+		if (keys_match(k, t, p, 0)) {
+			buf_add(out, k->prefix.data, k->prefixlen);
+			return KEYS_FORWARD;
+		}
+		buf_add(out, k->prefix.data, k->prefix.len);
+	} else if (keys_match(k, t, p, 0)) {
+		if (k->nchord == 1)
+			return KEYS_DETACH;
+		k->pending = 1;
+		buf_reset(&k->prefix);
+		buf_add(&k->prefix, p, t->len);
+		k->prefixlen = t->len;
+		return KEYS_FORWARD;
+	}
+
+	buf_add(out, p, t->len);
+	if (t->type == TOK_PASTE) {
+		k->paste = 1;
+		k->paste_match = 0;
+		k->paste_last = now;
+	}
+	return KEYS_FORWARD;
+}
+
+/* The chord was typed: everything held is dropped. With the kitty
+ * protocol the key's release is still to come, unless it is already in
+ * what followed. */
+static void
+keys_detached(struct keys *k, const struct token *chord,
+    const unsigned char *p, size_t n)
+{
+	struct token	 t;
+	size_t		 i;
+
+	k->pending = 0;
+	buf_reset(&k->prefix);
+	buf_reset(&k->tail);
+	k->paste = 0;
+	k->release = chord->csiu && chord->haskey;
+	for (i = 0; k->release && i < n; i += t.len) {
+		keys_token(k, p + i, n - i, &t);
+		if (t.type == TOK_PARTIAL)
+			break;
+		if (t.haskey && t.event == 3 &&
+		    keys_same_key(k->tk, &t.key, &chord->key))
+			k->release = 0;
+	}
+	k->swallow = k->release;
+	if (k->swallow)
+		k->swallow_key = chord->key;
+}
+
+int
+keys_input(struct keys *k, const char *buf, size_t len, int64_t now,
+    struct buf *out)
+{
+	const unsigned char	*p;
+	struct token		 t;
+	size_t			 n, i;
+	int			 held;
+
+	k->release = 0;
+	keys_expire(k, now, out);
+	held = k->tail.len > 0;
+	if (held) {
+		buf_reset(&k->work);
+		buf_add(&k->work, k->tail.data, k->tail.len);
+		buf_add(&k->work, buf, len);
+		buf_reset(&k->tail);
+		p = (const unsigned char *)k->work.data;
+		n = k->work.len;
+	} else {
+		p = (const unsigned char *)buf;
+		n = len;
+	}
+	if (k->paste)
+		k->paste_last = now;
+
+	for (i = 0; i < n; i += t.len) {
+		if (k->paste) {
+			t.len = keys_paste(k, p + i, n - i, out);
+			continue;
+		}
+		keys_token(k, p + i, n - i, &t);
+		if (t.type == TOK_PARTIAL) {
+			if (n - i <= KEYS_HOLD_MAX) {
+				/* Still the same sequence: its time runs on. */
+				if (!held || i != 0)
+					k->tail_due = now + KEYS_HOLD_MS;
+				buf_add(&k->tail, p + i, n - i);
+				break;
+			}
+			t.type = TOK_OTHER;
+			t.len = n - i;
+		}
+		if (keys_step(k, p + i, &t, now, out) == KEYS_DETACH) {
+			keys_detached(k, &t, p + i + t.len, n - i - t.len);
+			return KEYS_DETACH;
+		}
+	}
+	return KEYS_FORWARD;
+}
+
+int
+keys_timeout(const struct keys *k, int64_t now)
+{
+	int64_t	 due = -1;
+
+	if (k->tail.len > 0)
+		due = k->tail_due;
+	if (k->paste && (due == -1 || k->paste_last + KEYS_PASTE_MS < due))
+		due = k->paste_last + KEYS_PASTE_MS;
+	if (due == -1)
+		return -1;
+	if (due <= now)
+		return 0;
+	if (due - now > INT_MAX)
+		return INT_MAX;
+	return (int)(due - now);
+}
+
+void
+keys_expire(struct keys *k, int64_t now, struct buf *out)
+{
+	if (k->tail.len > 0 && now >= k->tail_due) {
+		/* A sequence that never completed is a key typed after the
+		 * prefix, so the prefix goes on too. */
+		if (k->pending) {
+			buf_add(out, k->prefix.data, k->prefix.len);
+			k->pending = 0;
+		}
+		buf_add(out, k->tail.data, k->tail.len);
+		buf_reset(&k->tail);
+	}
+	if (k->paste && now - k->paste_last >= KEYS_PASTE_MS) {
+		k->paste = 0;
+		k->paste_match = 0;
+	}
+}
+
+int
+keys_release_follows(const struct keys *k)
+{
+	return k->release;
+}
+
+/* Takes a modifier off the front of a key name; 0 when there is none (a
+ * name is never only a modifier: "C-" is not Ctrl with nothing). */
+static int
+keys_parse_mod(const char **p)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < nitems(keys_mods); i++) {
+		n = strlen(keys_mods[i].name);
+		if (strncmp(*p, keys_mods[i].name, n) == 0 &&
+		    (*p)[n] != '\0') {
+			*p += n;
+			return keys_mods[i].mod;
+		}
+	}
+	return 0;
+}
+
+/* One key name ("C-M-x", "S-Tab", "F5"): modifiers are taken apart here,
+ * the key itself is looked up by libtermkey. */
+static int
+keys_parse(TermKey *tk, const char *s, size_t len, TermKeyKey *key)
+{
+	char		 name[64];
+	const char	*p, *end;
+	int		 mods = 0, mod, l;
+
+	if (len == 0 || len >= sizeof name || memchr(s, '\0', len) != NULL)
+		return -1;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	if (strchr(name, ' ') != NULL)
+		return -1;
+	p = name;
+	while ((mod = keys_parse_mod(&p)) != 0)
+		mods |= mod;
+	/* libtermkey 0.22 reads past the end of a name that ends in a
+	 * modifier ("C-"), and key names have no dash in them. */
+	if (strchr(p, '-') != NULL && strcmp(p, "-") != 0)
+		return -1;
+	if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		return -1;
+	if ((unsigned char)*p >= 0x80) {
+		l = keys_utf8((const unsigned char *)p, strlen(p));
+		if (l <= 0 || (size_t)l != strlen(p))
+			return -1;
+	}
+	memset(key, 0, sizeof *key);
+	end = termkey_strpkey(tk, p, key, 0);
 	if (end == NULL || *end != '\0')
 		return -1;
+	switch (key->type) {
+	case TERMKEY_TYPE_UNICODE:
+		if (key->code.codepoint < 0x20 ||
+		    !keys_codepoint_ok(key->code.codepoint))
+			return -1;
+		break;
+	case TERMKEY_TYPE_KEYSYM:
+		if (key->code.sym <= TERMKEY_SYM_NONE)
+			return -1;
+		break;
+	case TERMKEY_TYPE_FUNCTION:
+		if (key->code.number < 1)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	key->modifiers |= mods;
+	/* A terminal sends the same for C-A and C-a. */
+	if (key->type == TERMKEY_TYPE_UNICODE &&
+	    (key->modifiers & TERMKEY_KEYMOD_CTRL) &&
+	    key->code.codepoint >= 'A' && key->code.codepoint <= 'Z') {
+		key->code.codepoint += 'a' - 'A';
+		key->utf8[0] = (char)key->code.codepoint;
+	}
 	return 0;
+}
+
+/* The control code xterm sends for Ctrl with c, or -1. */
+static int
+keys_ctrl_byte(long c)
+{
+	if (c >= 'a' && c <= 'z')
+		return (int)(c - 'a' + 1);
+	if (c >= '[' && c <= '_')
+		return (int)(c - '[' + 0x1b);
+	if (c >= '3' && c <= '7')
+		return (int)(c - '3' + 0x1b);
+	switch (c) {
+	case '@':
+	case ' ':
+	case '2':
+		return 0;
+	case '/':
+		return 0x1f;
+	case '?':
+	case '8':
+		return 0x7f;
+	}
+	return -1;
+}
+
+/* Keys with no byte of their own for some modifiers get xterm's
+ * modifyOtherKeys form. */
+static int
+keys_encode_other(long c, int mods, char *s, size_t size)
+{
+	return snprintf(s, size, "\033[27;%d;%ld~", mods + 1, c);
+}
+
+static int
+keys_encode_char(long c, int mods, char *s, size_t size)
+{
+	size_t	 n = 0;
+	int	 alt = mods & TERMKEY_KEYMOD_ALT, b;
+
+	mods &= ~TERMKEY_KEYMOD_ALT;
+	if (alt)
+		s[n++] = 0x1b;
+	if (mods == 0)
+		n += keys_put_utf8(s + n, c);
+	else if (mods & TERMKEY_KEYMOD_CTRL) {
+		if ((mods & TERMKEY_KEYMOD_SHIFT) && !(c >= 'a' && c <= 'z'))
+			return keys_encode_other(c, mods | alt, s, size);
+		if ((b = keys_ctrl_byte(c)) == -1)
+			return keys_encode_other(c, mods | alt, s, size);
+		s[n++] = (char)b;
+	} else if (c >= 'a' && c <= 'z')
+		s[n++] = (char)(c - 'a' + 'A');
+	else if (c >= 'A' && c <= 'Z')
+		s[n++] = (char)c;
+	else
+		return keys_encode_other(c, mods | alt, s, size);
+	return (int)n;
+}
+
+static int
+keys_encode_sym(TermKeySym sym, int mods, char *s, size_t size)
+{
+	static const struct {
+		TermKeySym	 sym;
+		char		 final;	/* ESC [ (1 ; m) final */
+		int		 number;	/* ESC [ number ~ */
+		int		 byte;		/* a byte of its own */
+	} syms[] = {
+		{ TERMKEY_SYM_UP, 'A', 0, -1 },
+		{ TERMKEY_SYM_DOWN, 'B', 0, -1 },
+		{ TERMKEY_SYM_RIGHT, 'C', 0, -1 },
+		{ TERMKEY_SYM_LEFT, 'D', 0, -1 },
+		{ TERMKEY_SYM_BEGIN, 'E', 0, -1 },
+		{ TERMKEY_SYM_HOME, 'H', 0, -1 },
+		{ TERMKEY_SYM_END, 'F', 0, -1 },
+		{ TERMKEY_SYM_INSERT, 0, 2, -1 },
+		{ TERMKEY_SYM_DELETE, 0, 3, -1 },
+		{ TERMKEY_SYM_PAGEUP, 0, 5, -1 },
+		{ TERMKEY_SYM_PAGEDOWN, 0, 6, -1 },
+		{ TERMKEY_SYM_ENTER, 0, 0, '\r' },
+		{ TERMKEY_SYM_TAB, 0, 0, '\t' },
+		{ TERMKEY_SYM_BACKSPACE, 0, 0, 0x7f },
+		{ TERMKEY_SYM_DEL, 0, 0, 0x7f },
+		{ TERMKEY_SYM_ESCAPE, 0, 0, 0x1b },
+		{ TERMKEY_SYM_SPACE, 0, 0, ' ' },
+	};
+	size_t	 i, n = 0;
+	int	 alt = mods & TERMKEY_KEYMOD_ALT, rest;
+
+	for (i = 0; i < nitems(syms); i++) {
+		if (syms[i].sym == sym)
+			break;
+	}
+	if (i == nitems(syms))
+		return -1;
+	if (syms[i].final != 0) {
+		if (mods == 0)
+			return snprintf(s, size, "\033[%c", syms[i].final);
+		return snprintf(s, size, "\033[1;%d%c", mods + 1,
+		    syms[i].final);
+	}
+	if (syms[i].number != 0) {
+		if (mods == 0)
+			return snprintf(s, size, "\033[%d~", syms[i].number);
+		return snprintf(s, size, "\033[%d;%d~", syms[i].number,
+		    mods + 1);
+	}
+	if (sym == TERMKEY_SYM_SPACE)
+		return keys_encode_char(' ', mods, s, size);
+	rest = mods & ~TERMKEY_KEYMOD_ALT;
+	if (alt)
+		s[n++] = 0x1b;
+	if (rest == 0)
+		s[n++] = (char)syms[i].byte;
+	else if (sym == TERMKEY_SYM_TAB && rest == TERMKEY_KEYMOD_SHIFT) {
+		memcpy(s + n, "\033[Z", 3);
+		n += 3;
+	} else if (sym == TERMKEY_SYM_BACKSPACE &&
+	    rest == TERMKEY_KEYMOD_CTRL)
+		s[n++] = 0x08;
+	else
+		return keys_encode_other(syms[i].byte, mods, s, size);
+	return (int)n;
+}
+
+static int
+keys_encode_function(int f, int mods, char *s, size_t size)
+{
+	static const int	 numbers[] = { 15, 17, 18, 19, 20, 21, 23, 24 };
+
+	if (f >= 1 && f <= 4) {
+		if (mods == 0)
+			return snprintf(s, size, "\033O%c", 'P' + f - 1);
+		return snprintf(s, size, "\033[1;%d%c", mods + 1, 'P' + f - 1);
+	}
+	if (f >= 5 && f <= 12) {
+		if (mods == 0)
+			return snprintf(s, size, "\033[%d~", numbers[f - 5]);
+		return snprintf(s, size, "\033[%d;%d~", numbers[f - 5],
+		    mods + 1);
+	}
+	return -1;
+}
+
+/* What an xterm in its default modes sends for the key. */
+static int
+keys_encode_key(const TermKeyKey *key, char *s, size_t size)
+{
+	int	 mods = key->modifiers & 7;
+
+	switch (key->type) {
+	case TERMKEY_TYPE_UNICODE:
+		return keys_encode_char(key->code.codepoint, mods, s, size);
+	case TERMKEY_TYPE_KEYSYM:
+		return keys_encode_sym(key->code.sym, mods, s, size);
+	case TERMKEY_TYPE_FUNCTION:
+		return keys_encode_function(key->code.number, mods, s, size);
+	default:
+		return -1;
+	}
 }
 
 struct keys *
 keys_new(const char *spec, const char *term)
 {
 	struct keys	*k;
-	char		 copy[128], *space;
+	const char	*sp;
+	int		 i, n, saved;
 
-	if (spec == NULL || strlen(spec) >= sizeof copy) {
+	if (spec == NULL) {
 		errno = EINVAL;
 		return NULL;
 	}
 	if ((k = calloc(1, sizeof *k)) == NULL)
 		return NULL;
 	if ((k->tk = keys_termkey(term)) == NULL) {
+		saved = errno;
 		free(k);
-		errno = ENOMEM;
+		errno = saved;
 		return NULL;
 	}
-	strcpy(copy, spec);
-	/* "C-a d": a prefix and a key. A lone space is the key Space. */
-	if ((space = strchr(copy, ' ')) != NULL && space != copy) {
-		*space = '\0';
-		k->nchord = 2;
-		if (keys_parse_one(k->tk, copy, &k->chord[0]) == -1 ||
-		    keys_parse_one(k->tk, space + 1, &k->chord[1]) == -1)
-			goto bad;
-	} else {
+	if ((sp = strchr(spec, ' ')) == NULL) {
 		k->nchord = 1;
-		if (keys_parse_one(k->tk, copy, &k->chord[0]) == -1)
-			goto bad;
+		if (keys_parse(k->tk, spec, strlen(spec), &k->chord[0].key) ==
+		    -1)
+			goto invalid;
+	} else {
+		k->nchord = 2;
+		if (keys_parse(k->tk, spec, (size_t)(sp - spec),
+		    &k->chord[0].key) == -1 ||
+		    keys_parse(k->tk, sp + 1, strlen(sp + 1),
+		    &k->chord[1].key) == -1)
+			goto invalid;
+	}
+	for (i = 0; i < k->nchord; i++) {
+		n = keys_encode_key(&k->chord[i].key, k->chord[i].legacy,
+		    sizeof k->chord[i].legacy);
+		if (n > 0 && (size_t)n < sizeof k->chord[i].legacy)
+			k->chord[i].legacylen = (size_t)n;
 	}
 	return k;
 
-bad:
+invalid:
 	keys_free(k);
 	errno = EINVAL;
 	return NULL;
@@ -135,510 +1087,32 @@ keys_free(struct keys *k)
 	if (k == NULL)
 		return;
 	termkey_destroy(k->tk);
-	buf_free(&k->held);
-	buf_free(&k->partial);
+	buf_free(&k->prefix);
+	buf_free(&k->tail);
+	buf_free(&k->work);
 	free(k);
-}
-
-/* Length of a UTF-8 sequence from its first byte; 1 for bytes that
- * cannot start one (they are forwarded alone). */
-static size_t
-utf8_len(unsigned char c)
-{
-	if (c >= 0xc2 && c <= 0xdf)
-		return 2;
-	if (c >= 0xe0 && c <= 0xef)
-		return 3;
-	if (c >= 0xf0 && c <= 0xf4)
-		return 4;
-	return 1;
-}
-
-/* The length of the token at the front of p: 0 when it is incomplete. */
-static size_t
-token_len(const unsigned char *p, size_t n)
-{
-	size_t	 i, want;
-
-	if (p[0] != 0x1b) {
-		want = utf8_len(p[0]);
-		for (i = 1; i < want; i++) {
-			if (i >= n)
-				return 0;
-			if ((p[i] & 0xc0) != 0x80)
-				return 1;	/* invalid: one byte */
-		}
-		return want;
-	}
-	if (n < 2)
-		return 0;
-	switch (p[1]) {
-	case '[':
-		for (i = 2; i < n && i < TOKEN_MAX; i++) {
-			if (p[i] >= 0x40 && p[i] <= 0x7e)
-				break;
-			if (p[i] < 0x20 || p[i] > 0x3f) {
-				if (p[i] < 0x20 || p[i] > 0x2f)
-					return i;	/* broken: cut here */
-			}
-		}
-		if (i == TOKEN_MAX)
-			return i;
-		if (i >= n)
-			return 0;
-		/* X10 mouse: CSI M and three raw bytes. */
-		if (p[i] == 'M' && i == 2)
-			return n >= 6 ? 6 : 0;
-		return i + 1;
-	case 'O':
-		return n >= 3 ? 3 : 0;
-	case 'P':
-	case ']':
-	case 'X':
-	case '^':
-	case '_':
-		/* A string (a terminal's reply), to BEL or ST. */
-		for (i = 2; i < n && i < TOKEN_MAX; i++) {
-			if (p[i] == 0x07)
-				return i + 1;
-			if (p[i] == 0x1b && i + 1 < n && p[i + 1] == '\\')
-				return i + 2;
-		}
-		return i == TOKEN_MAX ? i : 0;
-	case 0x1b:
-		/* ESC ESC: Escape itself, then whatever follows. */
-		return 1;
-	default:
-		/* Meta and a character. */
-		want = utf8_len(p[1]);
-		if (1 + want > n)
-			return 0;
-		return 1 + want;
-	}
-}
-
-/* Rewrites a kitty CSI u or modifyOtherKeys sequence into the plain form
- * libtermkey reads right: alternate keys and event types dropped, lock
- * modifiers masked. Returns the kind of event. */
-static enum token_kind
-token_normalise(const unsigned char *p, size_t n, char *out, size_t size)
-{
-	unsigned long	 v[3] = { 0, 1, 0 }, event = 1;
-	size_t		 i, field = 0;
-	int		 sub = 0;
-	char		 final = (char)p[n - 1];
-
-	if (n < 4 || p[1] != '[' || (final != 'u' && final != '~'))
-		return TOKEN_KEY;
-	if (p[2] < '0' || p[2] > '9')
-		return TOKEN_KEY;
-	for (i = 2; i < n - 1; i++) {
-		if (p[i] >= '0' && p[i] <= '9') {
-			if (sub == 0 && field < 3)
-				v[field] = v[field] * 10 + (p[i] - '0');
-			else if (sub == 1 && field == 1)
-				event = event * 10 + (p[i] - '0');
-		} else if (p[i] == ';') {
-			field++;
-			sub = 0;
-			if (field < 3)
-				v[field] = 0;
-		} else if (p[i] == ':') {
-			if (sub++ == 0 && field == 1)
-				event = 0;
-		} else
-			return TOKEN_KEY;
-	}
-	if (field >= 1 && v[1] == 0)
-		v[1] = 1;
-	if (final == 'u') {
-		if (event == 3)
-			return TOKEN_RELEASE;
-		snprintf(out, size, "\033[%lu;%luu", v[0],
-		    ((v[1] - 1) & 7) + 1);
-		return TOKEN_KEY;
-	}
-	if (v[0] == 27 && field == 2) {
-		snprintf(out, size, "\033[27;%lu;%lu~", ((v[1] - 1) & 7) + 1,
-		    v[2]);
-		return TOKEN_KEY;
-	}
-	return TOKEN_KEY;
-}
-
-/* Key sequences have digits, ';' and ':' for parameters. Anything else
- * (replies with '?' or '$', mouse reports with '<', intermediates) is not
- * a key, and libtermkey 0.22 crashes on some of it (CSI SP A). */
-static int
-token_plain_csi(const unsigned char *p, size_t n)
-{
-	size_t	 i;
-
-	if (n < 3 || p[0] != 0x1b || p[1] != '[')
-		return 1;
-	if (n == 6 && p[2] == 'M')
-		return 0;	/* X10 mouse */
-	for (i = 2; i < n - 1; i++) {
-		if (!((p[i] >= '0' && p[i] <= '9') || p[i] == ';' ||
-		    p[i] == ':'))
-			return 0;
-	}
-	return 1;
-}
-
-/* Which key a complete token is, if any. */
-static enum token_kind
-token_key(struct keys *k, const unsigned char *p, size_t n, TermKeyKey *key)
-{
-	static const char	 paste_start[] = "\033[200~";
-	static const char	 paste_end[] = "\033[201~";
-	TermKeyResult		 r;
-	enum token_kind		 kind;
-	char			 norm[64];
-
-	if (n == 6 && memcmp(p, paste_start, 6) == 0)
-		return TOKEN_PASTE_START;
-	if (n == 6 && memcmp(p, paste_end, 6) == 0)
-		return TOKEN_PASTE_END;
-	if (n > 2 && p[0] == 0x1b && p[1] != '[' && p[1] != 'O' &&
-	    utf8_len(p[1]) + 1 != n)
-		return TOKEN_OTHER;	/* a string, not a key */
-	if (!token_plain_csi(p, n))
-		return TOKEN_OTHER;
-	norm[0] = '\0';
-	if ((kind = token_normalise(p, n, norm, sizeof norm)) != TOKEN_KEY)
-		return kind;
-	if (norm[0] != '\0')
-		termkey_push_bytes(k->tk, norm, strlen(norm));
-	else
-		termkey_push_bytes(k->tk, (const char *)p, n);
-	r = termkey_getkey(k->tk, key);
-	if (r == TERMKEY_RES_AGAIN)
-		r = termkey_getkey_force(k->tk, key);
-	/* Whatever it did not take belongs to no other token. */
-	while (termkey_get_buffer_remaining(k->tk) < termkey_get_buffer_size(
-	    k->tk)) {
-		TermKeyKey	 junk;
-
-		if (termkey_getkey_force(k->tk, &junk) != TERMKEY_RES_KEY)
-			break;
-	}
-	if (r != TERMKEY_RES_KEY)
-		return TOKEN_OTHER;
-	if (key->type == TERMKEY_TYPE_MOUSE ||
-	    key->type == TERMKEY_TYPE_POSITION ||
-	    key->type == TERMKEY_TYPE_MODEREPORT ||
-	    key->type == TERMKEY_TYPE_DCS || key->type == TERMKEY_TYPE_OSC ||
-	    key->type == TERMKEY_TYPE_UNKNOWN_CSI)
-		return TOKEN_OTHER;
-	return TOKEN_KEY;
-}
-
-static int
-key_is(struct keys *k, TermKeyKey *key, int which)
-{
-	TermKeyKey	 want = k->chord[which];
-
-	key->modifiers &= TERMKEY_KEYMOD_SHIFT | TERMKEY_KEYMOD_ALT |
-	    TERMKEY_KEYMOD_CTRL;
-	return termkey_keycmp(k->tk, key, &want) == 0;
-}
-
-/* Handles one complete token; 1 when it completes the chord. */
-static int
-keys_token(struct keys *k, const unsigned char *p, size_t n,
-    struct buf *out)
-{
-	TermKeyKey	 key;
-	enum token_kind	 kind;
-
-	kind = token_key(k, p, n, &key);
-	if (k->pasting) {
-		if (kind == TOKEN_PASTE_END)
-			k->pasting = 0;
-		buf_add(out, p, n);
-		return 0;
-	}
-	if (kind == TOKEN_PASTE_START) {
-		k->pasting = 1;
-		buf_add(out, p, n);
-		return 0;
-	}
-	if (kind != TOKEN_KEY) {
-		/* Releases and replies wait with a pending prefix, so that
-		 * the prefix's own release does not end it. */
-		buf_add(k->pending ? &k->held : out, p, n);
-		return 0;
-	}
-	if (k->pending) {
-		k->pending = 0;
-		if (key_is(k, &key, 1)) {
-			buf_reset(&k->held);
-			k->release = n > 2 && p[n - 1] == 'u';
-			return 1;
-		}
-		if (key_is(k, &key, 0)) {
-			/* The prefix twice: the program gets it once. */
-			buf_add(out, k->held.data, k->held.len);
-			buf_reset(&k->held);
-			return 0;
-		}
-		buf_add(out, k->held.data, k->held.len);
-		buf_reset(&k->held);
-		buf_add(out, p, n);
-		return 0;
-	}
-	if (key_is(k, &key, 0)) {
-		if (k->nchord == 1) {
-			k->release = n > 2 && p[n - 1] == 'u';
-			return 1;
-		}
-		k->pending = 1;
-		buf_add(&k->held, p, n);
-		return 0;
-	}
-	buf_add(out, p, n);
-	return 0;
-}
-
-int
-keys_input(struct keys *k, const char *in, size_t len, int64_t now,
-    struct buf *out)
-{
-	const unsigned char	*p;
-	size_t			 n, t, off = 0;
-	struct buf		 all = { 0 };
-	int			 rc = KEYS_FORWARD;
-
-	if (k->pasting && now - k->paste_at >= PASTE_MS)
-		k->pasting = 0;
-	k->paste_at = now;
-	/* Bytes held from the last read come first. */
-	if (k->partial.len > 0) {
-		buf_add(&all, k->partial.data, k->partial.len);
-		buf_add(&all, in, len);
-		buf_reset(&k->partial);
-		p = (const unsigned char *)all.data;
-		n = all.len;
-	} else {
-		p = (const unsigned char *)in;
-		n = len;
-	}
-	while (off < n) {
-		if ((t = token_len(p + off, n - off)) == 0) {
-			buf_add(&k->partial, p + off, n - off);
-			k->partial_at = now;
-			break;
-		}
-		if (keys_token(k, p + off, t, out)) {
-			rc = KEYS_DETACH;
-			break;
-		}
-		off += t;
-	}
-	buf_free(&all);
-	return rc;
-}
-
-int
-keys_timeout(const struct keys *k, int64_t now)
-{
-	int64_t	 due = -1, t;
-
-	if (k->partial.len > 0)
-		due = k->partial_at + HOLD_MS;
-	if (k->pasting) {
-		t = k->paste_at + PASTE_MS;
-		if (due == -1 || t < due)
-			due = t;
-	}
-	if (due == -1)
-		return -1;
-	return due <= now ? 0 : (int)(due - now);
-}
-
-void
-keys_expire(struct keys *k, int64_t now, struct buf *out)
-{
-	if (k->pasting && now - k->paste_at >= PASTE_MS)
-		k->pasting = 0;
-	if (k->partial.len > 0 && now - k->partial_at >= HOLD_MS) {
-		/* Nothing more came: it is what it is. A lone ESC is the
-		 * Escape key, which may end a pending prefix. */
-		if (k->partial.len == 1 && k->partial.data[0] == 0x1b)
-			keys_token(k, (const unsigned char *)"\033", 1, out);
-		else
-			buf_add(k->pending ? &k->held : out, k->partial.data,
-			    k->partial.len);
-		buf_reset(&k->partial);
-	}
-}
-
-int
-keys_release_follows(const struct keys *k)
-{
-	return k->release;
-}
-
-/* The xterm modifier parameter: 1 plus shift 1, alt 2, ctrl 4. */
-static int
-xterm_mod(int mods)
-{
-	return 1 + (mods & TERMKEY_KEYMOD_SHIFT ? 1 : 0) +
-	    (mods & TERMKEY_KEYMOD_ALT ? 2 : 0) +
-	    (mods & TERMKEY_KEYMOD_CTRL ? 4 : 0);
-}
-
-/* A cursor-style key: CSI X, or CSI 1;m X with modifiers. */
-static int
-encode_csi_letter(struct buf *out, char c, int mods)
-{
-	if (mods == 0)
-		return buf_addf(out, "\033[%c", c);
-	return buf_addf(out, "\033[1;%d%c", xterm_mod(mods), c);
-}
-
-static int
-encode_csi_tilde(struct buf *out, int n, int mods)
-{
-	if (mods == 0)
-		return buf_addf(out, "\033[%d~", n);
-	return buf_addf(out, "\033[%d;%d~", n, xterm_mod(mods));
-}
-
-static int
-encode_unicode(struct buf *out, long cp, int mods)
-{
-	char	 u[8];
-	int	 n = 0;
-
-	if (mods & TERMKEY_KEYMOD_CTRL) {
-		if (cp >= 'a' && cp <= 'z')
-			cp -= 'a' - 1;
-		else if (cp >= '@' && cp <= '_')
-			cp -= '@';
-		else if (cp == ' ')
-			cp = 0;
-		else if (cp == '?')
-			cp = 0x7f;
-		else
-			return -1;
-	}
-	if (mods & TERMKEY_KEYMOD_ALT)
-		buf_add(out, "\033", 1);
-	if (cp < 0x80)
-		u[n++] = (char)cp;
-	else if (cp < 0x800) {
-		u[n++] = (char)(0xc0 | cp >> 6);
-		u[n++] = (char)(0x80 | (cp & 0x3f));
-	} else if (cp < 0x10000) {
-		u[n++] = (char)(0xe0 | cp >> 12);
-		u[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[n++] = (char)(0x80 | (cp & 0x3f));
-	} else {
-		u[n++] = (char)(0xf0 | cp >> 18);
-		u[n++] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[n++] = (char)(0x80 | (cp & 0x3f));
-	}
-	return buf_add(out, u, (size_t)n);
-}
-
-static int
-encode_keysym(struct buf *out, TermKeySym sym, int mods)
-{
-	const char	*plain = NULL;
-
-	switch (sym) {
-	case TERMKEY_SYM_ENTER:
-		plain = "\r";
-		break;
-	case TERMKEY_SYM_TAB:
-		plain = mods & TERMKEY_KEYMOD_SHIFT ? "\033[Z" : "\t";
-		mods &= ~TERMKEY_KEYMOD_SHIFT;
-		break;
-	case TERMKEY_SYM_BACKSPACE:
-		plain = "\177";
-		break;
-	case TERMKEY_SYM_ESCAPE:
-		plain = "\033";
-		break;
-	case TERMKEY_SYM_SPACE:
-		return encode_unicode(out, ' ', mods);
-	case TERMKEY_SYM_DEL:
-		plain = "\177";
-		break;
-	case TERMKEY_SYM_UP:
-		return encode_csi_letter(out, 'A', mods);
-	case TERMKEY_SYM_DOWN:
-		return encode_csi_letter(out, 'B', mods);
-	case TERMKEY_SYM_RIGHT:
-		return encode_csi_letter(out, 'C', mods);
-	case TERMKEY_SYM_LEFT:
-		return encode_csi_letter(out, 'D', mods);
-	case TERMKEY_SYM_HOME:
-		return encode_csi_letter(out, 'H', mods);
-	case TERMKEY_SYM_END:
-		return encode_csi_letter(out, 'F', mods);
-	case TERMKEY_SYM_INSERT:
-		return encode_csi_tilde(out, 2, mods);
-	case TERMKEY_SYM_DELETE:
-		return encode_csi_tilde(out, 3, mods);
-	case TERMKEY_SYM_PAGEUP:
-		return encode_csi_tilde(out, 5, mods);
-	case TERMKEY_SYM_PAGEDOWN:
-		return encode_csi_tilde(out, 6, mods);
-	default:
-		return -1;
-	}
-	if (mods & TERMKEY_KEYMOD_ALT)
-		buf_add(out, "\033", 1);
-	return buf_adds(out, plain);
-}
-
-static int
-encode_function(struct buf *out, int n, int mods)
-{
-	static const int	 tilde[] = { 15, 17, 18, 19, 20, 21, 23, 24 };
-
-	if (n >= 1 && n <= 4) {
-		if (mods == 0)
-			return buf_addf(out, "\033O%c", 'P' + n - 1);
-		return buf_addf(out, "\033[1;%d%c", xterm_mod(mods),
-		    'P' + n - 1);
-	}
-	if (n >= 5 && n <= 12)
-		return encode_csi_tilde(out, tilde[n - 5], mods);
-	return -1;
 }
 
 int
 keys_encode(const char *name, struct buf *out)
 {
-	static TermKey	*tk;
+	TermKey		*tk;
 	TermKeyKey	 key;
-	int		 rc = -1;
+	char		 s[32];
+	int		 rc, n;
 
-	if (tk == NULL && (tk = keys_termkey("xterm")) == NULL)
-		return -1;
-	if (keys_parse_one(tk, name, &key) == 0) {
-		switch (key.type) {
-		case TERMKEY_TYPE_UNICODE:
-			rc = encode_unicode(out, key.code.codepoint,
-			    key.modifiers);
-			break;
-		case TERMKEY_TYPE_KEYSYM:
-			rc = encode_keysym(out, key.code.sym, key.modifiers);
-			break;
-		case TERMKEY_TYPE_FUNCTION:
-			rc = encode_function(out, key.code.number,
-			    key.modifiers);
-			break;
-		default:
-			break;
-		}
-	}
-	if (rc == -1)
+	if (name == NULL) {
 		errno = EINVAL;
-	return rc;
+		return -1;
+	}
+	if ((tk = keys_termkey("xterm")) == NULL)
+		return -1;
+	rc = keys_parse(tk, name, strlen(name), &key);
+	termkey_destroy(tk);
+	if (rc == -1 || (n = keys_encode_key(&key, s, sizeof s)) <= 0 ||
+	    (size_t)n >= sizeof s) {
+		errno = EINVAL;
+		return -1;
+	}
+	return buf_add(out, s, (size_t)n);
 }
