@@ -1,6 +1,5 @@
 # sess — see README.md and man/sess.1
 
-VERSION = 0.1.0
 PREFIX ?= /usr/local
 MANPREFIX ?= $(PREFIX)/share/man
 DESTDIR ?=
@@ -14,8 +13,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 OPT ?= -O2
 CFLAGS ?= -g $(OPT)
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DSESS_VERSION='"$(VERSION)"' \
-	-I. -Isrc $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -Isrc $(WARN) $(PKG_CFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil
 
 ifeq ($(SANITIZE),1)

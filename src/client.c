@@ -63,8 +63,8 @@ swallow_release(void)
 		(void)read(STDIN_FILENO, junk, sizeof junk);
 }
 
-static void
-connect_error(const char *name, uint32_t version)
+void
+client_connect_error(const char *name, uint32_t version)
 {
 	if (errno == ENOENT)
 		sess_warn("no session %s", name);
@@ -108,7 +108,7 @@ client_attach(const struct attach_opts *o)
 	if ((sock = proto_connect(o->path, 5000, &version)) == -1) {
 		if (errno == ECONNREFUSED)
 			unlink(o->path);	/* stale: its server is gone */
-		connect_error(o->name, version);
+		client_connect_error(o->name, version);
 		return 1;
 	}
 	sigemptyset(&mask);
@@ -144,7 +144,7 @@ client_attach(const struct attach_opts *o)
 	if (proto_add_attach(&b, &a) == -1 ||
 	    proto_send(sock, &b, STDIN_FILENO) == -1) {
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
-		connect_error(o->name, 0);
+		client_connect_error(o->name, 0);
 		goto out;
 	}
 

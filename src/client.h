@@ -31,6 +31,9 @@ enum probe {
  * failures other than the cases above (EPROTO: another version, whose
  * number is in *version). */
 int	client_probe(const char *path, struct proto_info *, uint32_t *version);
+/* Says why a session could not be reached, from errno (and the server's
+ * protocol version when it speaks another). */
+void	client_connect_error(const char *name, uint32_t version);
 /* Ends the session at path; 0 once its name is gone. */
 int	client_kill(const char *path);
 

@@ -21,6 +21,7 @@
 #include "screen.h"
 #include "server.h"
 #include "sockdir.h"
+#include "version.h"
 
 enum mode {
 	MODE_NONE,
@@ -241,12 +242,7 @@ make_room(struct cmdline *c)
 		    c->name);
 		return 1;
 	default:
-		if (errno == EPROTO && version != 0)
-			sess_warn("session %s already exists (protocol "
-			    "version %u)", c->name, (unsigned)version);
-		else
-			sess_warn("cannot check session %s: %s", c->name,
-			    strerror(errno));
+		client_connect_error(c->name, version);
 		return 1;
 	}
 }
@@ -325,8 +321,7 @@ cmd_kill(struct cmdline *c)
 		sess_warn("session %s does not answer", c->name);
 		return 1;
 	default:
-		sess_warn("cannot reach session %s: %s", c->name,
-		    strerror(errno));
+		client_connect_error(c->name, version);
 		return 1;
 	}
 	if (client_kill(c->path) == -1) {
