@@ -32,6 +32,8 @@ int		 screen_reset(struct screen *, struct buf *);
 int		 screen_dump(struct screen *, int flags, struct buf *);
 
 int		 screen_rows(const struct screen *);
+/* Whether the program is on the alternate screen. */
+int		 screen_alternate(const struct screen *);
 int		 screen_cols(const struct screen *);
 
 #endif

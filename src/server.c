@@ -441,6 +441,27 @@ tty_resync(struct server *s, struct client *c)
 	tty_redraw(s, c, 0);
 }
 
+/* A program that ended on the alternate screen leaves that screen on the
+ * main one, where it stays after the client is gone. The terminal is
+ * still raw, so rows end in CR LF. */
+static void
+screen_flatten(struct server *s, struct buf *b)
+{
+	struct buf	 text = { 0 };
+	size_t		 i;
+
+	if (screen_dump(s->screen, SCREEN_ATTRS, &text) == -1)
+		return;
+	buf_adds(b, "\033[H\033[2J");
+	for (i = 0; i < text.len; i++) {
+		if (text.data[i] == '\n')
+			buf_add(b, "\r", 1);
+		buf_add(b, &text.data[i], 1);
+	}
+	buf_adds(b, "\033[m");
+	buf_free(&text);
+}
+
 /* Lets go of a client's terminal: undo the program's modes, give back
  * the description's flags, and tell the client why it is done. */
 static void
@@ -454,8 +475,11 @@ client_release(struct server *s, struct client *c, int reason, int status,
 		return;
 	tty_flush(c);
 	/* Small, and the terminal is going back to its user: no queue. */
-	if (screen_reset(s->screen, &reset) == 0)
+	if (screen_reset(s->screen, &reset) == 0) {
+		if (reason == EXIT_EXITED && screen_alternate(s->screen))
+			screen_flatten(s, &reset);
 		(void)write(c->tty, reset.data, reset.len);
+	}
 	buf_free(&reset);
 	if (c->tty_shared)
 		fcntl(c->tty, F_SETFL, c->tty_flags);

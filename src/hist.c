@@ -1,0 +1,248 @@
+/* Scrollback storage. A line is UTF-8 text in which bytes that UTF-8
+ * never uses mark what is not text: a new pen, a wide character, a cell
+ * of several code points. A plain 80-column line costs about 80 bytes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+
+#define H_PEN	0xfe		/* fg, bg (4 bytes each), attr (2) */
+#define H_WIDE	0xfd		/* the next cell is two columns wide */
+#define H_COMB	0xfc		/* count, then that many code points */
+
+/* What a stored line costs besides its data, malloc's share included. */
+#define H_OVERHEAD	(sizeof(struct hline) + 16 + sizeof(void *))
+
+void
+hist_init(struct hist *h, size_t maxlines, size_t maxbytes)
+{
+	memset(h, 0, sizeof *h);
+	h->maxlines = maxlines;
+	h->maxbytes = maxbytes;
+}
+
+void
+hist_clear(struct hist *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->n; i++)
+		free(h->line[(h->first + i) % h->cap]);
+	h->n = 0;
+	h->first = 0;
+	h->bytes = 0;
+}
+
+void
+hist_free(struct hist *h)
+{
+	hist_clear(h);
+	free(h->tmp);
+	h->tmp = NULL;
+	h->tmpcap = 0;
+	free(h->line);
+	h->line = NULL;
+	h->cap = 0;
+}
+
+static void
+hist_drop_oldest(struct hist *h)
+{
+	struct hline	*l = h->line[h->first];
+
+	h->bytes -= l->size + H_OVERHEAD;
+	free(l);
+	h->first = (h->first + 1) % h->cap;
+	h->n--;
+}
+
+static size_t
+put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof v);
+	return sizeof v;
+}
+
+void
+hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
+    const struct comb *cb)
+{
+	unsigned char	*p;
+	struct hline	*l, **nl;
+	const uint32_t	*cp;
+	const struct cell *c;
+	struct pen	 pen = { COL_DEFAULT, COL_DEFAULT, 0 };
+	size_t		 n = 0, ncap, i;
+	int		 k, last;
+	uint16_t	 a;
+
+	if (h->maxlines == 0)
+		return;
+	last = ncells;
+	while (last > 0 && cell_blank(&cells[last - 1]) &&
+	    cells[last - 1].bg == COL_DEFAULT)
+		last--;
+	/* Worst case per cell: a pen and a full combining sequence. */
+	ncap = (size_t)last * (11 + 3 + COMB_CHARS * 4);
+	if (ncap > h->tmpcap) {
+		if ((p = realloc(h->tmp, ncap)) == NULL)
+			return;
+		h->tmp = p;
+		h->tmpcap = ncap;
+	}
+	p = h->tmp;
+	for (k = 0; k < last; k++) {
+		c = &cells[k];
+		if (c->ch == CELL_TAIL)
+			continue;
+		a = c->attr & A_PEN;
+		if (c->fg != pen.fg || c->bg != pen.bg || a != pen.attr) {
+			p[n++] = H_PEN;
+			n += put32(p + n, c->fg);
+			n += put32(p + n, c->bg);
+			memcpy(p + n, &a, sizeof a);
+			n += sizeof a;
+			pen.fg = c->fg;
+			pen.bg = c->bg;
+			pen.attr = a;
+		}
+		if (c->attr & A_WIDE)
+			p[n++] = H_WIDE;
+		if (c->ch < 0x80) {
+			p[n++] = c->ch == 0 ? ' ' : (unsigned char)c->ch;
+		} else if (CELL_ISCOMB(c->ch) && (cp = comb_get(cb, c->ch))) {
+			p[n++] = H_COMB;
+			i = n++;
+			p[i] = 0;
+			while (p[i] < COMB_CHARS && cp[p[i]] != 0) {
+				n += utf8_put((char *)p + n, cp[p[i]]);
+				p[i]++;
+			}
+		} else if (CELL_ISCOMB(c->ch))
+			p[n++] = ' ';
+		else
+			n += utf8_put((char *)p + n, c->ch);
+	}
+
+	if ((l = malloc(sizeof *l + n)) == NULL)
+		return;
+	l->size = (uint32_t)n;
+	l->ncells = (uint16_t)(ncells > 65535 ? 65535 : ncells);
+	l->flags = (uint8_t)(flags & ROW_WRAPPED);
+	if (n > 0)
+		memcpy(l->data, h->tmp, n);
+
+	if (h->n == h->cap) {
+		if (h->cap >= h->maxlines)
+			hist_drop_oldest(h);
+		else {
+			ncap = h->cap == 0 ? 64 : h->cap * 2;
+			if (ncap > h->maxlines)
+				ncap = h->maxlines;
+			if ((nl = malloc(ncap * sizeof *nl)) == NULL) {
+				free(l);
+				return;
+			}
+			for (i = 0; i < h->n; i++)
+				nl[i] = h->line[(h->first + i) % h->cap];
+			free(h->line);
+			h->line = nl;
+			h->cap = ncap;
+			h->first = 0;
+		}
+	}
+	h->line[(h->first + h->n) % h->cap] = l;
+	h->n++;
+	h->bytes += n + H_OVERHEAD;
+	while (h->n > 1 && (h->bytes > h->maxbytes || h->n > h->maxlines))
+		hist_drop_oldest(h);
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	uint32_t	v;
+
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static int
+hist_decode(const struct hline *l, struct cell *cells, int cols,
+    struct comb *cb)
+{
+	const unsigned char	*p = l->data, *end = l->data + l->size;
+	struct pen		 pen = { COL_DEFAULT, COL_DEFAULT, 0 };
+	uint32_t		 chars[COMB_CHARS], ch;
+	int			 col = 0, wide, n, i;
+
+	grid_blank(cells, cols, COL_DEFAULT);
+	while (p < end && col < cols) {
+		if (*p == H_PEN) {
+			if (end - p < 11)
+				break;
+			pen.fg = get32(p + 1);
+			pen.bg = get32(p + 5);
+			memcpy(&pen.attr, p + 9, sizeof pen.attr);
+			p += 11;
+			continue;
+		}
+		wide = 0;
+		if (*p == H_WIDE) {
+			wide = 1;
+			p++;
+			if (p == end)
+				break;
+		}
+		if (*p == H_COMB) {
+			if (end - p < 2)
+				break;
+			n = p[1];
+			p += 2;
+			memset(chars, 0, sizeof chars);
+			for (i = 0; i < n && p < end; i++)
+				p += utf8_get(p, (size_t)(end - p), &chars[i]);
+			ch = comb_add(cb, chars, n);
+		} else
+			p += utf8_get(p, (size_t)(end - p), &ch);
+		if (wide && col + 1 >= cols)
+			break;
+		cells[col].ch = ch;
+		cells[col].fg = pen.fg;
+		cells[col].bg = pen.bg;
+		cells[col].attr = pen.attr | (wide ? A_WIDE : 0);
+		col++;
+		if (wide) {
+			cells[col] = cells[col - 1];
+			cells[col].ch = CELL_TAIL;
+			cells[col].attr &= ~A_WIDE;
+			col++;
+		}
+	}
+	return l->flags;
+}
+
+int
+hist_get(const struct hist *h, size_t i, struct cell *cells, int cols,
+    struct comb *cb)
+{
+	if (i >= h->n)
+		return -1;
+	return hist_decode(h->line[(h->first + i) % h->cap], cells, cols, cb);
+}
+
+int
+hist_pop(struct hist *h, struct cell *cells, int cols, struct comb *cb)
+{
+	struct hline	*l;
+	int		 flags;
+
+	if (h->n == 0)
+		return -1;
+	l = h->line[(h->first + h->n - 1) % h->cap];
+	flags = hist_decode(l, cells, cols, cb);
+	h->bytes -= l->size + H_OVERHEAD;
+	free(l);
+	h->n--;
+	return flags;
+}

@@ -1,0 +1,42 @@
+/* Scrollback: the lines that scrolled off the top of the primary screen,
+ * each stored as UTF-8 with attribute changes in between, trailing blanks
+ * trimmed, under a line count and a byte budget. */
+#ifndef SESS_HIST_H
+#define SESS_HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "grid.h"
+
+struct hline {
+	uint32_t	size;		/* bytes of data */
+	uint16_t	ncells;
+	uint8_t		flags;		/* ROW_WRAPPED */
+	unsigned char	data[];
+};
+
+struct hist {
+	struct hline	**line;		/* ring, oldest at first */
+	size_t		  cap;
+	size_t		  first;
+	size_t		  n;
+	size_t		  bytes;
+	size_t		  maxlines;
+	size_t		  maxbytes;
+	unsigned char	 *tmp;		/* a line being encoded */
+	size_t		  tmpcap;
+};
+
+void	hist_init(struct hist *, size_t, size_t);
+void	hist_free(struct hist *);
+void	hist_clear(struct hist *);
+void	hist_push(struct hist *, const struct cell *, int, int,
+	    const struct comb *);
+/* Line i (0 is the oldest) into cells, blank to cols; its flags. */
+int	hist_get(const struct hist *, size_t, struct cell *, int,
+	    struct comb *);
+/* Takes back the newest line. */
+int	hist_pop(struct hist *, struct cell *, int, struct comb *);
+
+#endif

@@ -1,0 +1,513 @@
+/* The model written out for a terminal: the redraw on attach, what undoes
+ * the program's modes on detach, and the text dump. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "screen_priv.h"
+#include "util.h"
+
+/* Output for one terminal and the pen that terminal has now. */
+struct draw {
+	struct buf		*b;
+	struct pen		 pen;
+	const struct comb	*comb;
+	int			 attrs;		/* dump: SGR or not */
+};
+
+static const struct pen pen_default = { COL_DEFAULT, COL_DEFAULT, 0 };
+
+static int
+pen_eq(const struct pen *a, const struct pen *b)
+{
+	return a->fg == b->fg && a->bg == b->bg && a->attr == b->attr;
+}
+
+static size_t
+sgr_colour(char *p, uint32_t c, int base)
+{
+	uint32_t	i = c & 0xff;
+
+	if ((c & COL_TYPE) == COL_DEFAULT)
+		return (size_t)sprintf(p, "%d;", base + 9);
+	if ((c & COL_TYPE) == COL_INDEXED && i < 8)
+		return (size_t)sprintf(p, "%u;", base + i);
+	if ((c & COL_TYPE) == COL_INDEXED && i < 16)
+		return (size_t)sprintf(p, "%u;", base + 60 + i - 8);
+	if ((c & COL_TYPE) == COL_INDEXED)
+		return (size_t)sprintf(p, "%d;5;%u;", base + 8, i);
+	return (size_t)sprintf(p, "%d;2;%u;%u;%u;", base + 8, (c >> 16) & 0xff,
+	    (c >> 8) & 0xff, c & 0xff);
+}
+
+/* Moves the terminal's pen to want with as little as it takes; an
+ * attribute that goes away costs a reset. */
+static void
+draw_pen(struct draw *d, const struct pen *want)
+{
+	char		 tmp[160];
+	struct pen	 cur = d->pen;
+	size_t		 n = 2;
+	uint16_t	 add;
+	int		 ul, font;
+
+	if (pen_eq(&cur, want) || !d->attrs)
+		return;
+	memcpy(tmp, "\033[", 2);
+	if (cur.attr & ~want->attr) {
+		tmp[n++] = '0';
+		tmp[n++] = ';';
+		cur = pen_default;
+	}
+	add = want->attr & ~cur.attr;
+	if (add & A_BOLD)
+		n += (size_t)sprintf(tmp + n, "1;");
+	if (add & A_DIM)
+		n += (size_t)sprintf(tmp + n, "2;");
+	if (add & A_ITALIC)
+		n += (size_t)sprintf(tmp + n, "3;");
+	ul = (want->attr & A_UL) >> A_ULSHIFT;
+	if ((want->attr & A_UL) != (cur.attr & A_UL))
+		n += (size_t)sprintf(tmp + n, "%s;", ul == 1 ? "4" :
+		    ul == 2 ? "21" : "4:3");
+	if (add & A_BLINK)
+		n += (size_t)sprintf(tmp + n, "5;");
+	if (add & A_REVERSE)
+		n += (size_t)sprintf(tmp + n, "7;");
+	if (add & A_CONCEAL)
+		n += (size_t)sprintf(tmp + n, "8;");
+	if (add & A_STRIKE)
+		n += (size_t)sprintf(tmp + n, "9;");
+	font = (want->attr & A_FONT) >> A_FONTSHIFT;
+	if ((want->attr & A_FONT) != (cur.attr & A_FONT))
+		n += (size_t)sprintf(tmp + n, "%d;", 10 + font);
+	if (want->fg != cur.fg)
+		n += sgr_colour(tmp + n, want->fg, 30);
+	if (want->bg != cur.bg)
+		n += sgr_colour(tmp + n, want->bg, 40);
+	if (tmp[n - 1] == ';')
+		n--;
+	tmp[n++] = 'm';
+	buf_add(d->b, tmp, n);
+	d->pen = *want;
+}
+
+static void
+draw_text(struct draw *d, const struct cell *c)
+{
+	const uint32_t	*cp;
+	char		 tmp[COMB_CHARS * 4];
+	size_t		 n = 0;
+	int		 i;
+
+	if (c->ch == 0 || c->ch == CELL_TAIL) {
+		buf_add(d->b, " ", 1);
+		return;
+	}
+	if (c->ch < 0x80) {
+		tmp[0] = (char)c->ch;
+		buf_add(d->b, tmp, 1);
+		return;
+	}
+	if (CELL_ISCOMB(c->ch)) {
+		if ((cp = comb_get(d->comb, c->ch)) == NULL) {
+			buf_add(d->b, " ", 1);
+			return;
+		}
+		for (i = 0; i < COMB_CHARS && cp[i] != 0; i++)
+			n += utf8_put(tmp + n, cp[i]);
+	} else
+		n = utf8_put(tmp, c->ch);
+	buf_add(d->b, tmp, n);
+}
+
+static void
+draw_cell(struct draw *d, const struct cell *c)
+{
+	struct pen	p = { c->fg, c->bg, c->attr & A_PEN & ~A_PROTECT };
+
+	draw_pen(d, &p);
+	draw_text(d, c);
+}
+
+static void
+draw_cells(struct draw *d, const struct cell *c, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		/* The right half of a wide character comes with the left;
+		 * a lone one is drawn blank. */
+		if (c[i].ch == CELL_TAIL && i > 0 && (c[i - 1].attr & A_WIDE))
+			continue;
+		draw_cell(d, &c[i]);
+	}
+}
+
+/* A row: the blank end of it with EL, unless the text wraps onto the
+ * next row, which then needs no cursor move. */
+static void
+draw_row(struct draw *d, const struct cell *c, int width, int full)
+{
+	struct pen	p = pen_default;
+	int		last = width;
+
+	if (!full) {
+		p.bg = c[width - 1].bg;
+		while (last > 0 && cell_blank(&c[last - 1]) &&
+		    c[last - 1].bg == p.bg)
+			last--;
+	}
+	draw_cells(d, c, last);
+	if (last < width) {
+		draw_pen(d, &p);
+		buf_adds(d->b, "\033[K");
+	}
+}
+
+static void
+draw_grid(struct draw *d, const struct grid *g)
+{
+	const struct row	*row, *next;
+	int			 r, width, full, cont = 0;
+
+	for (r = 0; r < g->rows; r++) {
+		row = grid_row(g, r);
+		next = r + 1 < g->rows ? grid_row(g, r + 1) : NULL;
+		if (!cont)
+			buf_addf(d->b, "\033[%dH", r + 1);
+		if (row->flags & ROW_DWL)
+			buf_adds(d->b, "\033#6");
+		else if (row->flags & ROW_DHLTOP)
+			buf_adds(d->b, "\033#3");
+		else if (row->flags & ROW_DHLBOT)
+			buf_adds(d->b, "\033#4");
+		width = (row->flags & ROW_LINE) ? g->cols / 2 : g->cols;
+		full = (row->flags & ROW_WRAPPED) && next != NULL &&
+		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE);
+		draw_row(d, row->cells, width, full);
+		cont = full;
+	}
+}
+
+/* Scrollback, pushed into the terminal's own history: the lines, then
+ * enough line feeds to scroll the last of them off the screen. */
+static void
+draw_history(struct screen *s, struct draw *d)
+{
+	struct cell	*cells;
+	size_t		 n, i;
+	int		 fl, cols = s->cols, last, r;
+
+	n = s->hist.n;
+	if (n > SCROLLBACK_REPLAY)
+		n = SCROLLBACK_REPLAY;
+	if (n == 0 || (cells = calloc((size_t)cols, sizeof *cells)) == NULL)
+		return;
+	buf_addf(d->b, "\033[%dH", s->rows);
+	for (i = s->hist.n - n; i < s->hist.n; i++) {
+		fl = hist_get(&s->hist, i, cells, cols, &s->comb);
+		last = cols;
+		while (last > 0 && cell_blank(&cells[last - 1]) &&
+		    cells[last - 1].bg == COL_DEFAULT)
+			last--;
+		draw_cells(d, cells, last);
+		if ((fl & ROW_WRAPPED) && last == cols && i + 1 < s->hist.n)
+			continue;
+		draw_pen(d, &pen_default);
+		buf_adds(d->b, "\r\n");
+	}
+	for (r = 1; r < s->rows; r++)
+		buf_adds(d->b, "\n");
+	free(cells);
+}
+
+static void
+draw_kitty(struct screen *s, struct draw *d, int which)
+{
+	const struct modes	*m = &s->m;
+	int			 i;
+
+	if (m->kitty[which][0] != 0)
+		buf_addf(d->b, "\033[=%du", m->kitty[which][0]);
+	for (i = 1; i < m->nkitty[which]; i++)
+		buf_addf(d->b, "\033[>%du", m->kitty[which][i]);
+}
+
+static void
+draw_osc(struct draw *d, int num, const char *s)
+{
+	buf_addf(d->b, "\033]%d;%s\033\\", num, s);
+}
+
+static void
+draw_cursor(struct screen *s, struct draw *d, int top, int left)
+{
+	const struct modes	*m = &s->m;
+	struct grid		*g = screen_grid(s);
+	struct row		*row;
+	int			 r = s->crow, c = s->ccol;
+
+	if (m->origin) {
+		r -= top;
+		c -= left;
+	}
+	buf_addf(d->b, "\033[%d;%dH", r + 1, c + 1);
+	/* A wrap pending at the cursor is made again by printing the cell
+	 * under it once more. */
+	if (s->phantom && m->autowrap && s->prow == s->crow &&
+	    s->pcol == s->ccol) {
+		row = grid_row(g, s->crow);
+		if (row->cells[s->ccol].ch != CELL_TAIL)
+			draw_cell(d, &row->cells[s->ccol]);
+	}
+}
+
+/* Cursor shape and blink; dirty: the terminal's may not be the default.
+ * Returns whether anything was written. */
+static int
+draw_shape(struct buf *b, int set, int shape, int blink, int dirty)
+{
+	if (set) {
+		buf_addf(b, "\033[%d q", (shape < 1 ? 1 : shape > 3 ? 3 :
+		    shape) * 2 - (blink ? 1 : 0));
+		return 1;
+	}
+	if (dirty)
+		buf_adds(b, "\033[0 q");
+	if (!blink)
+		buf_adds(b, "\033[?12l");
+	return dirty || !blink;
+}
+
+int
+screen_redraw(struct screen *s, int flags, struct buf *b)
+{
+	const struct modes	*m = &s->m;
+	struct draw		 d = { b, pen_default, &s->comb, 1 };
+	struct pen		 pen;
+	int			 top, bot, left, right, i, shape = 0;
+
+	screen_margins(s, &top, &bot, &left, &right);
+	buf_adds(b, "\033[?2026h");
+	buf_adds(b, "\033[r\033[?6l\033[?69l\033[?7h\033[4l\033(B\017\033[m");
+
+	if (flags & SCREEN_SCROLLBACK)
+		draw_history(s, &d);
+
+	if (s->alt) {
+		draw_grid(&d, &s->g[0]);
+		draw_kitty(s, &d, 0);
+		/* ?1049h saves the cursor: what it saved then is made the
+		 * terminal's cursor first, for the program's ?1049l. */
+		if (m->altmode == 1049 && s->sv.valid) {
+			buf_addf(b, "\033[%d;%dH", s->sv.row + 1,
+			    s->sv.col + 1);
+			draw_pen(&d, &s->sv.pen);
+			shape = draw_shape(b, s->sv.shape_set, s->sv.shape,
+			    s->sv.blink, 0);
+			if (!s->sv.visible)
+				buf_adds(b, "\033[?25l");
+		}
+		buf_addf(b, "\033[?%dh", m->altmode == 0 ? 1049 : m->altmode);
+	}
+	draw_grid(&d, screen_grid(s));
+
+	if (top != 0 || bot != s->rows)
+		buf_addf(b, "\033[%d;%dr", top + 1, bot);
+	if (m->lrmm) {
+		buf_adds(b, "\033[?69h");
+		if (left != 0 || right != s->cols)
+			buf_addf(b, "\033[%d;%ds", left + 1, right);
+	}
+	if (m->origin)
+		buf_adds(b, "\033[?6h");
+	if (!m->autowrap)
+		buf_adds(b, "\033[?7l");
+
+	if (m->ckm)
+		buf_adds(b, "\033[?1h");
+	if (m->keypad)
+		buf_adds(b, "\033=");
+	if (m->paste)
+		buf_adds(b, "\033[?2004h");
+	if (m->mouse)
+		buf_addf(b, "\033[?%dh", m->mouse);
+	if (m->mouse_enc)
+		buf_addf(b, "\033[?%dh", m->mouse_enc);
+	if (m->focus)
+		buf_adds(b, "\033[?1004h");
+	if (m->altscroll)
+		buf_adds(b, "\033[?1007h");
+	draw_kitty(s, &d, s->alt);
+	if (m->mok)
+		buf_addf(b, "\033[>4;%dm", m->mok);
+
+	if (m->reverse)
+		buf_adds(b, "\033[?5h");
+	for (i = 0; i < 256; i++) {
+		if (s->palette[i] != NULL)
+			buf_addf(b, "\033]4;%d;%s\033\\", i, s->palette[i]);
+	}
+	for (i = 256; i < PALETTE; i++) {
+		if (s->palette[i] != NULL)
+			draw_osc(&d, 10 + i - 256, s->palette[i]);
+	}
+	if (s->title != NULL || s->icon != NULL)
+		buf_adds(b, "\033[22;0t");
+	if (s->title != NULL && s->icon != NULL &&
+	    strcmp(s->title, s->icon) == 0)
+		draw_osc(&d, 0, s->title);
+	else {
+		if (s->icon != NULL)
+			draw_osc(&d, 1, s->icon);
+		if (s->title != NULL)
+			draw_osc(&d, 2, s->title);
+	}
+	if (s->cwd != NULL)
+		draw_osc(&d, 7, s->cwd);
+
+	draw_cursor(s, &d, top, left);
+	if (m->insert)
+		buf_adds(b, "\033[4h");
+	if (m->lnm)
+		buf_adds(b, "\033[20h");
+	for (i = 0; i < 4; i++) {
+		if (m->g[i] != 'B' && m->g[i] != '?')
+			buf_addf(b, "\033%c%c", "()*+"[i], m->g[i]);
+	}
+	if (m->gl == 1)
+		buf_adds(b, "\016");
+	else if (m->gl == 2)
+		buf_adds(b, "\033n");
+	else if (m->gl == 3)
+		buf_adds(b, "\033o");
+	pen = s->pen;
+	pen.attr |= s->dc;
+	draw_pen(&d, &pen);
+	draw_shape(b, m->shape_set, m->shape, m->blink, shape);
+	buf_adds(b, m->visible ? "\033[?25h" : "\033[?25l");
+	buf_adds(b, "\033[?2026l");
+	return 0;
+}
+
+static void
+reset_kitty(struct screen *s, struct buf *b, int which)
+{
+	const struct modes	*m = &s->m;
+
+	if (m->nkitty[which] > 1)
+		buf_addf(b, "\033[<%du", m->nkitty[which] - 1);
+	if (m->kitty[which][0] != 0)
+		buf_adds(b, "\033[=0;1u");
+}
+
+int
+screen_reset(struct screen *s, struct buf *b)
+{
+	const struct modes	*m = &s->m;
+	int			 top, bot, left, right, i, charset = 0;
+
+	screen_margins(s, &top, &bot, &left, &right);
+	if (m->sync)
+		buf_adds(b, "\033[?2026l");
+	if (m->mouse)
+		buf_addf(b, "\033[?%dl", m->mouse);
+	if (m->mouse_enc)
+		buf_addf(b, "\033[?%dl", m->mouse_enc);
+	if (m->paste)
+		buf_adds(b, "\033[?2004l");
+	if (m->focus)
+		buf_adds(b, "\033[?1004l");
+	if (m->altscroll)
+		buf_adds(b, "\033[?1007l");
+	if (m->mok)
+		buf_adds(b, "\033[>4m");
+	if (m->ckm)
+		buf_adds(b, "\033[?1l");
+	if (m->keypad)
+		buf_adds(b, "\033>");
+	buf_adds(b, "\033[m");
+	if (s->alt) {
+		reset_kitty(s, b, 1);
+		buf_addf(b, "\033[?%dl", m->altmode == 0 ? 1049 : m->altmode);
+	}
+	reset_kitty(s, b, 0);
+	/* These move the cursor home: keep it where it is. */
+	if (top != 0 || bot != s->rows || m->origin || m->lrmm) {
+		buf_adds(b, "\0337");
+		if (m->lrmm)
+			buf_adds(b, "\033[?69l");
+		if (m->origin)
+			buf_adds(b, "\033[?6l");
+		if (top != 0 || bot != s->rows)
+			buf_adds(b, "\033[r");
+		buf_adds(b, "\0338");
+	}
+	if (!m->autowrap)
+		buf_adds(b, "\033[?7h");
+	if (m->insert)
+		buf_adds(b, "\033[4l");
+	if (m->lnm)
+		buf_adds(b, "\033[20l");
+	if (m->reverse)
+		buf_adds(b, "\033[?5l");
+	for (i = 0; i < 4; i++) {
+		if (m->g[i] != 'B')
+			charset = 1;
+	}
+	if (charset || m->gl != 0)
+		buf_adds(b, "\033(B\033)B\033*B\033+B\017");
+	if (m->shape_set)
+		buf_adds(b, "\033[0 q");
+	if (!m->blink)
+		buf_adds(b, "\033[?12h");
+	buf_adds(b, "\033[?25h");
+	if (s->title != NULL || s->icon != NULL)
+		buf_adds(b, "\033[23;0t");
+	return 0;
+}
+
+static void
+dump_cells(struct draw *d, const struct cell *c, int n)
+{
+	int	last = n;
+
+	while (last > 0 && (c[last - 1].ch == 0 || c[last - 1].ch == ' ') &&
+	    (!d->attrs || (cell_blank(&c[last - 1]) &&
+	    c[last - 1].bg == COL_DEFAULT)))
+		last--;
+	draw_cells(d, c, last);
+	draw_pen(d, &pen_default);
+	buf_add(d->b, "\n", 1);
+}
+
+int
+screen_dump(struct screen *s, int flags, struct buf *b)
+{
+	struct draw		 d = { b, pen_default, &s->comb, 0 };
+	struct grid		*g = screen_grid(s);
+	const struct row	*row;
+	struct cell		*cells;
+	size_t			 i;
+	int			 r;
+
+	screen_input(s, "", 0);
+	d.attrs = (flags & SCREEN_ATTRS) != 0;
+	if ((flags & SCREEN_SCROLLBACK) && s->hist.n > 0) {
+		if ((cells = calloc((size_t)s->cols, sizeof *cells)) == NULL)
+			return -1;
+		for (i = 0; i < s->hist.n; i++) {
+			hist_get(&s->hist, i, cells, s->cols, &s->comb);
+			dump_cells(&d, cells, s->cols);
+		}
+		free(cells);
+	}
+	for (r = 0; r < g->rows; r++) {
+		row = grid_row(g, r);
+		dump_cells(&d, row->cells, (row->flags & ROW_LINE) ?
+		    g->cols / 2 : g->cols);
+	}
+	return 0;
+}

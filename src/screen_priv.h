@@ -1,0 +1,116 @@
+/* The screen model's insides, shared by the model (screen.c) and the
+ * serializer (redraw.c), and looked at by the tests. */
+#ifndef SESS_SCREEN_PRIV_H
+#define SESS_SCREEN_PRIV_H
+
+#include <vterm.h>
+
+#include "grid.h"
+#include "hist.h"
+#include "scan.h"
+#include "screen.h"
+
+#if VTERM_VERSION_MAJOR > 0 || VTERM_VERSION_MINOR >= 2
+#define VTERM_NEW_API	1	/* 0.2 and 0.3: fallbacks struct, fragments */
+#endif
+
+#define SCREEN_MAXDIM	4096	/* rows or columns at most */
+#define KITTY_DEPTH	16
+#define TITLE_DEPTH	8
+#define PALETTE		259	/* OSC 4 indexes, then OSC 10, 11, 12 */
+
+/* What the program set that is not in the cells. */
+struct modes {
+	int	ckm;		/* ?1 application cursor keys */
+	int	keypad;		/* DECKPAM */
+	int	reverse;	/* ?5 */
+	int	origin;		/* ?6 */
+	int	autowrap;	/* ?7 */
+	int	blink;		/* ?12 and DECSCUSR */
+	int	visible;	/* ?25 */
+	int	lrmm;		/* ?69 left and right margins */
+	int	focus;		/* ?1004 */
+	int	altscroll;	/* ?1007 */
+	int	paste;		/* ?2004 */
+	int	sync;		/* ?2026 */
+	int	insert;		/* IRM */
+	int	lnm;		/* LNM */
+	int	mouse;		/* 0, 9, 1000, 1002, 1003 */
+	int	mouse_enc;	/* 0, 1005, 1006, 1015, 1016 */
+	int	mok;		/* modifyOtherKeys level */
+	int	kitty[2][KITTY_DEPTH];	/* per screen; [0] is the base */
+	int	nkitty[2];
+	int	shape;		/* VTERM_PROP_CURSORSHAPE_* */
+	int	shape_set;	/* the program chose a shape */
+	int	altmode;	/* how the alternate screen was entered */
+	char	g[4];		/* designated character sets */
+	int	gl;		/* set shifted into GL */
+};
+
+struct saved {
+	int		valid;
+	int		row;
+	int		col;
+	struct pen	pen;
+	int		visible;
+	int		blink;
+	int		shape;
+	int		shape_set;
+};
+
+struct screen {
+	VTerm		*vt;
+	VTermState	*vts;
+	struct scan	 scan;
+	struct scan	 inj;		/* for sequences the model makes up */
+	int		 rows;
+	int		 cols;
+	struct grid	 g[2];		/* primary, alternate */
+	int		 alt;
+	struct comb	 comb;
+	uint32_t	 comb_limit;
+	struct hist	 hist;
+
+	struct pen	 pen;		/* as libvterm has it */
+	uint16_t	 dc;		/* A_DIM, A_CONCEAL: libvterm drops them */
+	uint16_t	 saved_dc;
+	int		 crow;
+	int		 ccol;
+	int		 phantom;	/* a wrap is pending at (prow, pcol) */
+	int		 prow;
+	int		 pcol;
+	struct modes	 m;
+	struct saved	 sv;		/* cursor saved by ?1049h */
+
+	char		*title;
+	char		*icon;
+	char		*cwd;
+	char		*tstack[TITLE_DEPTH];
+	char		*istack[TITLE_DEPTH];
+	int		 ntitle;
+	char		*palette[PALETTE];
+
+	int		 ss;		/* a single shift is pending */
+	int		 utf8part;	/* libvterm holds part of a character */
+	int		 nofast;	/* protected cells in use */
+	int		 cup;		/* libvterm's cursor must be moved */
+
+	void		(*reply)(const char *, size_t, void *);
+	void		*reply_arg;
+	struct buf	*capture;	/* libvterm's output goes here */
+};
+
+static inline struct grid *
+screen_grid(struct screen *s)
+{
+	return &s->g[s->alt];
+}
+
+/* Asks libvterm for a report (DECRQSS); its answer, NUL-ended. */
+int	screen_ask(struct screen *, const char *, char *, size_t);
+/* The scroll region and margins, 0-based, bottom and right exclusive. */
+void	screen_margins(struct screen *, int *, int *, int *, int *);
+/* The current kitty keyboard flags of a screen. */
+int	screen_kitty(const struct screen *, int);
+
+#endif

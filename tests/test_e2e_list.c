@@ -1,0 +1,353 @@
+/* Listing and ending sessions: sess -l, bare sess, -l -1, -k, stale
+ * sockets, servers that do not answer, servers that die. */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lib/e2e.h"
+
+static void
+assert_comm(pid_t pid, const char *want)
+{
+	char	 path[64], *comm;
+
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	comm = slurp(path);
+	assert_non_null(comm);
+	comm[strcspn(comm, "\n")] = '\0';
+	assert_string_equal(comm, want);
+	free(comm);
+}
+
+/* AGE is one or two units: 0s, 45s, 5m, 3h12m, 1d. */
+static int
+age_ok(const char *age)
+{
+	const char	*p = age;
+	int		 units = 0;
+
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (strchr("smhd", *p) == NULL || *p == '\0')
+			return 0;
+		p++;
+		units++;
+	}
+	return units == 1 || units == 2;
+}
+
+static void
+test_list_empty(void **state)
+{
+	struct run	 r;
+
+	(void)state;
+	assert_int_equal(run_sess(&r, "-l", NULL), 0);
+	assert_int_equal(r.out.len, 0);
+	assert_int_equal(r.err.len, 0);
+	run_free(&r);
+	assert_int_equal(run_sess(&r, NULL), 0);
+	assert_int_equal(r.out.len, 0);
+	run_free(&r);
+	assert_int_equal(run_sess(&r, "-l", "-1", NULL), 0);
+	assert_int_equal(r.out.len, 0);
+	run_free(&r);
+}
+
+static void
+test_list_format(void **state)
+{
+	struct row	 rows[8];
+	struct run	 r, bare;
+	struct term	*t;
+	int64_t		 end;
+	pid_t		 pid;
+
+	(void)state;
+	session_new("bee", "sleep", "1000", NULL);
+	t = term_sess(30, 100, "-c", "ant", "cat", NULL);
+	term_type(t, "hello\r");
+	expect_screen(t, "hello");
+	assert_true(wait_state("ant", "attached", TEST_TIMEOUT));
+
+	/* Both servers must answer the same listing; on a loaded machine
+	 * one may be late (shown as ?), so ask again. */
+	end = now_ms() + TEST_TIMEOUT;
+	for (;;) {
+		assert_int_equal(run_sess(&r, "-l", NULL), 0);
+		assert_int_equal(r.err.len, 0);
+		assert_int_equal(count_lines(&r.out), 3);
+		assert_int_equal(strncmp(r.out.data, "NAME", 4), 0);
+		assert_int_equal(list_parse(r.out.data, rows, 8), 2);
+		if ((strcmp(rows[0].state, "?") != 0 &&
+		    strcmp(rows[1].state, "?") != 0) || now_ms() >= end)
+			break;
+		run_free(&r);
+		nap(20);
+	}
+	/* Sorted by name. */
+	assert_string_equal(rows[0].name, "ant");
+	assert_string_equal(rows[1].name, "bee");
+
+	assert_string_equal(rows[0].state, "attached");
+	assert_string_equal(rows[0].clients, "1");
+	assert_string_equal(rows[0].size, "100x30");
+	assert_string_equal(rows[0].command, "cat");
+	pid = (pid_t)atoi(rows[0].pid);
+	assert_true(pid > 0);
+	assert_comm(pid, "cat");
+
+	assert_string_equal(rows[1].state, "detached");
+	assert_string_equal(rows[1].clients, "0");
+	assert_string_equal(rows[1].size, "80x24");
+	assert_string_equal(rows[1].command, "sleep 1000");
+	pid = (pid_t)atoi(rows[1].pid);
+	assert_true(pid > 0);
+	assert_comm(pid, "sleep");
+	assert_true(age_ok(rows[0].age));
+	assert_true(age_ok(rows[1].age));
+
+	/* Bare sess lists the same (AGE may have ticked). */
+	assert_int_equal(run_sess(&bare, NULL), 0);
+	assert_int_equal(list_parse(bare.out.data, rows, 8), 2);
+	assert_string_equal(rows[0].name, "ant");
+	assert_string_equal(rows[1].name, "bee");
+	run_free(&bare);
+	run_free(&r);
+
+	assert_int_equal(run_sess(&r, "-l", "-1", NULL), 0);
+	assert_string_equal(r.out.data, "ant\nbee\n");
+	run_free(&r);
+
+	expect_detach(t, "\034", "ant");
+	term_free(t);
+	session_kill("ant");
+	session_kill("bee");
+}
+
+static void
+test_list_exited(void **state)
+{
+	struct row	 row;
+
+	(void)state;
+	session_new("ex", "sh", "-c", "exit 9", NULL);
+	assert_true(wait_state("ex", "exited(9)", TEST_TIMEOUT));
+	assert_true(list_get("ex", &row));
+	assert_string_equal(row.pid, "-");
+	assert_string_equal(row.clients, "0");
+	assert_string_equal(row.command, "sh -c exit 9");
+	/* Listing does not collect it. */
+	assert_true(list_get("ex", &row));
+	assert_string_equal(row.state, "exited(9)");
+	session_kill("ex");
+	assert_false(list_get("ex", NULL));
+}
+
+/* sess -k: attached clients say why and exit 0, the program gets
+ * SIGHUP, and the name is gone (not listed as exited). */
+static void
+test_kill_attached(void **state)
+{
+	struct term	*a, *b;
+	pid_t		 pid;
+
+	(void)state;
+	a = term_sess(24, 80, "-c", "kk", "sleep", "1000", NULL);
+	assert_true(wait_state("kk", "attached", TEST_TIMEOUT));
+	b = term_sess(30, 90, "-a", "kk", NULL);
+	assert_true(wait_clients("kk", 2));
+	pid = program_pid("kk");
+	assert_true(pid > 0);
+	session_kill("kk");
+	expect_exit(a, 0);
+	expect_exit(b, 0);
+	expect_screen(a, "[kk killed]");
+	expect_screen(b, "[kk killed]");
+	assert_true(wait_pid_gone(pid, TEST_TIMEOUT));
+	assert_false(list_get("kk", NULL));
+	term_free(a);
+	term_free(b);
+
+	/* With -q, silently. */
+	a = term_sess(24, 80, "-q", "-c", "kq", "sleep", "1000", NULL);
+	assert_true(wait_state("kq", "attached", TEST_TIMEOUT));
+	session_kill("kq");
+	expect_exit(a, 0);
+	assert_false(term_seen(a, "killed"));
+	term_free(a);
+}
+
+static void
+test_kill_detached_and_missing(void **state)
+{
+	struct run	 r;
+	pid_t		 pid;
+
+	(void)state;
+	session_new("kd", "sh", "-c", "trap 'echo hup > \"$0\"; exit 0' HUP; "
+	    "echo ready > \"$0\"; while :; do sleep 0.05; done",
+	    scratch_path("hup"), NULL);
+	assert_true(wait_file_has(scratch_path("hup"), "ready", TEST_TIMEOUT));
+	pid = program_pid("kd");
+	assert_true(pid > 0);
+	session_kill("kd");
+	assert_true(wait_pid_gone(pid, TEST_TIMEOUT));
+	assert_true(wait_file_has(scratch_path("hup"), "hup", TEST_TIMEOUT));
+	assert_false(list_get("kd", NULL));
+
+	assert_int_equal(run_sess(&r, "-k", "nosuch", NULL), 1);
+	assert_int_equal(count_lines(&r.err), 1);
+	assert_int_equal(strncmp(r.err.data, "sess: ", 6), 0);
+	assert_non_null(strstr(r.err.data, "nosuch"));
+	run_free(&r);
+}
+
+/* The server dies: its program gets SIGHUP and exits; the name is then
+ * listed once as stale and its socket removed; the name can be used
+ * again. */
+static void
+test_server_killed(void **state)
+{
+	struct row	 row;
+	struct run	 r;
+	pid_t		 server, program;
+	int		 code;
+
+	(void)state;
+	session_new("sk", "sleep", "1000", NULL);
+	program = program_pid("sk");
+	server = server_pid("sk");
+	assert_true(program > 0);
+	assert_true(server > 0);
+	assert_int_equal(parent_pid(program), server);
+	child_track(program);
+	child_track(server);
+	kill(server, SIGKILL);
+	assert_int_equal(child_wait(server, TEST_TIMEOUT), 128 + SIGKILL);
+	/* The program is re-parented here once its server is gone. */
+	code = child_wait(program, TEST_TIMEOUT);
+	assert_int_equal(code, 128 + SIGHUP);
+
+	assert_true(sock_exists("sk"));
+	assert_true(list_get("sk", &row));
+	assert_string_equal(row.state, "stale");
+	assert_false(sock_exists("sk"));
+	assert_int_equal(run_sess(&r, "-l", NULL), 0);
+	assert_int_equal(r.out.len, 0);
+	run_free(&r);
+
+	session_new("sk", "sleep", "1000", NULL);
+	session_kill("sk");
+}
+
+/* An attached client whose server dies does not hang, and gives the
+ * terminal back as it was. */
+static void
+test_server_killed_attached(void **state)
+{
+	struct termios	 tio;
+	struct term	*t;
+	pid_t		 server;
+
+	(void)state;
+	t = term_sess(24, 80, "-c", "ska", "sh", NULL);
+	expect_shell(t, 6, 7);
+	server = server_pid("ska");
+	assert_true(server > 0);
+	kill(server, SIGKILL);
+	assert_true(term_wait_exit(t, TEST_TIMEOUT) != -1);
+	assert_int_equal(term_termios(t, &tio), 0);
+	assert_true(termios_same(&tio, &t->initial));
+	term_free(t);
+	assert_true(list_get("ska", NULL));
+	assert_false(sock_exists("ska"));
+}
+
+/* A stale socket never blocks a new session of its name, nor -k. */
+static void
+test_stale_socket_reused(void **state)
+{
+	pid_t		 server;
+	struct run	 r;
+
+	(void)state;
+	session_new("st", "sleep", "1000", NULL);
+	server = server_pid("st");
+	child_track(server);
+	kill(server, SIGKILL);
+	assert_int_equal(child_wait(server, TEST_TIMEOUT), 128 + SIGKILL);
+	assert_true(sock_exists("st"));
+	session_new("st", "sleep", "1000", NULL);
+	session_kill("st");
+
+	session_new("st2", "sleep", "1000", NULL);
+	server = server_pid("st2");
+	child_track(server);
+	kill(server, SIGKILL);
+	assert_int_equal(child_wait(server, TEST_TIMEOUT), 128 + SIGKILL);
+	run_sess(&r, "-k", "st2", NULL);
+	run_free(&r);
+	assert_false(sock_exists("st2"));
+}
+
+/* A server that does not answer is shown as ? and does not hang the
+ * listing. */
+static void
+test_list_wedged(void **state)
+{
+	struct row	 row;
+	pid_t		 server;
+	int64_t		 start;
+
+	(void)state;
+	session_new("wg", "sleep", "1000", NULL);
+	session_new("ok", "sleep", "1000", NULL);
+	server = server_pid("wg");
+	assert_true(server > 0);
+	kill(server, SIGSTOP);
+	start = now_ms();
+	assert_true(list_get_once("wg", &row));
+	assert_string_equal(row.state, "?");
+	assert_true(now_ms() - start < 5000);
+	assert_true(list_get("ok", &row));
+	assert_string_equal(row.state, "detached");
+	kill(server, SIGCONT);
+	assert_true(wait_state("wg", "detached", TEST_TIMEOUT));
+	session_kill("wg");
+	session_kill("ok");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		e2e_test(test_list_empty),
+		e2e_test(test_list_format),
+		e2e_test(test_list_exited),
+		e2e_test(test_kill_attached),
+		e2e_test(test_kill_detached_and_missing),
+		e2e_test(test_server_killed),
+		e2e_test(test_server_killed_attached),
+		e2e_test(test_stale_socket_reused),
+		e2e_test(test_list_wedged),
+	};
+
+	return cmocka_run_group_tests_name("e2e list", tests, NULL, NULL);
+}
