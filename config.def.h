@@ -15,6 +15,10 @@
  * sess stops reading the terminals. */
 #define INPUT_BACKLOG (64 * 1024)
 
+/* Output the screen model may fall behind by during a flood before the
+ * program is made to wait for it. */
+#define MODEL_BACKLOG (8 * 1024 * 1024)
+
 /* Largest message on the session socket, header excluded. */
 #define PROTO_MAX_PAYLOAD (64 * 1024)
 

@@ -10,6 +10,11 @@ grid_blank(struct cell *c, int n, uint32_t bg)
 {
 	int	i;
 
+	/* A blank cell on the default background is all zeroes. */
+	if (bg == COL_DEFAULT) {
+		memset(c, 0, (size_t)n * sizeof *c);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		c[i].ch = 0;
 		c[i].fg = COL_DEFAULT;

@@ -1,6 +1,7 @@
 /* Scrollback storage. A line is UTF-8 text in which bytes that UTF-8
  * never uses mark what is not text: a new pen, a wide character, a cell
- * of several code points. A plain 80-column line costs about 80 bytes. */
+ * of several code points. A plain 80-column line costs about 80 bytes,
+ * and 24 for its entry in the ring. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,7 @@
 #define H_WIDE	0xfd		/* the next cell is two columns wide */
 #define H_COMB	0xfc		/* count, then that many code points */
 
-/* What a stored line costs besides its data, malloc's share included. */
-#define H_OVERHEAD	(sizeof(struct hline) + 16 + sizeof(void *))
+#define H_BLOCK		(64 * 1024)
 
 void
 hist_init(struct hist *h, size_t maxlines, size_t maxbytes)
@@ -21,37 +21,55 @@ hist_init(struct hist *h, size_t maxlines, size_t maxbytes)
 	h->maxbytes = maxbytes;
 }
 
+static struct hent *
+hist_ent(const struct hist *h, size_t i)
+{
+	return &h->ent[(h->first + i) % h->cap];
+}
+
+/* A line is gone: its block goes with its last line. */
+static void
+hist_release(struct hist *h, struct hent *e)
+{
+	h->bytes -= e->size + sizeof *e;
+	if (--e->b->lines == 0) {
+		if (e->b == h->cur)
+			h->cur->used = 0;
+		else
+			free(e->b);
+	}
+}
+
 void
 hist_clear(struct hist *h)
 {
-	size_t	i;
-
-	for (i = 0; i < h->n; i++)
-		free(h->line[(h->first + i) % h->cap]);
-	h->n = 0;
+	while (h->n > 0) {
+		hist_release(h, hist_ent(h, 0));
+		h->first = (h->first + 1) % h->cap;
+		h->n--;
+	}
 	h->first = 0;
-	h->bytes = 0;
 }
 
 void
 hist_free(struct hist *h)
 {
 	hist_clear(h);
+	free(h->cur);
+	h->cur = NULL;
 	free(h->tmp);
 	h->tmp = NULL;
 	h->tmpcap = 0;
-	free(h->line);
-	h->line = NULL;
+	free(h->ent);
+	h->ent = NULL;
 	h->cap = 0;
+	h->bytes = 0;
 }
 
 static void
 hist_drop_oldest(struct hist *h)
 {
-	struct hline	*l = h->line[h->first];
-
-	h->bytes -= l->size + H_OVERHEAD;
-	free(l);
+	hist_release(h, hist_ent(h, 0));
 	h->first = (h->first + 1) % h->cap;
 	h->n--;
 }
@@ -63,12 +81,33 @@ put32(unsigned char *p, uint32_t v)
 	return sizeof v;
 }
 
+/* Room for n more bytes in the current block. */
+static int
+hist_room(struct hist *h, size_t n)
+{
+	struct hblock	*b;
+	size_t		 size;
+
+	if (h->cur != NULL && h->cur->used + n <= h->cur->size)
+		return 0;
+	size = n > H_BLOCK ? n : H_BLOCK;
+	if ((b = malloc(sizeof *b + size)) == NULL)
+		return -1;
+	b->used = 0;
+	b->size = size;
+	b->lines = 0;
+	if (h->cur != NULL && h->cur->lines == 0)
+		free(h->cur);
+	h->cur = b;
+	return 0;
+}
+
 void
 hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
     const struct comb *cb)
 {
 	unsigned char	*p;
-	struct hline	*l, **nl;
+	struct hent	*e, *ne;
 	const uint32_t	*cp;
 	const struct cell *c;
 	struct pen	 pen = { COL_DEFAULT, COL_DEFAULT, 0 };
@@ -79,6 +118,8 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 	if (h->maxlines == 0)
 		return;
 	last = ncells;
+	while (last > 0 && cell_zero(&cells[last - 1]))
+		last--;
 	while (last > 0 && cell_blank(&cells[last - 1]) &&
 	    cells[last - 1].bg == COL_DEFAULT)
 		last--;
@@ -93,6 +134,12 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 	p = h->tmp;
 	for (k = 0; k < last; k++) {
 		c = &cells[k];
+		/* Most cells: ASCII in the pen of the one before. */
+		if (c->ch < 0x80 && c->fg == pen.fg && c->bg == pen.bg &&
+		    c->attr == pen.attr) {
+			p[n++] = c->ch == 0 ? ' ' : (unsigned char)c->ch;
+			continue;
+		}
 		if (c->ch == CELL_TAIL)
 			continue;
 		a = c->attr & A_PEN;
@@ -124,14 +171,6 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 			n += utf8_put((char *)p + n, c->ch);
 	}
 
-	if ((l = malloc(sizeof *l + n)) == NULL)
-		return;
-	l->size = (uint32_t)n;
-	l->ncells = (uint16_t)(ncells > 65535 ? 65535 : ncells);
-	l->flags = (uint8_t)(flags & ROW_WRAPPED);
-	if (n > 0)
-		memcpy(l->data, h->tmp, n);
-
 	if (h->n == h->cap) {
 		if (h->cap >= h->maxlines)
 			hist_drop_oldest(h);
@@ -139,21 +178,30 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 			ncap = h->cap == 0 ? 64 : h->cap * 2;
 			if (ncap > h->maxlines)
 				ncap = h->maxlines;
-			if ((nl = malloc(ncap * sizeof *nl)) == NULL) {
-				free(l);
+			if ((ne = malloc(ncap * sizeof *ne)) == NULL)
 				return;
-			}
 			for (i = 0; i < h->n; i++)
-				nl[i] = h->line[(h->first + i) % h->cap];
-			free(h->line);
-			h->line = nl;
+				ne[i] = *hist_ent(h, i);
+			free(h->ent);
+			h->ent = ne;
 			h->cap = ncap;
 			h->first = 0;
 		}
 	}
-	h->line[(h->first + h->n) % h->cap] = l;
+	if (hist_room(h, n) == -1)
+		return;
+	e = &h->ent[(h->first + h->n) % h->cap];
+	e->b = h->cur;
+	e->off = (uint32_t)h->cur->used;
+	e->size = (uint32_t)n;
+	e->ncells = (uint16_t)(ncells > 65535 ? 65535 : ncells);
+	e->flags = (uint8_t)(flags & ROW_WRAPPED);
+	if (n > 0)
+		memcpy(h->cur->data + h->cur->used, h->tmp, n);
+	h->cur->used += n;
+	h->cur->lines++;
 	h->n++;
-	h->bytes += n + H_OVERHEAD;
+	h->bytes += n + sizeof *e;
 	while (h->n > 1 && (h->bytes > h->maxbytes || h->n > h->maxlines))
 		hist_drop_oldest(h);
 }
@@ -168,10 +216,10 @@ get32(const unsigned char *p)
 }
 
 static int
-hist_decode(const struct hline *l, struct cell *cells, int cols,
+hist_decode(const struct hent *e, struct cell *cells, int cols,
     struct comb *cb)
 {
-	const unsigned char	*p = l->data, *end = l->data + l->size;
+	const unsigned char	*p = e->b->data + e->off, *end = p + e->size;
 	struct pen		 pen = { COL_DEFAULT, COL_DEFAULT, 0 };
 	uint32_t		 chars[COMB_CHARS], ch;
 	int			 col = 0, wide, n, i;
@@ -219,7 +267,7 @@ hist_decode(const struct hline *l, struct cell *cells, int cols,
 			col++;
 		}
 	}
-	return l->flags;
+	return e->flags;
 }
 
 int
@@ -228,21 +276,22 @@ hist_get(const struct hist *h, size_t i, struct cell *cells, int cols,
 {
 	if (i >= h->n)
 		return -1;
-	return hist_decode(h->line[(h->first + i) % h->cap], cells, cols, cb);
+	return hist_decode(hist_ent(h, i), cells, cols, cb);
 }
 
 int
 hist_pop(struct hist *h, struct cell *cells, int cols, struct comb *cb)
 {
-	struct hline	*l;
+	struct hent	*e;
 	int		 flags;
 
 	if (h->n == 0)
 		return -1;
-	l = h->line[(h->first + h->n - 1) % h->cap];
-	flags = hist_decode(l, cells, cols, cb);
-	h->bytes -= l->size + H_OVERHEAD;
-	free(l);
+	e = hist_ent(h, h->n - 1);
+	flags = hist_decode(e, cells, cols, cb);
+	if (e->b == h->cur && e->off + e->size == h->cur->used)
+		h->cur->used = e->off;
+	hist_release(h, e);
 	h->n--;
 	return flags;
 }

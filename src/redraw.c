@@ -145,20 +145,31 @@ draw_cells(struct draw *d, const struct cell *c, int n)
 	}
 }
 
+/* How much of a row is drawn cell by cell, before the EL that does the
+ * rest (all of it if the text wraps onto the next row). */
+static int
+row_last(const struct cell *c, int width, int full)
+{
+	uint32_t	bg = c[width - 1].bg;
+	int		last = width;
+
+	if (!full) {
+		while (last > 0 && cell_blank(&c[last - 1]) &&
+		    c[last - 1].bg == bg)
+			last--;
+	}
+	return last;
+}
+
 /* A row: the blank end of it with EL, unless the text wraps onto the
  * next row, which then needs no cursor move. */
 static void
 draw_row(struct draw *d, const struct cell *c, int width, int full)
 {
 	struct pen	p = pen_default;
-	int		last = width;
+	int		last = row_last(c, width, full);
 
-	if (!full) {
-		p.bg = c[width - 1].bg;
-		while (last > 0 && cell_blank(&c[last - 1]) &&
-		    c[last - 1].bg == p.bg)
-			last--;
-	}
+	p.bg = c[width - 1].bg;
 	draw_cells(d, c, last);
 	if (last < width) {
 		draw_pen(d, &p);
@@ -170,7 +181,7 @@ static void
 draw_grid(struct draw *d, const struct grid *g)
 {
 	const struct row	*row, *next;
-	int			 r, width, full, cont = 0;
+	int			 r, width, full, cont = 0, nfull;
 
 	for (r = 0; r < g->rows; r++) {
 		row = grid_row(g, r);
@@ -184,8 +195,11 @@ draw_grid(struct draw *d, const struct grid *g)
 		else if (row->flags & ROW_DHLBOT)
 			buf_adds(d->b, "\033#4");
 		width = (row->flags & ROW_LINE) ? g->cols / 2 : g->cols;
+		/* The terminal wraps only when a character follows. */
+		nfull = next != NULL && (next->flags & ROW_WRAPPED);
 		full = (row->flags & ROW_WRAPPED) && next != NULL &&
-		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE);
+		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE) &&
+		    row_last(next->cells, g->cols, nfull) > 0;
 		draw_row(d, row->cells, width, full);
 		cont = full;
 	}
@@ -253,14 +267,14 @@ draw_cursor(struct screen *s, struct draw *d, int top, int left)
 		r -= top;
 		c -= left;
 	}
+	if (c < 0)
+		c = 0;
 	buf_addf(d->b, "\033[%d;%dH", r + 1, c + 1);
 	/* A wrap pending at the cursor is made again by printing the cell
 	 * under it once more. */
-	if (s->phantom && m->autowrap && s->prow == s->crow &&
-	    s->pcol == s->ccol) {
+	if (screen_phantom_drawable(s)) {
 		row = grid_row(g, s->crow);
-		if (row->cells[s->ccol].ch != CELL_TAIL)
-			draw_cell(d, &row->cells[s->ccol]);
+		draw_cell(d, &row->cells[s->ccol]);
 	}
 }
 
@@ -281,6 +295,46 @@ draw_shape(struct buf *b, int set, int shape, int blink, int dirty)
 	return dirty || !blink;
 }
 
+/* Whether the wrap pending at the cursor can be made again: the cell
+ * under it still reaches the edge (it may have been erased since). */
+int
+screen_phantom_drawable(struct screen *s)
+{
+	struct grid	*g = screen_grid(s);
+	struct row	*row;
+	struct cell	*c;
+	int		 w;
+
+	if (!s->phantom || !s->m.autowrap || s->prow != s->crow ||
+	    s->pcol != s->ccol || s->crow >= g->rows || s->ccol >= g->cols)
+		return 0;
+	row = grid_row(g, s->crow);
+	c = &row->cells[s->ccol];
+	if (c->ch == CELL_TAIL)
+		return 0;
+	w = (c->attr & A_WIDE) ? 2 : 1;
+	return s->ccol + w >= ((row->flags & ROW_LINE) ? g->cols / 2 : g->cols);
+}
+
+/* The cursor the program saved (DECSC, ?1049h), saved again on the
+ * terminal, so that its restore finds the same. Returns whether the
+ * cursor shape may be other than the terminal's default now. */
+static int
+draw_saved(struct screen *s, struct draw *d, int decsc)
+{
+	const struct saved	*sv = &s->sv;
+	int			 shape;
+
+	buf_addf(d->b, "\033[%d;%dH", sv->row + 1, sv->col + 1);
+	draw_pen(d, &sv->pen);
+	shape = draw_shape(d->b, sv->shape_set, sv->shape, sv->blink, 0);
+	if (!sv->visible)
+		buf_adds(d->b, "\033[?25l");
+	if (decsc)
+		buf_adds(d->b, "\0337");
+	return shape;
+}
+
 int
 screen_redraw(struct screen *s, int flags, struct buf *b)
 {
@@ -299,20 +353,13 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 	if (s->alt) {
 		draw_grid(&d, &s->g[0]);
 		draw_kitty(s, &d, 0);
-		/* ?1049h saves the cursor: what it saved then is made the
-		 * terminal's cursor first, for the program's ?1049l. */
-		if (m->altmode == 1049 && s->sv.valid) {
-			buf_addf(b, "\033[%d;%dH", s->sv.row + 1,
-			    s->sv.col + 1);
-			draw_pen(&d, &s->sv.pen);
-			shape = draw_shape(b, s->sv.shape_set, s->sv.shape,
-			    s->sv.blink, 0);
-			if (!s->sv.visible)
-				buf_adds(b, "\033[?25l");
-		}
+		/* ?1049h saves the cursor as DECSC does. */
+		shape = draw_saved(s, &d, m->altmode != 1049);
 		buf_addf(b, "\033[?%dh", m->altmode == 0 ? 1049 : m->altmode);
 	}
 	draw_grid(&d, screen_grid(s));
+	if (!s->alt)
+		shape = draw_saved(s, &d, 1);
 
 	if (top != 0 || bot != s->rows)
 		buf_addf(b, "\033[%d;%dr", top + 1, bot);
@@ -389,6 +436,10 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 	draw_shape(b, m->shape_set, m->shape, m->blink, shape);
 	buf_adds(b, m->visible ? "\033[?25h" : "\033[?25l");
 	buf_adds(b, "\033[?2026l");
+	/* Left of the left margin in origin mode, where no CUP goes and
+	 * where libvterm puts any CSI back inside: a CR, last. */
+	if (m->origin && m->lrmm && s->ccol == 0 && left > 0)
+		buf_adds(b, "\r");
 	return 0;
 }
 

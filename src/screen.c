@@ -18,6 +18,7 @@
 #include "util.h"
 
 static void	screen_vt(struct screen *, const char *, size_t);
+static void	scan_esc(void *, const char *, size_t);
 
 static uint32_t
 colour_of(const VTermColor *c, int fg)
@@ -59,7 +60,10 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *arg)
 	row = grid_row(g, pos.row);
 
 	for (n = 0; n < COMB_CHARS && info->chars[n] != 0; n++)
-		/* nothing */;
+		s->last[n] = info->chars[n];
+	if (n < COMB_CHARS)
+		s->last[n] = 0;
+	s->lastw = w;
 	if (n > 1)
 		ch = comb_add(&s->comb, info->chars, n);
 	else
@@ -232,7 +236,7 @@ static void
 kitty_reset(struct screen *s, int which)
 {
 	s->m.nkitty[which] = 1;
-	s->m.kitty[which][0] = 0;
+	memset(s->m.kitty[which], 0, sizeof s->m.kitty[which]);
 }
 
 static int
@@ -251,8 +255,7 @@ cb_settermprop(VTermProp prop, VTermValue *v, void *arg)
 		if (s->alt == !!v->boolean)
 			break;
 		s->alt = !!v->boolean;
-		if (s->alt)
-			kitty_reset(s, 1);
+		kitty_reset(s, 1);
 		s->phantom = 0;
 		break;
 	case VTERM_PROP_REVERSE:
@@ -332,6 +335,8 @@ screen_resize_grid(struct screen *s, int k, int rows, int cols)
 			s->sv.row = 0;
 		if (s->sv.row >= rows)
 			s->sv.row = rows - 1;
+		if (s->sv.col >= cols)
+			s->sv.col = cols - 1;
 	}
 	return -shift;
 }
@@ -566,21 +571,71 @@ utf8_partial(const char *p, size_t n)
 	return 0;
 }
 
+/* A byte held back at the end of the last text goes out before anything
+ * that is not text. */
+static void
+screen_carry(struct screen *s)
+{
+	if (s->carry) {
+		s->carry = 0;
+		screen_vt(s, "\302", 1);
+	}
+}
+
+/* The C1 controls U+0080 to U+009F have a width of -1 for libvterm 0.1.4,
+ * which then moves its cursor left of the screen: they are dropped, as
+ * xterm ignores them. Returns the bytes before the first one. */
+static size_t
+text_c1(const char *p, size_t n, size_t *skip)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (u[i] != 0xc2)
+			continue;
+		if (i + 1 == n) {
+			*skip = 1;
+			return i;
+		}
+		if (u[i + 1] >= 0x80 && u[i + 1] < 0xa0) {
+			*skip = 2;
+			return i;
+		}
+	}
+	*skip = 0;
+	return n;
+}
+
 static void
 scan_text(void *arg, const char *p, size_t n)
 {
 	struct screen	*s = arg;
 	const char	*end = p + n, *q;
+	size_t		 len, skip;
+	ptrdiff_t	 lim;
 	int		 k, m, room;
 
+	if (s->carry && n > 0) {
+		s->carry = 0;
+		if ((unsigned char)*p >= 0x80 && (unsigned char)*p < 0xa0) {
+			p++;
+			s->utf8part = 0;
+		} else
+			screen_vt(s, "\302", 1);
+	}
 	while (p < end) {
 		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f) {
-			for (q = p; q < end && (unsigned char)*q >= 0x20 &&
+			/* The run matters up to one past the room left. */
+			room = s->phantom ? 0 : s->cols - 1 - s->ccol;
+			lim = fast_modes(s) ? (room < 1 ? 2 : room + 1) :
+			    end - p;
+			for (q = p; q < end && q - p < lim &&
+			    (unsigned char)*q >= 0x20 &&
 			    (unsigned char)*q < 0x7f; q++)
 				/* nothing */;
 			k = (int)(q - p);
 			if (fast_modes(s)) {
-				room = s->phantom ? 0 : s->cols - 1 - s->ccol;
 				m = k - 1 < room ? k - 1 : room;
 				if (m >= 1) {
 					fast_put(s, p, m);
@@ -604,6 +659,15 @@ scan_text(void *arg, const char *p, size_t n)
 				s->m.gl = 1;
 			else if (*q == 0x0f)
 				s->m.gl = 0;
+		}
+		len = text_c1(p, (size_t)(q - p), &skip);
+		if (skip != 0) {
+			screen_vt(s, p, len);
+			if (skip == 1)
+				s->carry = 1;
+			s->utf8part = 0;
+			p += len + skip;
+			continue;
 		}
 		screen_vt(s, p, (size_t)(q - p));
 		s->utf8part = utf8_partial(p, (size_t)(q - p));
@@ -678,6 +742,14 @@ mode_save(struct screen *s)
 	s->saved_dc = s->dc;
 }
 
+/* libvterm restores what it saved itself; these are ours. */
+static void
+mode_restore(struct screen *s)
+{
+	s->dc = s->saved_dc;
+	s->m.shape_set = s->sv.shape_set;
+}
+
 static void
 mode_set(struct screen *s, int dec, int n, int on)
 {
@@ -740,19 +812,16 @@ mode_set(struct screen *s, int dec, int n, int on)
 	case 47:
 	case 1047:
 	case 1049:
-		if (on && !s->alt) {
+		if (on && !s->alt)
 			m->altmode = n;
-			if (n == 1049)
-				mode_save(s);
-		}
+		if (n == 1049 && on)
+			mode_save(s);
 		break;
 	case 1048:
 		if (on)
 			mode_save(s);
 		break;
 	}
-	if ((n == 1049 || n == 1048) && !on)
-		s->dc = s->saved_dc;
 	if (n == 66) {
 		/* libvterm 0.1.4 knows the keypad only as DECKPAM. */
 		screen_vt(s, on ? "\033=" : "\033>", 2);
@@ -760,6 +829,8 @@ mode_set(struct screen *s, int dec, int n, int on)
 	}
 	len = snprintf(tmp, sizeof tmp, "\033[?%d%c", n, on ? 'h' : 'l');
 	screen_vt(s, tmp, (size_t)len);
+	if ((n == 1049 || n == 1048) && !on)
+		mode_restore(s);
 }
 
 /* DECRQM: 1 set, 2 reset, 0 unknown. */
@@ -966,6 +1037,29 @@ sgr_csi(struct screen *s, const struct scan_csi *c, const char *raw,
 		screen_vt(s, tmp, n);
 }
 
+/* REP, as more of the same text: libvterm 0.1.4 loops for ever when it
+ * has no character to repeat, and stops at the edge where xterm wraps. */
+static void
+screen_rep(struct screen *s, int count)
+{
+	char	one[COMB_CHARS * 4], *p;
+	size_t	n = 0, i;
+	int	k;
+
+	if (s->lastw < 1 || s->last[0] == 0)
+		return;
+	if (count > s->rows * s->cols)
+		count = s->rows * s->cols;
+	for (k = 0; k < COMB_CHARS && s->last[k] != 0; k++)
+		n += utf8_put(one + n, s->last[k]);
+	if ((p = malloc(n * (size_t)count)) == NULL)
+		return;
+	for (i = 0; i < (size_t)count; i++)
+		memcpy(p + i * n, one, n);
+	scan_text(s, p, n * (size_t)count);
+	free(p);
+}
+
 /* DECSTR, which libvterm 0.1.4 ignores, as the sequences it stands for. */
 static const char decstr[] = "\033[?25h\033[4l\033[?6l\033[?7h\033[?1l\033>"
     "\0337\033[r\0338\033[m\033(B\033)B\033*B\033+B\017\033[0\"q";
@@ -977,6 +1071,7 @@ scan_csi(void *arg, const struct scan_csi *c, const char *raw, size_t len)
 	int		 lead = c->leader[0], in = c->inter[0], f = c->final;
 	int		 i, a0, a1;
 
+	screen_carry(s);
 	if (c->odd || c->leader[1] != 0) {
 		csi_forward(s, c, raw, len);
 		return;
@@ -1025,14 +1120,21 @@ scan_csi(void *arg, const struct scan_csi *c, const char *raw, size_t len)
 			screen_answer(s, "\033[8;%d;%dt", s->rows, s->cols);
 		return;
 	}
+	if (lead == 0 && in == 0 && f == 'b') {
+		screen_rep(s, a0 < 1 ? 1 : a0);
+		return;
+	}
 	if (lead == 0 && in == '"' && f == 'q' && a0 == 1)
 		s->nofast = 1;
 	if (lead == 0 && in == ' ' && f == 'q')
 		s->m.shape_set = a0 != 0;
-	if (lead == 0 && in == 0 && f == 's' && !s->m.lrmm)
-		s->saved_dc = s->dc;
-	if (lead == 0 && in == 0 && f == 'u')
-		s->dc = s->saved_dc;
+	/* SCOSC and SCORC, which libvterm 0.1.4 lacks, are DECSC and
+	 * DECRC. */
+	if (lead == 0 && in == 0 && (f == 's' || f == 'u') && c->nargs == 1 &&
+	    c->arg[0] == SCAN_MISSING && (f == 'u' || !s->m.lrmm)) {
+		scan_esc(s, f == 's' ? "\0337" : "\0338", 2);
+		return;
+	}
 	csi_forward(s, c, raw, len);
 }
 
@@ -1042,7 +1144,7 @@ screen_ris(struct screen *s)
 	s->alt = 0;
 	s->ss = 0;
 	s->nofast = 0;
-	s->sv.valid = 0;
+	s->lastw = 0;
 	s->dc = s->saved_dc = 0;
 	s->phantom = 0;
 	modes_reset(s);
@@ -1056,6 +1158,7 @@ scan_esc(void *arg, const char *p, size_t n)
 	struct screen	*s = arg;
 	int		 i;
 
+	screen_carry(s);
 	if (n == 2) {
 		switch (p[1]) {
 		case '=':
@@ -1068,13 +1171,15 @@ scan_esc(void *arg, const char *p, size_t n)
 			screen_ris(s);
 			screen_vt(s, p, n);
 			vterm_input_write(s->vt, "\0337", 2);
+			mode_save(s);
 			return;
 		case '7':
-			s->saved_dc = s->dc;
+			mode_save(s);
 			break;
 		case '8':
-			s->dc = s->saved_dc;
-			break;
+			screen_vt(s, p, n);
+			mode_restore(s);
+			return;
 		case 'N':
 		case 'O':
 			s->ss = 1;
@@ -1086,6 +1191,17 @@ scan_esc(void *arg, const char *p, size_t n)
 			s->m.gl = 3;
 			break;
 		}
+	} else if (n == 3 && p[1] == '#' && p[2] >= '3' && p[2] <= '6') {
+		/* libvterm 0.1.4 keeps one set of line attributes for both
+		 * screens, which the cells cannot follow: text on such a row
+		 * goes through libvterm from now on. */
+		if (p[2] != '5')
+			s->nofast = 1;
+	} else if (n == 3 && p[1] == '#' && p[2] == '8') {
+		/* DECALN fills the screen glyph by glyph; no wrap follows. */
+		screen_vt(s, p, n);
+		s->phantom = 0;
+		return;
 	} else if (n >= 3) {
 		i = -1;
 		switch (p[1]) {
@@ -1179,6 +1295,7 @@ scan_str(void *arg, int kind, const char *body, size_t n, const char *raw,
 	const char	*p = body, *end = body + n;
 	int		 num, i;
 
+	screen_carry(s);
 	if (kind == 'P') {
 		screen_vt(s, raw, len);
 		return;
@@ -1270,6 +1387,7 @@ screen_new(int rows, int cols)
 	/* A restore with nothing saved gets the defaults, not a zeroed pen
 	 * (black on black) as libvterm would have it. */
 	vterm_input_write(s->vt, "\0337", 2);
+	mode_save(s);
 	return s;
 }
 
@@ -1386,13 +1504,13 @@ screen_margins(struct screen *s, int *top, int *bot, int *left, int *right)
 	*left = 0;
 	*right = s->cols;
 	if (screen_ask(s, "\033P$qr\033\\", r, sizeof r) > 0 &&
-	    sscanf(r, "\033P1$r%d;%dr", &a, &b) == 2 && a >= 1 && b > a &&
+	    sscanf(r, "\033P1$r%d;%dr", &a, &b) == 2 && a >= 1 && b >= a &&
 	    b <= s->rows) {
 		*top = a - 1;
 		*bot = b;
 	}
 	if (s->m.lrmm && screen_ask(s, "\033P$qs\033\\", r, sizeof r) > 0 &&
-	    sscanf(r, "\033P1$r%d;%ds", &a, &b) == 2 && a >= 1 && b > a &&
+	    sscanf(r, "\033P1$r%d;%ds", &a, &b) == 2 && a >= 1 && b >= a &&
 	    b <= s->cols) {
 		*left = a - 1;
 		*right = b;

@@ -94,6 +94,9 @@ struct screen {
 	int		 utf8part;	/* libvterm holds part of a character */
 	int		 nofast;	/* protected cells in use */
 	int		 cup;		/* libvterm's cursor must be moved */
+	int		 carry;		/* text ended on a byte held back */
+	uint32_t	 last[COMB_CHARS];	/* the last character, for REP */
+	int		 lastw;
 
 	void		(*reply)(const char *, size_t, void *);
 	void		*reply_arg;
@@ -110,6 +113,8 @@ screen_grid(struct screen *s)
 int	screen_ask(struct screen *, const char *, char *, size_t);
 /* The scroll region and margins, 0-based, bottom and right exclusive. */
 void	screen_margins(struct screen *, int *, int *, int *, int *);
+/* Whether a redraw can make the pending wrap at the cursor again. */
+int	screen_phantom_drawable(struct screen *);
 /* The current kitty keyboard flags of a screen. */
 int	screen_kitty(const struct screen *, int);
 

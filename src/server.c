@@ -26,6 +26,7 @@
 
 #include "config.h"
 #include "keys.h"
+#include "model.h"
 #include "proto.h"
 #include "screen.h"
 #include "server.h"
@@ -77,7 +78,8 @@ struct server {
 	uint16_t	 rows;
 	uint16_t	 cols;
 	char		 cmd[PROTO_CMD_MAX + 1];
-	struct screen	*screen;	/* what the program's terminal shows */
+	struct screen	*screen;	/* what the program's terminal shows, */
+	struct model	*model;		/* fed and reached through this */
 	struct buf	 inq;		/* keys the program has not read */
 	struct client	*owner;		/* whose size the pty has */
 	struct client	*conns[MAX_CONNS];
@@ -292,7 +294,7 @@ pty_resize(struct server *s, uint16_t rows, uint16_t cols)
 	if (ioctl(s->master, TIOCSWINSZ, &ws) == 0) {
 		s->rows = rows;
 		s->cols = cols;
-		screen_resize(s->screen, rows, cols);
+		screen_resize(model_sync(s->model), rows, cols);
 	}
 }
 
@@ -428,7 +430,7 @@ tty_redraw(struct server *s, struct client *c, int flags)
 {
 	struct buf	 b = { 0 };
 
-	if (screen_redraw(s->screen, flags, &b) == 0)
+	if (screen_redraw(model_sync(s->model), flags, &b) == 0)
 		tty_send(c, b.data, b.len, 1);
 	buf_free(&b);
 }
@@ -450,7 +452,7 @@ screen_flatten(struct server *s, struct buf *b)
 	struct buf	 text = { 0 };
 	size_t		 i;
 
-	if (screen_dump(s->screen, SCREEN_ATTRS, &text) == -1)
+	if (screen_dump(model_sync(s->model), SCREEN_ATTRS, &text) == -1)
 		return;
 	buf_adds(b, "\033[H\033[2J");
 	for (i = 0; i < text.len; i++) {
@@ -475,7 +477,7 @@ client_release(struct server *s, struct client *c, int reason, int status,
 		return;
 	tty_flush(c);
 	/* Small, and the terminal is going back to its user: no queue. */
-	if (screen_reset(s->screen, &reset) == 0) {
+	if (screen_reset(model_sync(s->model), &reset) == 0) {
 		if (reason == EXIT_EXITED && screen_alternate(s->screen))
 			screen_flatten(s, &reset);
 		(void)write(c->tty, reset.data, reset.len);
@@ -649,7 +651,7 @@ client_dump(struct server *s, struct client *c, const struct proto_msg *m)
 		conn_error(c, EBADMSG, "%s", "bad dump request");
 		return;
 	}
-	if (screen_dump(s->screen, (int)flags, &text) == -1) {
+	if (screen_dump(model_sync(s->model), (int)flags, &text) == -1) {
 		conn_error(c, errno, "%s", "cannot dump the screen");
 		return;
 	}
@@ -860,8 +862,9 @@ pty_output(struct server *s)
 		if (c->tty != -1 && tty_output(c, readbuf, (size_t)n) == -1)
 			client_release(s, c, EXIT_FAILED, 0, 0);
 	}
-	/* The model comes after the terminals: it never delays them. */
-	screen_input(s->screen, readbuf, (size_t)n);
+	/* The model comes after the terminals, and on its own thread: it
+	 * never delays them. */
+	model_input(s->model, readbuf, (size_t)n);
 	return 0;
 }
 
@@ -1009,7 +1012,7 @@ server_timers(struct server *s, int64_t now)
 	}
 }
 
-enum { P_LISTEN, P_MASTER, P_SIGNAL, P_FIXED };
+enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_FIXED };
 
 static void
 server_loop(struct server *s)
@@ -1024,11 +1027,14 @@ server_loop(struct server *s)
 		pfd[P_LISTEN].fd = s->lsock;
 		pfd[P_LISTEN].events = POLLIN;
 		pfd[P_MASTER].fd = s->master;
-		pfd[P_MASTER].events = POLLIN;
+		/* A model far behind holds the program back, not memory. */
+		pfd[P_MASTER].events = model_full(s->model) ? 0 : POLLIN;
 		if (s->inq.len > 0)
 			pfd[P_MASTER].events |= POLLOUT;
 		pfd[P_SIGNAL].fd = s->sigfd;
 		pfd[P_SIGNAL].events = POLLIN;
+		pfd[P_MODEL].fd = model_fd(s->model);
+		pfd[P_MODEL].events = POLLIN;
 		/* A program that does not read its input slows the typists,
 		 * nobody else. */
 		reading = s->inq.len < INPUT_BACKLOG;
@@ -1062,6 +1068,8 @@ server_loop(struct server *s)
 
 		if (pfd[P_SIGNAL].revents)
 			server_signal(s);
+		if (pfd[P_MODEL].revents & POLLIN)
+			model_poll(s->model);
 		if (s->master != -1 && pfd[P_MASTER].revents & POLLOUT)
 			pty_flush_input(s);
 		if (s->master != -1 &&
@@ -1172,13 +1180,20 @@ server_init(struct server *s, const struct server_opts *o,
 		e->err = errno;
 		return -1;
 	}
-	screen_set_reply(s->screen, server_reply, s);
 	if (server_listen(s) == -1) {
 		e->stage = errno == EADDRINUSE ? START_EXISTS : START_SOCKET;
 		e->err = errno;
 		return -1;
 	}
 	if (program_start(s, e) == -1) {
+		server_unlink(s);
+		return -1;
+	}
+	/* Only now: the program was forked from a single thread. */
+	if ((s->model = model_new(s->screen, server_reply, s)) == NULL) {
+		e->stage = START_FORK;
+		e->err = errno;
+		kill(s->pid, SIGHUP);
 		server_unlink(s);
 		return -1;
 	}

@@ -1,0 +1,29 @@
+/* The screen model kept off the data path: the server's loop hands it
+ * copies of the program's output, a thread of its own feeds them to the
+ * screen, and whoever needs the screen waits until it has caught up. */
+#ifndef SESS_MODEL_H
+#define SESS_MODEL_H
+
+#include "screen.h"
+
+struct model;
+
+/* Takes the screen over; reply gets the model's answers to the program's
+ * queries, called from model_poll in the caller's thread. */
+struct model	*model_new(struct screen *,
+		    void (*reply)(const char *, size_t, void *), void *);
+void		 model_free(struct model *);
+
+/* Program output, copied: never waits. */
+void		 model_input(struct model *, const char *, size_t);
+/* Whether the backlog is over MODEL_BACKLOG: stop reading the program. */
+int		 model_full(struct model *);
+/* Readable when replies are waiting or the backlog has room again. */
+int		 model_fd(const struct model *);
+void		 model_poll(struct model *);
+
+/* Waits until every byte given is in the screen, and returns it for the
+ * caller's use until its next model_input. */
+struct screen	*model_sync(struct model *);
+
+#endif
