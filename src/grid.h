@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Cell text: a code point, the right half of a wide character, or an
  * index into the combining pool. 0 is a cell nothing was written to. */
@@ -86,6 +87,16 @@ grid_row(const struct grid *g, int r)
 	if (i >= g->rows)
 		i -= g->rows;
 	return &g->row[i];
+}
+
+/* An erased cell on the default background: all zeroes. */
+static inline int
+cell_zero(const struct cell *c)
+{
+	uint64_t	w[2];
+
+	memcpy(w, c, sizeof w);
+	return (w[0] | w[1]) == 0;
 }
 
 static inline int

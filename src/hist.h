@@ -9,23 +9,34 @@
 
 #include "grid.h"
 
-struct hline {
-	uint32_t	size;		/* bytes of data */
-	uint16_t	ncells;
-	uint8_t		flags;		/* ROW_WRAPPED */
+/* Lines are packed in blocks, so that dropping the oldest line frees
+ * nothing (and touches no cold memory) until its whole block goes. */
+struct hblock {
+	size_t		used;
+	size_t		size;
+	size_t		lines;		/* lines stored here still kept */
 	unsigned char	data[];
 };
 
+struct hent {
+	struct hblock	*b;
+	uint32_t	 off;
+	uint32_t	 size;
+	uint16_t	 ncells;
+	uint8_t		 flags;		/* ROW_WRAPPED */
+};
+
 struct hist {
-	struct hline	**line;		/* ring, oldest at first */
-	size_t		  cap;
-	size_t		  first;
-	size_t		  n;
-	size_t		  bytes;
-	size_t		  maxlines;
-	size_t		  maxbytes;
-	unsigned char	 *tmp;		/* a line being encoded */
-	size_t		  tmpcap;
+	struct hent	*ent;		/* ring, oldest at first */
+	size_t		 cap;
+	size_t		 first;
+	size_t		 n;
+	size_t		 bytes;
+	size_t		 maxlines;
+	size_t		 maxbytes;
+	struct hblock	*cur;		/* where new lines go */
+	unsigned char	*tmp;		/* a line being encoded */
+	size_t		 tmpcap;
 };
 
 void	hist_init(struct hist *, size_t, size_t);
