@@ -102,6 +102,19 @@ hist_room(struct hist *h, size_t n)
 	return 0;
 }
 
+/* The cells up to the last one not erased on the default background.
+ * Most of a wide row is usually erased: test four cells at a time. */
+static int
+hist_used(const struct cell *cells, int n)
+{
+	while (n >= 4 && cell_zero(&cells[n - 1]) && cell_zero(&cells[n - 2]) &
+	    cell_zero(&cells[n - 3]) & cell_zero(&cells[n - 4]))
+		n -= 4;
+	while (n > 0 && cell_zero(&cells[n - 1]))
+		n--;
+	return n;
+}
+
 void
 hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
     const struct comb *cb)
@@ -117,9 +130,7 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 
 	if (h->maxlines == 0)
 		return;
-	last = ncells;
-	while (last > 0 && cell_zero(&cells[last - 1]))
-		last--;
+	last = hist_used(cells, ncells);
 	while (last > 0 && cell_blank(&cells[last - 1]) &&
 	    cells[last - 1].bg == COL_DEFAULT)
 		last--;
