@@ -802,6 +802,26 @@ client_read_sock(struct server *s, struct client *c)
 	return 0;
 }
 
+/* The client whose terminal answers the program's queries: the one the
+ * pty's size follows, else the first that may type. NULL: the model
+ * answers. Every terminal would answer a query, but the program asked
+ * once. */
+static struct client *
+server_answerer(struct server *s)
+{
+	struct client	*c;
+	int		 i;
+
+	if (s->owner != NULL)
+		return s->owner;
+	for (i = 0; i < s->nconns; i++) {
+		c = s->conns[i];
+		if (c->tty != -1 && !(c->flags & ATTACH_READONLY))
+			return c;
+	}
+	return NULL;
+}
+
 /* Keys from a terminal: the chord is looked for, the rest goes on. */
 static int
 client_read_tty(struct server *s, struct client *c)
@@ -821,6 +841,8 @@ client_read_tty(struct server *s, struct client *c)
 		rel = keys_release_follows(c->keys);
 	} else
 		buf_add(&out, readbuf, (size_t)n);
+	if (c != server_answerer(s))
+		out.len = keys_strip_reports(out.data, out.len);
 	if (!(c->flags & ATTACH_READONLY) && out.len > 0) {
 		if (s->owner != c)
 			client_take_size(s, c);
@@ -869,13 +891,13 @@ pty_output(struct server *s)
 }
 
 /* The model answers the program's terminal queries only while no real
- * terminal is there to answer them. */
+ * terminal is there to answer them (read-only ones do not). */
 static void
 server_reply(const char *p, size_t n, void *arg)
 {
 	struct server	*s = arg;
 
-	if (s->attached == 0)
+	if (server_answerer(s) == NULL)
 		pty_input(s, p, n);
 }
 
