@@ -17,9 +17,28 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -I. -Isrc $(WARN) $(PKG_CFLAGS) \
 	$(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -pthread
 
+# sess itself is linked statically when the static libraries are there:
+# a session's server then touches a few hundred kB of code instead of
+# most of libc's pages (idle server RSS measured 0.9 MB static against
+# 1.7 MB dynamic), and pages of the binary are shared between servers.
+# STATIC=0 links it dynamically. libtermkey needs unibilium, which its
+# pkg-config file does not say.
+STATIC_LIBS = libvterm.a libtermkey.a libunibilium.a libc.a
+STATIC_FOUND := $(foreach l,$(STATIC_LIBS),$(if $(filter /%,$(shell \
+	$(CC) -print-file-name=$(l))),$(l)))
+STATIC ?= $(if $(filter-out $(STATIC_FOUND),$(STATIC_LIBS)),0,1)
+SESS_LDFLAGS =
+SESS_LIBS = $(LIBS)
+
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
+STATIC = 0
+endif
+
+ifeq ($(STATIC),1)
+SESS_LDFLAGS = -static
+SESS_LIBS = $(PKG_LIBS) -lunibilium -lutil -pthread
 endif
 
 SRC = $(wildcard src/*.c)
@@ -47,7 +66,8 @@ src/libsess.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 sess: src/main.o src/libsess.a
-	$(CC) $(LDFLAGS) -o $@ src/main.o src/libsess.a $(LIBS)
+	$(CC) $(LDFLAGS) $(SESS_LDFLAGS) -o $@ src/main.o src/libsess.a \
+		$(SESS_LIBS)
 
 tests/test_%: tests/test_%.o $(TEST_LIB) src/libsess.a
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_LIB) src/libsess.a $(LIBS) $(CMOCKA_LIBS)

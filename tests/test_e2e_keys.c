@@ -34,6 +34,8 @@ bytes_prog(int n)
 	return script;
 }
 
+/* The program has set its terminal up. Typing must also wait for the
+ * client to have set up the user's (wait_attached). */
 static void
 wait_ready(void)
 {
@@ -68,6 +70,7 @@ test_chord_mid_input(void **state)
 	(void)state;
 	t = term_sess(24, 80, "-c", "k1", "sh", "-c", bytes_prog(4), NULL);
 	wait_ready();
+	assert_true(wait_attached("k1"));
 	expect_detach(t, "ab\034ZZ", "k1");
 	term_free(t);
 	t = term_sess(24, 80, "-a", "k1", NULL);
@@ -92,6 +95,7 @@ test_chord_split(void **state)
 	(void)state;
 	t = term_sess(24, 80, "-c", "k2", "sh", "-c", bytes_prog(2), NULL);
 	wait_ready();
+	assert_true(wait_attached("k2"));
 	type_apart(t, first);
 	term_type(t, "\033[92");
 	term_type(t, ";5u");
@@ -155,6 +159,7 @@ test_prefix_chord(void **state)
 	t = term_sess(24, 80, "-e", "C-a d", "-c", "k4", "sh", "-c",
 	    bytes_prog(4), NULL);
 	wait_ready();
+	assert_true(wait_attached("k4"));
 	type_apart(t, keys);
 	expect_screen(t, "01 78 1c 01");
 	expect_detach(t, "\001d", "k4");
@@ -180,6 +185,7 @@ test_chord_from_environment(void **state)
 	setenv("SESS_DETACH_KEYS", "C-q", 1);
 	t = term_sess(24, 80, "-c", "k5", "sh", "-c", bytes_prog(2), NULL);
 	wait_ready();
+	assert_true(wait_attached("k5"));
 	term_type(t, "\034a");
 	expect_screen(t, "1c 61");
 	expect_detach(t, "\021", "k5");
@@ -198,6 +204,7 @@ test_no_chord(void **state)
 	t = term_sess(24, 80, "-E", "-c", "k6", "sh", "-c", bytes_prog(3),
 	    NULL);
 	wait_ready();
+	assert_true(wait_attached("k6"));
 	term_type(t, "\034\001q");
 	expect_screen(t, "1c 01 71");
 	assert_true(wait_attached("k6"));
@@ -216,6 +223,7 @@ test_chord_in_paste(void **state)
 	(void)state;
 	t = term_sess(24, 80, "-c", "k7", "sh", "-c", bytes_prog(15), NULL);
 	wait_ready();
+	assert_true(wait_attached("k7"));
 	term_type(t, "\033[200~a\034b\033[201~");
 	expect_screen(t, "1b 5b 32 30 30 7e 61 1c 62 1b 5b 32 30 31 7e");
 	expect_detach(t, "\034", "k7");
