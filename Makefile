@@ -80,15 +80,17 @@ check: sess $(TESTS) $(FUZZ_REPLAYS)
 		tests/check-fuzz-replay
 
 # The fuzz targets replayed on their seeds and past crashes, by check.
-fuzz/replay_%: fuzz/fuzz_%.c fuzz/driver.c src/libsess.a
+# The screen's oracle (tests/lib/screencmp.c) goes with every target.
+fuzz/replay_%: fuzz/fuzz_%.c fuzz/driver.c tests/lib/screencmp.c src/libsess.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/driver.c \
-		src/libsess.a $(LIBS)
+		tests/lib/screencmp.c src/libsess.a $(LIBS)
 
 # libFuzzer with clang: each target for FUZZ_SECONDS; a crash is kept in
 # fuzz/regress/TARGET, which check replays from then on.
-fuzz/bin/%: fuzz/fuzz_%.c $(SRC) $(HDR)
+fuzz/bin/%: fuzz/fuzz_%.c $(SRC) $(HDR) tests/lib/screencmp.c
 	@mkdir -p fuzz/bin
-	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out src/main.c,$(SRC)) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< tests/lib/screencmp.c \
+		$(filter-out src/main.c,$(SRC)) $(LIBS)
 
 fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \

@@ -422,7 +422,8 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 		buf_adds(b, "\033[20h");
 	for (i = 0; i < 4; i++) {
 		if (m->g[i] != 'B' && m->g[i] != '?')
-			buf_addf(b, "\033%c%c", "()*+"[i], m->g[i]);
+			buf_addf(b, "\033%c%c", m->g96 & (1 << i) ?
+			    ",-./"[i] : "()*+"[i], m->g[i]);
 	}
 	if (m->gl == 1)
 		buf_adds(b, "\016");
@@ -440,6 +441,13 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 	 * where libvterm puts any CSI back inside: a CR, last. */
 	if (m->origin && m->lrmm && s->ccol == 0 && left > 0)
 		buf_adds(b, "\r");
+	/* What the program has only begun (an escape sequence, a UTF-8
+	 * character): the terminal gets the beginning from here and the rest
+	 * with the output that follows, as if it had seen it all. */
+	if (s->utf8part > 0)
+		buf_add(b, s->u8, (size_t)s->utf8part);
+	if (!scan_idle(&s->scan) && !s->scan.drop)
+		buf_add(b, s->scan.seq, s->scan.len);
 	return 0;
 }
 

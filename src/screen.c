@@ -549,62 +549,104 @@ fast_put(struct screen *s, const char *p, int n)
 	s->cup = 1;
 }
 
-/* Whether text handed to libvterm ends inside a UTF-8 character. */
+/* The length of the UTF-8 character lead begins, 0 if it begins none. */
 static int
-utf8_partial(const char *p, size_t n)
+utf8_need(unsigned char lead)
 {
-	size_t			 i, back;
-	const unsigned char	*u = (const unsigned char *)p;
-
-	for (back = 0; back < 4 && back < n; back++) {
-		i = n - 1 - back;
-		if (u[i] < 0x80)
-			return 0;
-		if (u[i] >= 0xc0) {
-			if (u[i] >= 0xf0)
-				return back < 3;
-			if (u[i] >= 0xe0)
-				return back < 2;
-			return back < 1;
-		}
-	}
+	if (lead >= 0xc2 && lead < 0xe0)
+		return 2;
+	if (lead >= 0xe0 && lead < 0xf0)
+		return 3;
+	if (lead >= 0xf0 && lead < 0xf5)
+		return 4;
 	return 0;
 }
 
-/* A byte held back at the end of the last text goes out before anything
- * that is not text. */
-static void
-screen_carry(struct screen *s)
+/* Whether c goes on the character begun in s->u8: a continuation byte,
+ * and no overlong form, surrogate or code point past U+10FFFF. */
+static int
+utf8_continues(const struct screen *s, unsigned char c)
 {
-	if (s->carry) {
-		s->carry = 0;
-		screen_vt(s, "\302", 1);
+	unsigned char	lead = (unsigned char)s->u8[0];
+
+	if (c < 0x80 || c >= 0xc0)
+		return 0;
+	if (s->utf8part > 1)
+		return 1;
+	if (lead == 0xe0)
+		return c >= 0xa0;
+	if (lead == 0xed)
+		return c < 0xa0;
+	if (lead == 0xf0)
+		return c >= 0x90;
+	if (lead == 0xf4)
+		return c < 0x90;
+	return 1;
+}
+
+/* A character begun and cut short (by anything but its own bytes) is one
+ * U+FFFD, as in xterm. */
+static void
+utf8_break(struct screen *s)
+{
+	if (s->utf8part > 0) {
+		s->utf8part = 0;
+		screen_vt(s, "\357\277\275", 3);
 	}
 }
 
-/* The C1 controls U+0080 to U+009F have a width of -1 for libvterm 0.1.4,
- * which then moves its cursor left of the screen: they are dropped, as
- * xterm ignores them. Returns the bytes before the first one. */
-static size_t
-text_c1(const char *p, size_t n, size_t *skip)
+/* Text other than printable ASCII. libvterm 0.1.4 gets UTF-8 only as
+ * whole, valid characters: it keeps a character it has begun across
+ * escape sequences and reads later bytes wrong, so one cut by a read is
+ * held here instead (a redraw ends with it), and bytes that are not
+ * UTF-8 become U+FFFD each, as xterm shows them. The C1 controls U+0080
+ * to U+009F are dropped, as xterm does in UTF-8: libvterm gives them a
+ * width of -1 and moves its cursor off the screen. */
+static void
+text_other(struct screen *s, const unsigned char *p, size_t n)
 {
-	const unsigned char	*u = (const unsigned char *)p;
-	size_t			 i;
+	char		 out[1024];
+	size_t		 o = 0, i;
+	unsigned char	 c;
 
 	for (i = 0; i < n; i++) {
-		if (u[i] != 0xc2)
+		if (o > sizeof out - 8) {
+			screen_vt(s, out, o);
+			o = 0;
+		}
+		c = p[i];
+		if (s->utf8part > 0) {
+			if (utf8_continues(s, c)) {
+				s->u8[s->utf8part++] = (char)c;
+				if (s->utf8part < utf8_need(s->u8[0]))
+					continue;
+				if (!((unsigned char)s->u8[0] == 0xc2 &&
+				    c < 0xa0)) {
+					memcpy(out + o, s->u8,
+					    (size_t)s->utf8part);
+					o += (size_t)s->utf8part;
+				}
+				s->utf8part = 0;
+				continue;
+			}
+			s->utf8part = 0;
+			memcpy(out + o, "\357\277\275", 3);
+			o += 3;
+		}
+		if (c < 0x80) {
+			out[o++] = (char)c;
 			continue;
-		if (i + 1 == n) {
-			*skip = 1;
-			return i;
 		}
-		if (u[i + 1] >= 0x80 && u[i + 1] < 0xa0) {
-			*skip = 2;
-			return i;
+		if (utf8_need(c) == 0) {
+			memcpy(out + o, "\357\277\275", 3);
+			o += 3;
+			continue;
 		}
+		s->u8[0] = (char)c;
+		s->utf8part = 1;
 	}
-	*skip = 0;
-	return n;
+	if (o > 0)
+		screen_vt(s, out, o);
 }
 
 static void
@@ -612,20 +654,12 @@ scan_text(void *arg, const char *p, size_t n)
 {
 	struct screen	*s = arg;
 	const char	*end = p + n, *q;
-	size_t		 len, skip;
 	ptrdiff_t	 lim;
 	int		 k, m, room;
 
-	if (s->carry && n > 0) {
-		s->carry = 0;
-		if ((unsigned char)*p >= 0x80 && (unsigned char)*p < 0xa0) {
-			p++;
-			s->utf8part = 0;
-		} else
-			screen_vt(s, "\302", 1);
-	}
 	while (p < end) {
 		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f) {
+			utf8_break(s);
 			/* The run matters up to one past the room left. */
 			room = s->phantom ? 0 : s->cols - 1 - s->ccol;
 			lim = fast_modes(s) ? (room < 1 ? 2 : room + 1) :
@@ -649,7 +683,6 @@ scan_text(void *arg, const char *p, size_t n)
 			}
 			screen_vt(s, p, (size_t)k);
 			s->ss = 0;
-			s->utf8part = 0;
 			p += k;
 			continue;
 		}
@@ -660,17 +693,7 @@ scan_text(void *arg, const char *p, size_t n)
 			else if (*q == 0x0f)
 				s->m.gl = 0;
 		}
-		len = text_c1(p, (size_t)(q - p), &skip);
-		if (skip != 0) {
-			screen_vt(s, p, len);
-			if (skip == 1)
-				s->carry = 1;
-			s->utf8part = 0;
-			p += len + skip;
-			continue;
-		}
-		screen_vt(s, p, (size_t)(q - p));
-		s->utf8part = utf8_partial(p, (size_t)(q - p));
+		text_other(s, (const unsigned char *)p, (size_t)(q - p));
 		if (s->ss && q > p && (unsigned char)q[-1] >= 0x80)
 			s->ss = 0;
 		p = q;
@@ -1071,7 +1094,7 @@ scan_csi(void *arg, const struct scan_csi *c, const char *raw, size_t len)
 	int		 lead = c->leader[0], in = c->inter[0], f = c->final;
 	int		 i, a0, a1;
 
-	screen_carry(s);
+	utf8_break(s);
 	if (c->odd || c->leader[1] != 0) {
 		csi_forward(s, c, raw, len);
 		return;
@@ -1158,7 +1181,7 @@ scan_esc(void *arg, const char *p, size_t n)
 	struct screen	*s = arg;
 	int		 i;
 
-	screen_carry(s);
+	utf8_break(s);
 	if (n == 2) {
 		switch (p[1]) {
 		case '=':
@@ -1217,8 +1240,12 @@ scan_esc(void *arg, const char *p, size_t n)
 			i = p[1] - ',';
 			break;
 		}
-		if (i >= 0)
-			s->m.g[i] = n == 3 && p[1] <= '+' ? p[2] : '?';
+		if (i >= 0) {
+			s->m.g[i] = n == 3 ? p[2] : '?';
+			s->m.g96 &= ~(1 << i);
+			if (p[1] >= '-')
+				s->m.g96 |= 1 << i;
+		}
 	}
 	screen_vt(s, p, n);
 }
@@ -1295,7 +1322,7 @@ scan_str(void *arg, int kind, const char *body, size_t n, const char *raw,
 	const char	*p = body, *end = body + n;
 	int		 num, i;
 
-	screen_carry(s);
+	utf8_break(s);
 	if (kind == 'P') {
 		screen_vt(s, raw, len);
 		return;
