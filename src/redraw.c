@@ -181,26 +181,29 @@ static void
 draw_grid(struct draw *d, const struct grid *g)
 {
 	const struct row	*row, *next;
-	int			 r, width, full, cont = 0, nfull;
+	int			 r, full, cont = 0, nfull;
 
 	for (r = 0; r < g->rows; r++) {
 		row = grid_row(g, r);
 		next = r + 1 < g->rows ? grid_row(g, r + 1) : NULL;
 		if (!cont)
 			buf_addf(d->b, "\033[%dH", r + 1);
+		/* The terminal wraps only when a character follows. */
+		nfull = next != NULL && (next->flags & ROW_WRAPPED);
+		full = (row->flags & ROW_WRAPPED) && next != NULL &&
+		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE) &&
+		    row_last(next->cells, g->cols, nfull) > 0;
+		/* A double width or height line is drawn at single width
+		 * and made double after, as the program did: a wide
+		 * character across its middle, and the half it hides, are
+		 * kept. */
+		draw_row(d, row->cells, g->cols, full);
 		if (row->flags & ROW_DWL)
 			buf_adds(d->b, "\033#6");
 		else if (row->flags & ROW_DHLTOP)
 			buf_adds(d->b, "\033#3");
 		else if (row->flags & ROW_DHLBOT)
 			buf_adds(d->b, "\033#4");
-		width = (row->flags & ROW_LINE) ? g->cols / 2 : g->cols;
-		/* The terminal wraps only when a character follows. */
-		nfull = next != NULL && (next->flags & ROW_WRAPPED);
-		full = (row->flags & ROW_WRAPPED) && next != NULL &&
-		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE) &&
-		    row_last(next->cells, g->cols, nfull) > 0;
-		draw_row(d, row->cells, width, full);
 		cont = full;
 	}
 }
@@ -310,7 +313,8 @@ screen_phantom_drawable(struct screen *s)
 		return 0;
 	row = grid_row(g, s->crow);
 	c = &row->cells[s->ccol];
-	if (c->ch == CELL_TAIL)
+	if (c->ch == CELL_TAIL ||
+	    ((row->flags & ROW_LINE) && s->ccol >= g->cols / 2))
 		return 0;
 	w = (c->attr & A_WIDE) ? 2 : 1;
 	return s->ccol + w >= ((row->flags & ROW_LINE) ? g->cols / 2 : g->cols);
@@ -421,9 +425,8 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 	if (m->lnm)
 		buf_adds(b, "\033[20h");
 	for (i = 0; i < 4; i++) {
-		if (m->g[i] != 'B' && m->g[i] != '?')
-			buf_addf(b, "\033%c%c", m->g96 & (1 << i) ?
-			    ",-./"[i] : "()*+"[i], m->g[i]);
+		if (m->gdes[i][0] != '\0')
+			buf_addf(b, "\033%s", m->gdes[i]);
 	}
 	if (m->gl == 1)
 		buf_adds(b, "\016");

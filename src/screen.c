@@ -371,18 +371,9 @@ cb_resize(int rows, int cols, VTermPos *delta, void *arg)
 }
 #endif
 
-static int
-cb_setlineinfo(int r, const VTermLineInfo *info, const VTermLineInfo *old,
-    void *arg)
+static void
+row_lineinfo(struct row *row, const VTermLineInfo *info)
 {
-	struct screen	*s = arg;
-	struct grid	*g = screen_grid(s);
-	struct row	*row;
-
-	(void)old;
-	if (r < 0 || r >= g->rows)
-		return 1;
-	row = grid_row(g, r);
 	row->flags &= ~ROW_LINE;
 	if (info->doubleheight == 1)
 		row->flags |= ROW_DHLTOP;
@@ -390,7 +381,33 @@ cb_setlineinfo(int r, const VTermLineInfo *info, const VTermLineInfo *old,
 		row->flags |= ROW_DHLBOT;
 	else if (info->doublewidth)
 		row->flags |= ROW_DWL;
+}
+
+static int
+cb_setlineinfo(int r, const VTermLineInfo *info, const VTermLineInfo *old,
+    void *arg)
+{
+	struct screen	*s = arg;
+	struct grid	*g = screen_grid(s);
+
+	(void)old;
+	if (r >= 0 && r < g->rows)
+		row_lineinfo(grid_row(g, r), info);
 	return 1;
+}
+
+/* libvterm 0.1.4 can leave a line's double width or height on the line
+ * a scroll brings in (a wrap on a one-line screen): libvterm acts on its
+ * own, so the rows take it again once there have been such lines. */
+static void
+screen_lineinfo(struct screen *s)
+{
+	VTermState	*st = vterm_obtain_state(s->vt);
+	struct grid	*g = screen_grid(s);
+	int		 r;
+
+	for (r = 0; r < g->rows; r++)
+		row_lineinfo(grid_row(g, r), vterm_state_get_lineinfo(st, r));
 }
 
 static const VTermStateCallbacks screen_callbacks = {
@@ -1242,9 +1259,10 @@ scan_esc(void *arg, const char *p, size_t n)
 		}
 		if (i >= 0) {
 			s->m.g[i] = n == 3 ? p[2] : '?';
-			s->m.g96 &= ~(1 << i);
-			if (p[1] >= '-')
-				s->m.g96 |= 1 << i;
+			/* Kept as it came, for a redraw to say again. */
+			memset(s->m.gdes[i], 0, sizeof s->m.gdes[i]);
+			if (s->m.g[i] != 'B' && n - 1 < sizeof s->m.gdes[i])
+				memcpy(s->m.gdes[i], p + 1, n - 1);
 		}
 	}
 	screen_vt(s, p, n);
@@ -1446,6 +1464,8 @@ screen_input(struct screen *s, const char *p, size_t n)
 	/* libvterm's cursor is brought up to date before anyone looks. */
 	if (s->cup)
 		screen_vt(s, "", 0);
+	if (s->nofast)
+		screen_lineinfo(s);
 }
 
 void

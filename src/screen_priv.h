@@ -44,7 +44,7 @@ struct modes {
 	int	shape_set;	/* the program chose a shape */
 	int	altmode;	/* how the alternate screen was entered */
 	char	g[4];		/* designated character sets */
-	int	g96;		/* which of them are 96-character sets */
+	char	gdes[4][8];	/* their designations, ESC left out */
 	int	gl;		/* set shifted into GL */
 };
 

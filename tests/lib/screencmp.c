@@ -109,6 +109,11 @@ screen_differs(struct screen *a, struct screen *b)
 		return -1;
 	if (a->phantom && !screen_phantom_drawable(a))
 		return -1;
+	/* The cursor past the middle of a line made double width after it
+	 * got there: libvterm leaves it, a terminal brings it back. */
+	if ((grid_row(screen_grid(a), a->crow)->flags & ROW_LINE) &&
+	    a->ccol >= a->cols / 2)
+		return -1;
 	if (a->crow != b->crow || a->ccol != b->ccol) {
 		snprintf(screen_why, sizeof screen_why, "cursor %d,%d %d,%d", a->crow,
 		    a->ccol, b->crow, b->ccol);
