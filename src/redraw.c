@@ -181,31 +181,40 @@ static void
 draw_grid(struct draw *d, const struct grid *g)
 {
 	const struct row	*row, *next;
-	int			 r, full, cont = 0, nfull;
+	char			*full;
+	int			 r, cont = 0;
 
+	/* Which rows are drawn to their end so that the terminal wraps
+	 * onto the next, as the program's text did: only when the next row
+	 * then draws a character, for the wrap happens on it; from the
+	 * bottom up, since that depends on the row after. Without memory,
+	 * every row starts with a cursor move. */
+	full = calloc((size_t)g->rows, 1);
+	for (r = g->rows - 2; full != NULL && r >= 0; r--) {
+		row = grid_row(g, r);
+		next = grid_row(g, r + 1);
+		full[r] = (row->flags & ROW_WRAPPED) &&
+		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE) &&
+		    row_last(next->cells, g->cols, full[r + 1]) > 0;
+	}
 	for (r = 0; r < g->rows; r++) {
 		row = grid_row(g, r);
-		next = r + 1 < g->rows ? grid_row(g, r + 1) : NULL;
 		if (!cont)
 			buf_addf(d->b, "\033[%dH", r + 1);
-		/* The terminal wraps only when a character follows. */
-		nfull = next != NULL && (next->flags & ROW_WRAPPED);
-		full = (row->flags & ROW_WRAPPED) && next != NULL &&
-		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE) &&
-		    row_last(next->cells, g->cols, nfull) > 0;
 		/* A double width or height line is drawn at single width
 		 * and made double after, as the program did: a wide
 		 * character across its middle, and the half it hides, are
 		 * kept. */
-		draw_row(d, row->cells, g->cols, full);
+		cont = full != NULL && full[r];
+		draw_row(d, row->cells, g->cols, cont);
 		if (row->flags & ROW_DWL)
 			buf_adds(d->b, "\033#6");
 		else if (row->flags & ROW_DHLTOP)
 			buf_adds(d->b, "\033#3");
 		else if (row->flags & ROW_DHLBOT)
 			buf_adds(d->b, "\033#4");
-		cont = full;
 	}
+	free(full);
 }
 
 /* Scrollback, pushed into the terminal's own history: the lines, then
@@ -449,8 +458,7 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 	 * with the output that follows, as if it had seen it all. */
 	if (s->utf8part > 0)
 		buf_add(b, s->u8, (size_t)s->utf8part);
-	if (!scan_idle(&s->scan) && !s->scan.drop)
-		buf_add(b, s->scan.seq, s->scan.len);
+	scan_pending(&s->scan, b);
 	return 0;
 }
 

@@ -1069,6 +1069,10 @@ sgr_csi(struct screen *s, const struct scan_csi *c, const char *raw,
 			    sizeof tmp)) > 0)
 				screen_vt(s, tmp, n);
 			first = i;
+			/* A group of more than 16 is dropped: libvterm
+			 * 0.1.4 reads past the end of one (and crashes). */
+			if (j - i > 16)
+				first = j;
 		}
 	}
 	if (big && c->nargs - first <= 16 &&
@@ -1199,6 +1203,11 @@ scan_esc(void *arg, const char *p, size_t n)
 	int		 i;
 
 	utf8_break(s);
+	/* An escape with intermediates that ends like the start of a CSI or
+	 * a string is one terminals ignore, but libvterm 0.1.4 starts that
+	 * CSI or string: it never sees it. */
+	if (n >= 3 && memchr("[]PX^_", p[n - 1], 6) != NULL)
+		return;
 	if (n == 2) {
 		switch (p[1]) {
 		case '=':

@@ -861,11 +861,36 @@ test_hostile(void **state)
 	screen_free(s);
 }
 
+/* Double width and height lines: the attribute per row, the text on
+ * them, a wide character across the middle, all through a redraw. */
+static void
+test_line_attrs(void **state)
+{
+	struct screen	*a;
+
+	(void)state;
+	a = model(6, 20, "\033#6wide line\r\n\033#3big\r\n\033#4big\r\n"
+	    "0123456789\xe4\xb8\xad\033#6\r\n\033#5back to single");
+	assert_int_equal(grid_row(screen_grid(a), 0)->flags & ROW_LINE, ROW_DWL);
+	assert_int_equal(grid_row(screen_grid(a), 1)->flags & ROW_LINE,
+	    ROW_DHLTOP);
+	assert_int_equal(grid_row(screen_grid(a), 2)->flags & ROW_LINE,
+	    ROW_DHLBOT);
+	assert_int_equal(grid_row(screen_grid(a), 3)->flags & ROW_LINE, ROW_DWL);
+	assert_int_equal(grid_row(screen_grid(a), 4)->flags & ROW_LINE, 0);
+	assert_row(a, 0, "wide line");
+	assert_row(a, 1, "big");
+	assert_row(a, 4, "back to single");
+	assert_int_equal(roundtrip(a, 0, 1, NULL, 0), 0);
+	screen_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wide_and_combining),
+		cmocka_unit_test(test_line_attrs),
 		cmocka_unit_test(test_colours),
 		cmocka_unit_test(test_altscreen),
 		cmocka_unit_test(test_scroll_region),

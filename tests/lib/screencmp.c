@@ -83,7 +83,7 @@ int
 screen_differs(struct screen *a, struct screen *b)
 {
 	struct modes	ma = a->m, mb = b->m;
-	int		ta, ba, la, ra, tb, bb, lb, rb;
+	int		ta, ba, la, ra, tb, bb, lb, rb, i;
 
 	screen_why[0] = '\0';
 	if (a->rows != b->rows || a->cols != b->cols) {
@@ -153,6 +153,11 @@ screen_differs(struct screen *a, struct screen *b)
 		    screen_kitty(a, a->alt), screen_kitty(b, b->alt),
 		    first_diff(&ma, &mb, sizeof ma));
 		return 1;
+	}
+	/* A designation too long to keep (intermediates without end). */
+	for (i = 0; i < 4; i++) {
+		if (a->m.g[i] == '?' && a->m.gdes[i][0] == '\0')
+			return -1;
 	}
 	if (memcmp(a->m.g, b->m.g, sizeof a->m.g) != 0) {
 		snprintf(screen_why, sizeof screen_why, "charsets %.4s %.4s", a->m.g, b->m.g);
