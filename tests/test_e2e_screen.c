@@ -365,6 +365,22 @@ test_query_answered_once(void **state)
 	session_kill("once");
 }
 
+/* Output that crashes libvterm 0.1.4 when handed to it as it is (an SGR
+ * with a long group of sub-parameters) leaves the session running. */
+static void
+test_hostile_output(void **state)
+{
+	(void)state;
+	session_new("hostile", "sh", "-c",
+	    "printf '\\033[38:2:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1;1m"
+	    "\\033[::::::::::::::::::::::::::::::::::::::::H"
+	    "\\033[;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;;m"
+	    "\\033[mstill here\\n'; exec sleep 1000", NULL);
+	expect_dump("hostile", NULL, "still here");
+	assert_true(wait_state("hostile", "detached", TEST_TIMEOUT));
+	session_kill("hostile");
+}
+
 int
 main(void)
 {
@@ -376,6 +392,7 @@ main(void)
 		e2e_test(test_dump_and_send),
 		e2e_test(test_query_detached),
 		e2e_test(test_query_answered_once),
+		e2e_test(test_hostile_output),
 	};
 
 	return cmocka_run_group_tests_name("e2e screen", tests, NULL, NULL);
