@@ -2724,7 +2724,8 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 {
 	static struct table	 mt, st;
 	int			 cols[NPEER], ncols, i, p;
-	char			 mach[1024], date[64], mnote[256], c;
+	char			 mach[1024], date[64], mnote[256];
+	const char		*sep;
 	int			 pass, failn;
 	time_t			 tt = time(NULL);
 
@@ -2742,25 +2743,25 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		fprintf(fp, "- command: `%s`%s (took %.0f s)\n", command,
 		    quick ? " with BENCH_QUICK=1" : "", elapsed);
 		fprintf(fp, "- versions:");
-		for (i = 0, c = ' '; i < ncols; i++) {
+		for (i = 0, sep = " "; i < ncols; i++) {
 			p = cols[i];
 			if (peer_version[p][0] != '\0') {
-				fprintf(fp, "%c %s", c, peer_version[p]);
-				c = ';';
+				fprintf(fp, "%s%s", sep, peer_version[p]);
+				sep = "; ";
 			}
 		}
 		fprintf(fp, "\n");
 		fprintf(fp, "- corpus: %.0f MiB of mixed text (plain, SGR "
-		    "colours, UTF-8), generated deterministically\n\n",
+		    "colours, UTF-8), generated deterministically\n",
 		    corpus_size / (double)MIB);
-		fprintf(fp, "## Results (medians)\n\n");
 	} else
-		fprintf(fp, "\n%s\n%s, %.0f s\n\n", mach, date, elapsed);
-	table_print(fp, &mt);
-	fprintf(fp, "\n");
-	if (markdown)
-		fprintf(fp, "## Spread\n\n");
-	table_print(fp, &st);
+		fprintf(fp, "\n%s\n%s, %.0f s\n", mach, date, elapsed);
+	if (mt.nrow > 1) {
+		fprintf(fp, "\n%s", markdown ? "## Results (medians)\n\n" : "");
+		table_print(fp, &mt);
+		fprintf(fp, "\n%s", markdown ? "## Spread\n\n" : "");
+		table_print(fp, &st);
+	}
 	if (nhooks > 0 || hook_note[0] != '\0') {
 		fprintf(fp, "\n%s", markdown ? "## Screen model\n\n" :
 		    "screen model:\n");
