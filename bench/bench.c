@@ -3,7 +3,14 @@
  * installed), measured in one run with the tools interleaved, reported as
  * medians, spreads and ratios to the bare pty of the same run.
  *
- *	bench [-q] [-s SESS] [-o FILE]
+ *	bench [-kq] [-s SESS] [-o FILE] [-c COMMAND]
+ *
+ * -q or BENCH_QUICK=1: a smaller corpus and fewer rounds; -k: keep the work
+ * directory; -o: write the results as markdown too; -c: the command named
+ * there. BENCH_ONLY=throughput,latency,attach,memory,scale,adopt,screen and
+ * BENCH_PEERS=sess,dtach,tmux,screen,abduco,reptyr narrow the run (for a
+ * profiler). BENCH_SESS_NOMODEL=NAME=VALUE: the environment that makes a
+ * sess server run without its screen model, for the "no model" column.
  *
  * The same binary is also the program run inside the sessions
  * ("bench --prog MODE ..."): it feeds the corpus, echoes keys, shows a
