@@ -94,6 +94,7 @@ static char		 notes[8192];
 static struct hookrow	 hooks[64];
 static int		 nhooks;
 static char		 hook_note[512];
+static double		 tput_got[NPEER];	/* least share of the bytes */
 
 static char		 tmpdir[128];
 static char		 exe[PATH_MAX];
@@ -1491,9 +1492,13 @@ fifos_line(struct fifos *f, double *a, double *b)
 	return k >= 1;
 }
 
-/* Wait (draining master, if >= 0) for the program's next report. */
+/*
+ * Wait (draining master, if >= 0, and counting in *bytes, if not NULL) for
+ * the program's next report.
+ */
 static int
-wait_report(struct fifos *f, int master, double timeout, double *a, double *b)
+wait_report(struct fifos *f, int master, size_t *bytes, double timeout,
+    double *a, double *b)
 {
 	struct pollfd	pfd[2];
 	double		end = now() + timeout;
@@ -1511,7 +1516,7 @@ wait_report(struct fifos *f, int master, double timeout, double *a, double *b)
 		n = master >= 0 ? 2 : 1;
 		if (poll(pfd, n, 100) > 0 && n == 2 &&
 		    (pfd[1].revents & (POLLIN | POLLHUP)))
-			if (drain(master, NULL) < 0)
+			if (drain(master, bytes) < 0)
 				master = -1;
 		bail_if_interrupted();
 	}
@@ -1579,7 +1584,7 @@ tput_trial(int p, int attached, double *prog, double *e2e, char *err,
 	}
 	if (write(f.gofd, "g", 1) != 1)
 		die("go: %s", strerror(errno));
-	if (wait_report(&f, master, 600, &t0, &t1) == -1) {
+	if (wait_report(&f, master, &bytes, 600, &t0, &t1) == -1) {
 		snprintf(err, errsz, "the program did not finish");
 		goto out;
 	}
@@ -1615,6 +1620,13 @@ tput_trial(int p, int attached, double *prog, double *e2e, char *err,
 		}
 		if (cexit)
 			*e2e = (last > cexit ? last : cexit) - t0;
+		/*
+		 * Less than the program wrote: the tool drew screens instead
+		 * of passing the stream on (or dropped a backlog). Not wrong,
+		 * but the time is then not for the same work.
+		 */
+		if ((double)bytes / (double)corpus_size < tput_got[p])
+			tput_got[p] = (double)bytes / (double)corpus_size;
 	}
 	rc = 0;
 out:
@@ -1658,9 +1670,11 @@ bench_throughput(void)
 	double	 prog, e2e;
 	char	 err[512];
 
-	for (p = 0; p < NPEER; p++)
+	for (p = 0; p < NPEER; p++) {
+		tput_got[p] = 1;
 		if (p == P_BARE || session_peer(p))
 			order[no++] = p;
+	}
 	for (r = 0; r < cfg.tput_rounds; r++) {
 		printf("throughput: round %d/%d\n", r + 1, cfg.tput_rounds);
 		fflush(stdout);
@@ -1697,6 +1711,12 @@ bench_throughput(void)
 			}
 		}
 	}
+	for (p = 0; p < NPEER; p++)
+		if (tput_got[p] < 0.99)
+			note("throughput attached, %s: its terminal got as "
+			    "little as %.1f%% of the bytes the program wrote "
+			    "(it draws the screen rather than pass the "
+			    "output on)", peer_name[p], 100 * tput_got[p]);
 }
 
 /* ------------------------------------------------------------- latency */
@@ -2012,14 +2032,14 @@ bench_memory(void)
 			sample_add(&res[M_MEM_IDLE_RSS][p], rss0);
 			sample_add(&res[M_MEM_IDLE_PSS][p], pss0);
 			if (write(f.gofd, "g", 1) != 1 ||
-			    wait_report(&f, -1, 60, &a, &b) == -1)
+			    wait_report(&f, -1, NULL, 60, &a, &b) == -1)
 				goto bad;
 			sleepf(0.3);
 			if (mem_of(server, &rss1, &pss1) == -1)
 				goto bad;
 			sample_add(&res[M_MEM_LINES][p], rss1 - rss0);
 			if (write(f.gofd, "g", 1) != 1 ||
-			    wait_report(&f, -1, 120, &a, &b) == -1)
+			    wait_report(&f, -1, NULL, 120, &a, &b) == -1)
 				goto bad;
 			sleepf(0.5);
 			if (mem_of(server, &rss1, &pss1) == -1)
@@ -2226,7 +2246,7 @@ adopt_trial(int p, int idx, double *took, char *err, size_t errsz)
 		t0 = now();
 		cmd = start_on_term(a.v, NULL, &rmaster);
 	}
-	if (wait_report(&f, rmaster, 10, &t1, &dummy) == -1) {
+	if (wait_report(&f, rmaster, NULL, 10, &t1, &dummy) == -1) {
 		snprintf(err, errsz, "the job never reached the new "
 		    "terminal: %s", log_tail());
 		goto out;
