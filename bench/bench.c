@@ -1715,8 +1715,9 @@ bench_throughput(void)
 		if (tput_got[p] < 0.99)
 			note("throughput attached, %s: its terminal got as "
 			    "little as %.1f%% of the bytes the program wrote "
-			    "(it draws the screen rather than pass the "
-			    "output on)", peer_name[p], 100 * tput_got[p]);
+			    "(it drew screens, or dropped a backlog and "
+			    "redrew, instead of passing all of it on)",
+			    peer_name[p], 100 * tput_got[p]);
 }
 
 /* ------------------------------------------------------------- latency */
