@@ -110,6 +110,7 @@ static int		 quick;
 static int		 keep;
 static pid_t		 self;
 static unsigned		 fifo_seq;
+static double		 t_start;
 static volatile sig_atomic_t interrupted;
 
 static struct {
@@ -185,6 +186,20 @@ note(const char *fmt, ...)
 	len = strlen(notes);
 	if (len + 1 < sizeof(notes))
 		strcpy(notes + len, "\n");
+}
+
+/* A line on where the run is, with the seconds since it started. */
+static void
+progress(const char *fmt, ...)
+{
+	va_list	ap;
+
+	printf("[%4.0f s] ", now() - t_start);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
 }
 
 static void
@@ -1676,8 +1691,7 @@ bench_throughput(void)
 			order[no++] = p;
 	}
 	for (r = 0; r < cfg.tput_rounds; r++) {
-		printf("throughput: round %d/%d\n", r + 1, cfg.tput_rounds);
-		fflush(stdout);
+		progress("throughput: round %d/%d", r + 1, cfg.tput_rounds);
 		/* Detached: fewer rounds, it is not what a target is on. */
 		for (att = 1; att >= (r < cfg.tput_det_rounds ? 0 : 1);
 		    att--) {
@@ -1762,8 +1776,7 @@ bench_latency(void)
 	struct termios		 t;
 	double			 end, lt;
 
-	printf("latency: %d round trips each\n", cfg.lat_n);
-	fflush(stdout);
+	progress("latency: %d round trips each", cfg.lat_n);
 	prog_argv(v, "echo", NULL, NULL, NULL);
 	for (p = 0; p < NPEER; p++) {
 		master[p] = -1;
@@ -1920,8 +1933,7 @@ bench_attach(void)
 	struct term	 t;
 	double		 lt, end;
 
-	printf("attach: %d attaches each\n", cfg.attach_n);
-	fflush(stdout);
+	progress("attach: %d attaches each", cfg.attach_n);
 	prog_argv(v, "show", NULL, screenfile, NULL);
 	cat[0] = "cat";
 	cat[1] = screenfile;
@@ -2011,8 +2023,7 @@ bench_memory(void)
 		if (session_peer(p))
 			order[no++] = p;
 	for (r = 0; r < cfg.mem_n; r++) {
-		printf("memory: round %d/%d\n", r + 1, cfg.mem_n);
-		fflush(stdout);
+		progress("memory: round %d/%d", r + 1, cfg.mem_n);
 		for (k = 0; k < no; k++) {
 			p = order[(k + r) % no];
 			if (res[M_MEM_IDLE_RSS][p].failed >= 2)
@@ -2112,8 +2123,7 @@ bench_scale(void)
 	v[1] = "100000";
 	v[2] = NULL;
 	n = cfg.scale_n;
-	printf("scale: %d sessions each\n", n);
-	fflush(stdout);
+	progress("scale: %d sessions each", n);
 	for (p = 0; p < NPEER; p++)
 		if ((ok[p] = session_peer(p) && p != P_SESS0))
 			order[no++] = p;
@@ -2286,8 +2296,7 @@ bench_adopt(void)
 		if (!ok[1])
 			return;
 	}
-	printf("adopt: %d adoptions each\n", cfg.adopt_n);
-	fflush(stdout);
+	progress("adopt: %d adoptions each", cfg.adopt_n);
 	for (i = 0; i < cfg.adopt_n; i++) {
 		for (int k = 0; k < 2; k++) {
 			int j = (k + i) % 2;
@@ -2328,8 +2337,7 @@ bench_screen_model(void)
 		    "not built: no screen-model figures");
 		return;
 	}
-	printf("screen model: bench/screen_bench\n");
-	fflush(stdout);
+	progress("screen model: bench/screen_bench");
 	v[0] = path;
 	v[1] = corpus_small;
 	v[2] = quick ? "1" : "5";
@@ -3144,7 +3152,7 @@ main(int argc, char **argv)
 	setup_env();
 	setup_peers();
 	select_peers();
-	t0 = now();
+	t0 = t_start = now();
 	printf("bench: %s run; work files in %s\n", quick ? "quick" : "full",
 	    tmpdir);
 	fflush(stdout);
