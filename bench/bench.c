@@ -110,7 +110,7 @@ static int		 quick;
 static int		 keep;
 static pid_t		 self;
 static unsigned		 fifo_seq;
-static double		 t_start;
+static double		 t_start, load_start;
 static volatile sig_atomic_t interrupted;
 
 static struct {
@@ -2721,6 +2721,21 @@ count_verdicts(int want)
 	return n;
 }
 
+/* The 1-minute load average: how busy the machine was besides us. */
+static double
+loadavg(void)
+{
+	FILE	*f;
+	double	 v = NAN;
+
+	if ((f = fopen("/proc/loadavg", "re")) != NULL) {
+		if (fscanf(f, "%lf", &v) != 1)
+			v = NAN;
+		fclose(f);
+	}
+	return v;
+}
+
 static void
 machine(char *buf, size_t size)
 {
@@ -2776,6 +2791,9 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		    "shared machine mean little, ratios do.\n\n", command);
 		fprintf(fp, "- machine: %s\n", mach);
 		fprintf(fp, "- date: %s\n", date);
+		fprintf(fp, "- load average (1 min, this run included): "
+		    "%.2f at the start, %.2f at the end\n", load_start,
+		    loadavg());
 		fprintf(fp, "- command: `%s`%s (took %.0f s)\n", command,
 		    quick ? " with BENCH_QUICK=1" : "", elapsed);
 		fprintf(fp, "- versions:");
@@ -2791,7 +2809,9 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		    "colours, UTF-8), generated deterministically\n",
 		    corpus_size / (double)MIB);
 	} else
-		fprintf(fp, "\n%s\n%s, %.0f s\n", mach, date, elapsed);
+		fprintf(fp, "\n%s\n%s, %.0f s, load average %.2f at the start, "
+		    "%.2f at the end\n", mach, date, elapsed, load_start,
+		    loadavg());
 	if (mt.nrow > 1) {
 		fprintf(fp, "\n%s", markdown ? "## Results (medians)\n\n" : "");
 		table_print(fp, &mt);
@@ -3153,6 +3173,7 @@ main(int argc, char **argv)
 	setup_peers();
 	select_peers();
 	t0 = t_start = now();
+	load_start = loadavg();
 	printf("bench: %s run; work files in %s\n", quick ? "quick" : "full",
 	    tmpdir);
 	fflush(stdout);
