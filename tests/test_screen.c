@@ -885,12 +885,88 @@ test_line_attrs(void **state)
 	screen_free(a);
 }
 
+/* A scrolled-off line comes back from the history cell for cell: every
+ * kind of colour and attribute, wide and combining characters, and the
+ * trailing blanks trimmed only where they are blank. */
+static void
+test_hist_roundtrip(void **state)
+{
+	static const uint32_t colours[] = { COL_DEFAULT, COL_INDEXED | 1,
+		COL_INDEXED | 255, COL_RGB | 0x0a0b0c, COL_RGB | 0xffffff,
+		COL_RGB };
+	static const uint32_t chars[] = { 'a', ' ', 0x4e2d, 0xe9, 0x1f600,
+		0 };
+	struct hist	 h;
+	struct comb	 cb;
+	struct cell	 in[40], out[40];
+	uint32_t	 seq[COMB_CHARS] = { 'e', 0x301 };
+	int		 line, c, ch;
+
+	(void)state;
+	assert_int_equal(comb_init(&cb), 0);
+	hist_init(&h, 1000, 1 << 20);
+	rng_state = 42;
+	for (line = 0; line < 500; line++) {
+		memset(in, 0, sizeof in);
+		for (c = 0; c < 40; c++) {
+			if (pick(4) == 0 && c > 0) {
+				in[c] = in[c - 1];
+				in[c].attr &= ~A_WIDE;
+			} else {
+				in[c].fg = colours[pick(6)];
+				in[c].bg = colours[pick(6)];
+				in[c].attr = (uint16_t)(rng() & A_PEN &
+				    ~A_PROTECT);
+			}
+			ch = pick(7);
+			if (ch == 6)
+				in[c].ch = comb_add(&cb, seq, 2);
+			else
+				in[c].ch = chars[ch];
+			if (ch == 2 || ch == 4) {
+				if (c + 1 >= 40) {
+					in[c].ch = 'w';
+					continue;
+				}
+				in[c].attr |= A_WIDE;
+				in[c + 1] = in[c];
+				in[c + 1].ch = CELL_TAIL;
+				in[c + 1].attr &= ~A_WIDE;
+				c++;
+			}
+		}
+		/* A blank end on the default background, sometimes (never
+		 * half a wide character). */
+		c = 40 - pick(10);
+		if (c < 40 && in[c].ch == CELL_TAIL)
+			c--;
+		for (; line % 3 == 0 && c < 40; c++)
+			memset(&in[c], 0, sizeof in[c]);
+		if (in[39].attr & A_WIDE)
+			memset(&in[39], 0, sizeof in[39]);
+		hist_push(&h, in, 40, 0, &cb);
+		assert_true(hist_get(&h, h.n - 1, out, 40, &cb) >= 0);
+		for (c = 0; c < 40; c++) {
+			if (in[c].ch == 0 && out[c].ch == ' ')
+				out[c].ch = 0;
+			if (memcmp(&in[c], &out[c], sizeof in[c]) != 0)
+				fail_msg("line %d cell %d: ch %x/%x fg %x/%x "
+				    "bg %x/%x attr %x/%x", line, c, in[c].ch,
+				    out[c].ch, in[c].fg, out[c].fg, in[c].bg,
+				    out[c].bg, in[c].attr, out[c].attr);
+		}
+	}
+	hist_free(&h);
+	comb_free(&cb);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wide_and_combining),
 		cmocka_unit_test(test_line_attrs),
+		cmocka_unit_test(test_hist_roundtrip),
 		cmocka_unit_test(test_colours),
 		cmocka_unit_test(test_altscreen),
 		cmocka_unit_test(test_scroll_region),
