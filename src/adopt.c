@@ -276,9 +276,9 @@ adopt_check_access(struct adopt_target *t, const char *status,
 		    pw != NULL ? pw->pw_name : "unknown");
 		return -1;
 	}
-	/* A process that is not dumpable has its /proc files owned by
-	 * root, whoever runs it. */
-	snprintf(buf, sizeof buf, "/proc/%d", (int)t->pid);
+	/* A process that is not dumpable has its private /proc files
+	 * owned by root, whoever runs it (not /proc/PID itself). */
+	snprintf(buf, sizeof buf, "/proc/%d/fd", (int)t->pid);
 	if (!cap && stat(buf, &sb) == 0 && sb.st_uid != (uid_t)eu) {
 		adopt_err(e, ADOPT_NODUMP, "process %d is not dumpable (it "
 		    "changed credentials or asked not to be traced): only root "
