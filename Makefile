@@ -53,11 +53,12 @@ tests/test_%: tests/test_%.o $(TEST_LIB) src/libsess.a
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_LIB) src/libsess.a $(LIBS) $(CMOCKA_LIBS)
 
 # Every test program, plus the checks that need no program of their own:
-# the sources under clang too, and the man page.
+# the sources under clang too, adopt's aarch64 side with a cross compiler,
+# and the man page.
 check: sess $(TESTS) $(FUZZ_REPLAYS)
 	@CC_FLAGS="$(ALL_CFLAGS)" tests/run $(TESTS) tests/check-clang \
-		tests/check-man tests/check-completion tests/check-install \
-		tests/check-fuzz-replay
+		tests/check-aarch64 tests/check-man tests/check-completion \
+		tests/check-install tests/check-fuzz-replay
 
 # The fuzz targets replayed on their seeds and past crashes, by check.
 fuzz/replay_%: fuzz/fuzz_%.c fuzz/driver.c src/libsess.a
