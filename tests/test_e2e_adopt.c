@@ -383,6 +383,12 @@ test_adopt_background_job(void **state)
 	cli = term_sess(24, 80, "adopt", str_pid(pid), "bg", NULL);
 	expect_moved(old, cli);
 	expect_old_shell(old);
+	/* No shell could resume it: C-z does not stop it. */
+	term_type(cli, "\032");
+	assert_int_equal(term_wait_consumed(cli, TEST_TIMEOUT), 1);
+	term_skip(cli);
+	expect_output(cli, "\ntick");
+	expect_output(cli, "\ntick");
 	/* A canonical line discipline with signals: C-c still works. */
 	term_type(cli, "\003");
 	expect_exit(cli, 128 + SIGINT);
