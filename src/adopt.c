@@ -50,7 +50,7 @@ struct pidfd_info {
 
 #define ADOPT_MAX_FDS		256
 #define ADOPT_MAX_EPOLL		64
-#define ADOPT_STOP_MS		1000	/* how long SIGTSTP may take */
+#define ADOPT_STOP_MS		500	/* how long SIGTSTP may take */
 #define DEV_TTY			makedev(5, 0)
 
 /* The kernel's struct sigaction for rt_sigaction (both ABIs). */
@@ -885,7 +885,7 @@ adopt_watch_shell(struct adopt_target *t)
 		t->shell = t->ppid;
 }
 
-static void
+static int
 adopt_wait_stopped(pid_t pid)
 {
 	struct adopt_stat	 st;
@@ -895,9 +895,23 @@ adopt_wait_stopped(pid_t pid)
 	while (now_ms() < end) {
 		if (adopt_read_stat(pid, &st) == -1 || st.state == 'T' ||
 		    st.state == 't')
-			return;
+			return 1;
 		nanosleep(&ts, NULL);
 	}
+	return 0;
+}
+
+/* Its shell gets the prompt back as for C-z. A program that ignores
+ * SIGTSTP gets SIGSTOP, or its shell would wait for it until it ends. */
+static int
+adopt_suspend(struct adopt_target *t)
+{
+	if (syscall(SYS_pidfd_send_signal, t->pidfd, SIGTSTP, NULL, 0) == -1)
+		return 0;
+	if (!adopt_wait_stopped(t->pid) &&
+	    syscall(SYS_pidfd_send_signal, t->pidfd, SIGSTOP, NULL, 0) == 0)
+		adopt_wait_stopped(t->pid);
+	return 1;
 }
 
 static void
@@ -1033,14 +1047,8 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 		(void)chown(slave, t->uid, (gid_t)-1);
 	adopt_pty_setup(t, master);
 
-	/* Its shell gets the prompt back as for C-z. */
-	if (!t->stopped && !t->leader && t->ctty != 0 && t->tpgid == t->pgid) {
-		if (syscall(SYS_pidfd_send_signal, t->pidfd, SIGTSTP, NULL, 0)
-		    == 0) {
-			m->sent_stop = 1;
-			adopt_wait_stopped(t->pid);
-		}
-	}
+	if (!t->stopped && !t->leader && t->ctty != 0 && t->tpgid == t->pgid)
+		m->sent_stop = adopt_suspend(t);
 	if (ptrace_attach(&m->p, t->pid, t->pidfd) == -1) {
 		if (errno == EPERM)
 			adopt_err(e, ADOPT_FAILED, "cannot trace process %d "
@@ -1070,8 +1078,12 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 		if (e->code == ADOPT_FAILED && m->p.dead == 0) {
 			size_t	 l = strlen(e->msg);
 
+			/* Its shell took it for stopped and made it a
+			 * background job when it went on. */
 			snprintf(e->msg + l, sizeof e->msg - l, "; it runs on "
-			    "its old terminal as before");
+			    "its old terminal as before%s", m->sent_stop ?
+			    " (in the background: fg in its shell brings it "
+			    "back)" : "");
 		}
 	} else if (rc == -1 && m->mapped) {
 		ptrace_unmap(&m->p);

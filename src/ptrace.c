@@ -28,6 +28,7 @@
 #endif
 
 #define PTRACE_OPTIONS	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE)
+#define PTRACE_SCAN_MAX	(64 * 1024 * 1024)	/* bytes of code searched */
 
 /* The kernel's restart codes, which never reach a process. */
 #define ERESTARTSYS_		512
@@ -273,39 +274,15 @@ ptrace_stop_one(struct ptrace_proc *p, size_t i)
 	return 0;
 }
 
-/* The first system call instruction in the vDSO: code the kernel maps in
- * every process, so nothing is written into the program's own text. */
+/* Looks for the system call instruction in [lo, hi) of the process. */
 static int
-ptrace_find_insn(struct ptrace_proc *p)
+ptrace_scan(struct ptrace_proc *p, uint64_t lo, uint64_t hi)
 {
 	const struct arch_info	*a = p->arch;
-	char			 path[64], line[512];
-	unsigned long long	 lo = 0, hi = 0;
 	unsigned char		*buf;
-	FILE			*f;
-	size_t			 off, len;
-	int			 found = 0;
+	size_t			 off, len = (size_t)(hi - lo);
 
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)p->pid);
-	if ((f = fopen(path, "re")) == NULL) {
-		ptrace_why(p, "reading %s: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strstr(line, "[vdso]") != NULL &&
-		    sscanf(line, "%llx-%llx", &lo, &hi) == 2) {
-			found = 1;
-			break;
-		}
-	}
-	fclose(f);
-	if (!found || hi <= lo || hi - lo > 1024 * 1024) {
-		errno = ENOEXEC;
-		ptrace_why(p, "the process has no vDSO");
-		return -1;
-	}
-	len = (size_t)(hi - lo);
-	if ((buf = malloc(len)) == NULL)
+	if (hi <= lo || len > PTRACE_SCAN_MAX || (buf = malloc(len)) == NULL)
 		return -1;
 	if (ptrace_read(p, lo, buf, len) == -1) {
 		free(buf);
@@ -319,9 +296,43 @@ ptrace_find_insn(struct ptrace_proc *p)
 		}
 	}
 	free(buf);
-	errno = ENOEXEC;
-	ptrace_why(p, "no system call instruction in the vDSO");
 	return -1;
+}
+
+/* A system call instruction to borrow: the vDSO's, code the kernel maps
+ * in every process, so nothing is written into the program; without a
+ * vDSO (vdso=0), one in the program's own code. */
+static int
+ptrace_find_insn(struct ptrace_proc *p)
+{
+	char			 path[64], line[512], perms[8];
+	unsigned long long	 lo, hi;
+	FILE			*f;
+	int			 pass, found = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)p->pid);
+	for (pass = 0; pass < 2 && !found; pass++) {
+		if ((f = fopen(path, "re")) == NULL) {
+			ptrace_why(p, "reading %s: %s", path, strerror(errno));
+			return -1;
+		}
+		while (!found && fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, "%llx-%llx %7s", &lo, &hi, perms) != 3)
+				continue;
+			if (pass == 0 && strstr(line, "[vdso]") == NULL)
+				continue;
+			if (pass == 1 && (perms[0] != 'r' || perms[2] != 'x'))
+				continue;
+			found = ptrace_scan(p, lo, hi) == 0;
+		}
+		fclose(f);
+	}
+	if (!found) {
+		errno = ENOEXEC;
+		ptrace_why(p, "no system call instruction in the process");
+		return -1;
+	}
+	return 0;
 }
 
 static void

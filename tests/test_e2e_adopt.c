@@ -34,7 +34,7 @@
 #include "lib/e2e.h"
 
 static char		 self[PATH_MAX];
-static volatile sig_atomic_t winched;
+static volatile sig_atomic_t winched, usr1;
 
 /* ---- the victims ---- */
 
@@ -45,16 +45,30 @@ victim_winch(int sig)
 	winched = 1;
 }
 
-/* Ticks ten times a second; says its terminal's size after SIGWINCH. */
+static void
+victim_usr1(int sig)
+{
+	(void)sig;
+	usr1++;
+}
+
+/* Ticks ten times a second; says its terminal's size after SIGWINCH, and
+ * how many SIGUSR1 it got. */
 static void
 victim_tick(void)
 {
+	struct sigaction sa = { .sa_handler = victim_usr1 };
 	struct timespec	 ts = { 0, 100000000 };
 	struct winsize	 ws;
-	int		 i;
+	int		 i, seen = 0;
 
 	signal(SIGWINCH, victim_winch);
+	sigaction(SIGUSR1, &sa, NULL);
 	for (i = 0;; i++) {
+		if (usr1 != seen) {
+			seen = usr1;
+			printf("usr1 %d\n", seen);
+		}
 		if (winched) {
 			winched = 0;
 			if (ioctl(1, TIOCGWINSZ, &ws) == 0)
@@ -91,6 +105,8 @@ victim_main(const char *mode)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(mode, "nodump") == 0)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (strcmp(mode, "notstp") == 0)
+		signal(SIGTSTP, SIG_IGN);
 	printf("pid=%d.\n", (int)getpid());
 	fflush(stdout);
 	if (strcmp(mode, "seccomp") == 0)
@@ -394,6 +410,71 @@ test_adopt_background_job(void **state)
 	expect_exit(cli, 128 + SIGINT);
 }
 
+/* A program that ignores SIGTSTP is stopped all the same, or its shell
+ * would wait for it until it ends. */
+static void
+test_adopt_ignores_tstp(void **state)
+{
+	struct term	*old, *cli;
+	pid_t		 pid;
+
+	(void)state;
+	old = old_bash(24, 80);
+	pid = start_victim(old, "", "notstp", "");
+	expect_output(old, "tick 2");
+	cli = term_sess(24, 80, "adopt", str_pid(pid), "notstp", NULL);
+	expect_moved(old, cli);
+	expect_old_shell(old);
+	term_type(cli, "\003");
+	expect_exit(cli, 128 + SIGINT);
+}
+
+static int
+usr1_pending(void *arg)
+{
+	char		 path[64], line[256];
+	FILE		*f;
+	unsigned long long m = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)*(pid_t *)arg);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "ShdPnd:", 7) == 0)
+			m = strtoull(line + 7, NULL, 16);
+	fclose(f);
+	return (m >> (SIGUSR1 - 1)) & 1;
+}
+
+/* A signal that reaches the process while it is being adopted is held
+ * back and delivered once afterwards: here one sent while the job is
+ * stopped, which it takes during the adoption. */
+static void
+test_adopt_signal_redelivered(void **state)
+{
+	struct term	*old, *cli;
+	pid_t		 pid;
+
+	(void)state;
+	old = old_bash(24, 80);
+	pid = start_victim(old, "", "tick", "");
+	expect_output(old, "tick 2");
+	term_type(old, "\032");
+	expect_output(old, "Stopped");
+	assert_int_equal(kill(pid, SIGUSR1), 0);
+	assert_true(poll_until(usr1_pending, &pid, TEST_TIMEOUT));
+	cli = term_sess(24, 80, "adopt", str_pid(pid), "sig", NULL);
+	expect_output(cli, "usr1 1");
+	expect_output(cli, "\ntick");
+	expect_output(cli, "\ntick");
+	expect_output(cli, "\ntick");
+	assert_false(term_seen(cli, "usr1"));
+	expect_old_shell(old);
+	assert_false(term_seen(old, "tick"));
+	term_type(cli, "\003");
+	expect_exit(cli, 128 + SIGINT);
+}
+
 /* A curses program is drawn again on the session's terminal, at another
  * size and at the same size as its old terminal. */
 static void
@@ -646,6 +727,8 @@ main(int argc, char *argv[])
 		adopt_test(test_adopt_foreground_job),
 		adopt_test(test_adopt_detach_reattach),
 		adopt_test(test_adopt_background_job),
+		adopt_test(test_adopt_ignores_tstp),
+		adopt_test(test_adopt_signal_redelivered),
 		adopt_test(test_adopt_curses),
 		adopt_test(test_refuse_no_process),
 		adopt_test(test_refuse_no_terminal),
