@@ -410,6 +410,60 @@ test_adopt_background_job(void **state)
 	expect_exit(cli, 128 + SIGINT);
 }
 
+static int
+hup_ignored(void *arg)
+{
+	char		 path[64], line[256];
+	FILE		*f;
+	unsigned long long m = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)*(pid_t *)arg);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "SigIgn:", 7) == 0)
+			m = strtoull(line + 7, NULL, 16);
+	fclose(f);
+	return (m >> (SIGHUP - 1)) & 1;
+}
+
+static int
+hup_handled(void *arg)
+{
+	return !hup_ignored(arg);
+}
+
+/* The program ignores SIGHUP while its old shell lives, and handles it
+ * as before once that shell is gone; its exit status, with nobody
+ * attached, is listed and collected like any session's. */
+static void
+test_adopt_sighup_back(void **state)
+{
+	struct term	*old, *t;
+	struct run	 r;
+	pid_t		 pid;
+
+	(void)state;
+	old = old_bash(24, 80);
+	pid = start_victim(old, "", "tick", "");
+	expect_output(old, "tick 2");
+	assert_false(hup_ignored(&pid));
+	assert_int_equal(run_sess(&r, "adopt", "-n", str_pid(pid), "hup",
+	    NULL), 0);
+	run_free(&r);
+	assert_true(hup_ignored(&pid));
+	term_free(old);
+	assert_true(poll_until(hup_handled, &pid, TEST_TIMEOUT));
+	assert_true(wait_state("hup", "detached", TEST_TIMEOUT));
+
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	assert_true(wait_state("hup", "exited(143)", TEST_TIMEOUT));
+	t = term_sess(24, 80, "-a", "hup", NULL);
+	expect_exit(t, 143);
+	expect_screen(t, "[hup exited with 143]");
+	assert_true(wait_sock_gone("hup", TEST_TIMEOUT));
+}
+
 /* A program that ignores SIGTSTP is stopped all the same, or its shell
  * would wait for it until it ends. */
 static void
@@ -727,6 +781,7 @@ main(int argc, char *argv[])
 		adopt_test(test_adopt_foreground_job),
 		adopt_test(test_adopt_detach_reattach),
 		adopt_test(test_adopt_background_job),
+		adopt_test(test_adopt_sighup_back),
 		adopt_test(test_adopt_ignores_tstp),
 		adopt_test(test_adopt_signal_redelivered),
 		adopt_test(test_adopt_curses),
