@@ -563,7 +563,7 @@ adopt_fdinfo_flags(pid_t pid, int fd)
 static void
 adopt_collect_epoll(struct adopt_move *m, int epfd)
 {
-	char			 path[64], buf[16384], *s;
+	char			 path[64], buf[16384], *s, *eol, *ip;
 	int			 tfd, i;
 	unsigned int		 events;
 	unsigned long long	 data;
@@ -578,9 +578,11 @@ adopt_collect_epoll(struct adopt_move *m, int epfd)
 		if (sscanf(s, "tfd: %d events: %x data: %llx", &tfd, &events,
 		    &data) != 3)
 			continue;
+		/* This registration's inode, on its own line. */
 		ino = 0;
-		if (strstr(s, "ino:") != NULL)
-			sscanf(strstr(s, "ino:"), "ino:%lx", &ino);
+		eol = strchr(s, '\n');
+		if ((ip = strstr(s, "ino:")) != NULL && (eol == NULL || ip < eol))
+			sscanf(ip, "ino:%lx", &ino);
 		for (i = 0; i < m->nfds; i++) {
 			if (m->fds[i].fd != tfd)
 				continue;
