@@ -483,7 +483,7 @@ cmd_adopt(int argc, char **argv)
 {
 	struct cmdline		 c = { 0 };
 	struct server_opts	 o = { 0 };
-	struct start_error	 e;
+	struct start_error	 e = { 0 };
 	struct adopt_target	 t = { 0 };
 	struct adopt_error	 ae;
 	struct keys		*k;
@@ -596,6 +596,12 @@ next:		;
 		start_size(STDIN_FILENO, &o.rows, &o.cols);
 	if (server_start(&o, &e) == -1)
 		return start_failed(&c, &e, NULL);
+	/* Part of the way: the session is there to look at the damage. */
+	if (e.msg[0] != '\0') {
+		sess_warn("%s (session %s)", e.msg, c.name);
+		if (detached)
+			return 1;
+	}
 	if (detached)
 		return 0;
 	c.mode = MODE_ATTACH;

@@ -289,7 +289,8 @@ adopt_start(struct server *s, struct start_error *e)
 		goto fail;
 	if (ioctl(s->master, TIOCSWINSZ, &ws) == -1)
 		goto fail;
-	if (adopt_move(&s->adopt, s->master, slave, &ae) == -1) {
+	if (adopt_move(&s->adopt, s->master, slave, &ae) == -1 &&
+	    ae.code != ADOPT_BROKEN) {
 		e->stage = START_ADOPT;
 		e->err = 0;
 		e->code = ae.code;
@@ -297,6 +298,13 @@ adopt_start(struct server *s, struct start_error *e)
 		close(s->master);
 		s->master = -1;
 		return -1;
+	}
+	/* Past the point of return, the process is at least partly on the
+	 * pty: the session stays, so that it can be seen and ended, and
+	 * the creator is told what went wrong. */
+	if (ae.code == ADOPT_BROKEN) {
+		e->code = ae.code;
+		snprintf(e->msg, sizeof e->msg, "%s", ae.msg);
 	}
 	s->pid = s->adopt.pid;
 	s->adopted = 1;

@@ -31,7 +31,9 @@ struct start_error {
 	int	stage;
 	int	err;		/* errno */
 	int	code;		/* START_ADOPT: enum adopt_code */
-	char	msg[256];	/* START_ADOPT: what and why, one line */
+	char	msg[256];	/* START_ADOPT: what and why, one line; also
+				   set with START_OK when an adoption went
+				   only part of the way */
 };
 
 /* Starts a server in the background; returns once its program runs (0),
