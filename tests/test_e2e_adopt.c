@@ -99,6 +99,23 @@ victim_seccomp(void)
 	victim_tick();
 }
 
+/* The parent waits for its vfork child in state D; the child says its
+ * pid with a bare write and waits too. */
+static void
+victim_vfork(void)
+{
+	char	 line[32];
+	int	 n;
+
+	if (vfork() == 0) {
+		n = snprintf(line, sizeof line, "child=%d.\n", (int)getpid());
+		(void)write(1, line, (size_t)n);
+		for (;;)
+			pause();
+	}
+	_exit(0);
+}
+
 static int
 victim_main(const char *mode)
 {
@@ -111,6 +128,8 @@ victim_main(const char *mode)
 	fflush(stdout);
 	if (strcmp(mode, "seccomp") == 0)
 		victim_seccomp();
+	if (strcmp(mode, "vfork") == 0)
+		victim_vfork();
 	victim_tick();
 	return 2;
 }
@@ -737,6 +756,46 @@ test_refuse_traced(void **state)
 	expect_untouched(old, pid);
 }
 
+/* A process stuck in the kernel (state D), and one in the session of the
+ * shell sess adopt runs in. */
+static void
+test_refuse_state_self(void **state)
+{
+	struct term	*old;
+	struct run	 r;
+	pid_t		 pid, child;
+	const char	*p;
+	char		 cmd[PATH_MAX + 64];
+
+	(void)state;
+	old = old_bash(24, 80);
+	pid = start_victim(old, "", "vfork", "");
+	expect_output(old, "child=");
+	expect_output(old, ".");
+	for (p = old->out.data + (old->mark - (old->total - old->out.len)) - 1;
+	    p > old->out.data && p[-1] >= '0' && p[-1] <= '9'; p--)
+		;
+	child = (pid_t)atoi(p);
+	assert_true(child > 0);
+	victims[nvictims++] = child;
+	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
+	expect_refusal(&r, "state D");
+	run_free(&r);
+	assert_true(pid_alive(pid));
+	victims_kill();
+	expect_output(old, "PROMPT> ");
+
+	/* Quoted apart, so that the echo of the line is not the answer. */
+	pid = start_victim(old, "", "tick", " > /dev/null & echo pid\"\"=$!.");
+	term_skip(old);
+	snprintf(cmd, sizeof cmd, "%s adopt -n $!; echo status=$?\r",
+	    sess_bin());
+	term_type(old, cmd);
+	expect_output(old, "in sess's own session");
+	expect_output(old, "status=1");
+	assert_true(pid_alive(pid));
+}
+
 /* A pipeline (its group has others), a shell with a job (its session
  * has others), a seccomp sandbox: refused, each left as it was. */
 static void
@@ -790,6 +849,7 @@ main(int argc, char *argv[])
 		adopt_test(test_refuse_not_yours),
 		adopt_test(test_refuse_traced),
 		adopt_test(test_refuse_company_seccomp),
+		adopt_test(test_refuse_state_self),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--victim") == 0)
