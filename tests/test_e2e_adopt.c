@@ -483,6 +483,33 @@ test_adopt_sighup_back(void **state)
 	assert_true(wait_sock_gone("hup", TEST_TIMEOUT));
 }
 
+/* Root adopting another user's process gives that user the session's
+ * terminal, which the process opens as itself. */
+static void
+test_adopt_other_user(void **state)
+{
+	struct term	*old, *cli;
+	struct stat	 sb;
+	char		 path[64];
+	pid_t		 pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	old = old_bash(24, 80);
+	pid = start_victim(old, "setpriv --reuid=65534 --regid=65534 "
+	    "--clear-groups ", "tick", "");
+	expect_output(old, "tick 2");
+	cli = term_sess(24, 80, "adopt", str_pid(pid), "nobody", NULL);
+	expect_moved(old, cli);
+	snprintf(path, sizeof path, "/proc/%d/fd/0", (int)pid);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_uid, 65534);
+	expect_old_shell(old);
+	term_type(cli, "\003");
+	expect_exit(cli, 128 + SIGINT);
+}
+
 /* A program that ignores SIGTSTP is stopped all the same, or its shell
  * would wait for it until it ends. */
 static void
@@ -841,6 +868,7 @@ main(int argc, char *argv[])
 		adopt_test(test_adopt_detach_reattach),
 		adopt_test(test_adopt_background_job),
 		adopt_test(test_adopt_sighup_back),
+		adopt_test(test_adopt_other_user),
 		adopt_test(test_adopt_ignores_tstp),
 		adopt_test(test_adopt_signal_redelivered),
 		adopt_test(test_adopt_curses),
