@@ -488,19 +488,24 @@ cmd_adopt(int argc, char **argv)
 	struct adopt_error	 ae;
 	struct keys		*k;
 	static char		 defname[NAME_MAX_LEN + 32];
-	const char		*a, *pidarg = NULL;
+	const char		*a, *pidarg, *pos[2] = { NULL, NULL };
 	char			*end;
 	long			 pid;
-	int			 i, j, detached = 0, rc;
+	int			 i, j, detached = 0, rc, opts = 1, npos = 0;
 
+	/* Options may come before or after PID and NAME; "--" ends them. */
 	for (i = 2; i < argc; i++) {
 		a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
+		if (opts && strcmp(a, "--") == 0) {
+			opts = 0;
+			continue;
 		}
-		if (a[0] != '-' || a[1] == '\0')
-			break;
+		if (!opts || a[0] != '-' || a[1] == '\0') {
+			if (npos == 2)
+				usage("adopt takes a PID and at most a NAME");
+			pos[npos++] = a;
+			continue;
+		}
 		for (j = 1; a[j] != '\0'; j++) {
 			switch (a[j]) {
 			case 'n': detached = 1; break;
@@ -521,12 +526,10 @@ cmd_adopt(int argc, char **argv)
 		}
 next:		;
 	}
-	if (i < argc)
-		pidarg = argv[i++];
-	if (i < argc)
-		c.name = argv[i++];
-	if (pidarg == NULL || i < argc)
-		usage("adopt needs a PID and at most a NAME");
+	if (npos == 0)
+		usage("adopt needs a PID");
+	pidarg = pos[0];
+	c.name = pos[1];
 	errno = 0;
 	pid = strtol(pidarg, &end, 10);
 	if (*pidarg == '\0' || *end != '\0' || errno != 0 || pid <= 0 ||

@@ -368,7 +368,8 @@ test_adopt_detach_reattach(void **state)
 	p.events = POLLIN;
 	assert_true(p.fd != -1);
 
-	assert_int_equal(run_sess(&r, "adopt", "-n", str_pid(pid), NULL), 0);
+	/* Options may also come after the PID. */
+	assert_int_equal(run_sess(&r, "adopt", str_pid(pid), "-n", NULL), 0);
 	run_free(&r);
 	snprintf(name, sizeof name, "test_e2e_adopt-%d", (int)pid);
 	assert_true(wait_state(name, "detached", TEST_TIMEOUT));
