@@ -197,6 +197,28 @@ ptrace_cloned(struct ptrace_proc *p, pid_t tid)
 		p->children[p->nchildren++] = child;
 }
 
+/* Whether tid is traced by this process already: a thread made by a
+ * seized one is attached by the kernel before we get to it. */
+static int
+ptrace_ours(pid_t tid)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	int	 ours = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "TracerPid:", 10) == 0) {
+			ours = atoi(line + 10) == (int)getpid();
+			break;
+		}
+	}
+	fclose(f);
+	return ours;
+}
+
 /* Seizes every thread listed in /proc; returns how many were new. */
 static int
 ptrace_seize_all(struct ptrace_proc *p)
@@ -222,6 +244,14 @@ ptrace_seize_all(struct ptrace_proc *p)
 		    (void *)(long)PTRACE_OPTIONS) == -1) {
 			if (errno == ESRCH)
 				continue;	/* the thread just ended */
+			if (errno == EPERM && ptrace_ours(tid)) {
+				if (ptrace_add(p, tid) == -1) {
+					err = errno;
+					break;
+				}
+				n++;
+				continue;
+			}
 			err = errno;
 			ptrace_why(p, "PTRACE_SEIZE of thread %d: %s", (int)tid,
 			    strerror(errno));

@@ -112,6 +112,37 @@ victim_threads(void)
 	victim_tick();
 }
 
+static void *
+victim_short(void *arg)
+{
+	return arg;
+}
+
+/* Threads come and go all the time beside the ticks. */
+static void *
+victim_spawner(void *arg)
+{
+	pthread_t	 th;
+
+	(void)arg;
+	for (;;) {
+		if (pthread_create(&th, NULL, victim_short, NULL) == 0)
+			pthread_join(th, NULL);
+	}
+	return NULL;
+}
+
+static void
+victim_churn(void)
+{
+	pthread_t	 th;
+	int		 i;
+
+	for (i = 0; i < 4; i++)
+		pthread_create(&th, NULL, victim_spawner, NULL);
+	victim_tick();
+}
+
 /* fd 5: the terminal through /dev/tty, non-blocking, watched by epoll;
  * fd 7: stdout again, close-on-exec. */
 static void
@@ -194,6 +225,8 @@ victim_main(const char *mode)
 		victim_busy();
 	else if (strcmp(mode, "threads") == 0)
 		victim_threads();
+	else if (strcmp(mode, "churn") == 0)
+		victim_churn();
 	else if (strcmp(mode, "fds") == 0)
 		victim_fds();
 	else if (strcmp(mode, "sleep") == 0)
@@ -547,6 +580,31 @@ test_threads(void **state)
 	victims_kill();
 }
 
+/* Threads made while the process is being seized are caught too. */
+static void
+test_thread_churn(void **state)
+{
+	struct term		*old, *new;
+	struct adopt_target	 t;
+	char			 name[64];
+	pid_t			 pid;
+	int			 i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		old = old_bash();
+		pid = start_job(old, "churn", NULL);
+		assert_true(term_expect(old, "tick 2", T_MS));
+		new = new_pty(30, 100, name, sizeof name);
+		adopt_ok(pid, &t, new, name);
+		expect_moved(old, new, "tick");
+		expect_shell(old);
+		adopt_free(&t);
+		new_pty_free(new);
+		victims_kill();
+	}
+}
+
 /* O_NONBLOCK, close-on-exec and the epoll registration come along. */
 static void
 test_fd_flags_epoll(void **state)
@@ -787,6 +845,7 @@ main(int argc, char *argv[])
 		cmocka_unit_test(test_session_leader),
 		cmocka_unit_test(test_busy_loop),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_thread_churn),
 		cmocka_unit_test(test_fd_flags_epoll),
 		cmocka_unit_test(test_nanosleep),
 		cmocka_unit_test(test_sighup),
