@@ -631,6 +631,101 @@ test_adopt_curses(void **state)
 	}
 }
 
+/* What adopting must leave as it was when it fails. */
+struct snapshot {
+	char			 fds[4096];
+	unsigned long long	 ign, cgt, blk;
+	char			 stat[256];
+};
+
+static void
+snap(pid_t pid, struct snapshot *s)
+{
+	char		 path[64], link[256], line[256], buf[1024], *p, *q;
+	ssize_t		 n;
+	FILE		*f;
+	size_t		 len = 0;
+	int		 fd, i;
+
+	memset(s, 0, sizeof *s);
+	for (fd = 0; fd < 64; fd++) {
+		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd);
+		if ((n = readlink(path, link, sizeof link - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)pid, fd);
+		line[0] = '\0';
+		if ((f = fopen(path, "r")) != NULL) {
+			while (fgets(line, sizeof line, f) != NULL &&
+			    strncmp(line, "flags:", 6) != 0)
+				;
+			fclose(f);
+		}
+		len += (size_t)snprintf(s->fds + len, sizeof s->fds - len,
+		    "%d %s %s", fd, link, line);
+	}
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "SigIgn:", 7) == 0)
+			s->ign = strtoull(line + 7, NULL, 16);
+		if (strncmp(line, "SigCgt:", 7) == 0)
+			s->cgt = strtoull(line + 7, NULL, 16);
+		if (strncmp(line, "SigBlk:", 7) == 0)
+			s->blk = strtoull(line + 7, NULL, 16);
+	}
+	fclose(f);
+	/* ppid, pgrp, session, tty_nr: fields 4 to 7. */
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_non_null(p = strrchr(buf, ')'));
+	p += 4;		/* past ") S " */
+	for (q = p, i = 0; *q != '\0' && i < 4; q++)
+		if (*q == ' ')
+			i++;
+	snprintf(s->stat, sizeof s->stat, "%.*s", (int)(q - p), p);
+}
+
+/* A step fails half way in the new session's server (the process sees
+ * another /dev/pts in its own mount namespace): everything done is
+ * undone, the process goes on on its old terminal exactly as it was, no
+ * session is left, and the message says what failed. */
+static void
+test_failure_restores(void **state)
+{
+	struct term	*old;
+	struct run	 r;
+	struct snapshot	*a, *b;
+	pid_t		 pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	a = calloc(1, sizeof *a);
+	b = calloc(1, sizeof *b);
+	old = old_bash(24, 80);
+	pid = start_victim(old, "unshare --mount --propagation private sh -c "
+	    "'mount -t devpts -o newinstance devpts /dev/pts && exec \"$0\" "
+	    "\"$@\"' ", "tick", " &");
+	expect_output(old, "tick 2");
+	snap(pid, a);
+	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
+	expect_refusal(&r, "cannot open /dev/pts/");
+	assert_non_null(strstr(r.err.data, "on its old terminal as before"));
+	run_free(&r);
+	expect_untouched(old, pid);
+	snap(pid, b);
+	assert_string_equal(a->fds, b->fds);
+	assert_string_equal(a->stat, b->stat);
+	assert_int_equal(a->ign, b->ign);
+	assert_int_equal(a->cgt, b->cgt);
+	assert_int_equal(a->blk, b->blk);
+	free(a);
+	free(b);
+}
+
 /* Refusals that need no victim of ours on a terminal. */
 static void
 test_refuse_no_process(void **state)
@@ -873,6 +968,7 @@ main(int argc, char *argv[])
 		adopt_test(test_adopt_ignores_tstp),
 		adopt_test(test_adopt_signal_redelivered),
 		adopt_test(test_adopt_curses),
+		adopt_test(test_failure_restores),
 		adopt_test(test_refuse_no_process),
 		adopt_test(test_refuse_no_terminal),
 		adopt_test(test_refuse_not_yours),
