@@ -4,6 +4,7 @@
  * undone, and undoes it when a step fails. */
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -67,7 +68,15 @@ struct adopt_ksigaction {
 #define SCR_OLD		(SCR_IGN + sizeof(struct adopt_ksigaction))
 #define SCR_EVENT	(SCR_OLD + sizeof(struct adopt_ksigaction))
 #define SCR_INT		(SCR_EVENT + 32)
+#define SCR_PAIR	(SCR_INT + 32)		/* int[2] */
+#define SCR_MSG		(SCR_PAIR + 32)		/* struct msghdr */
+#define SCR_IOV		(SCR_MSG + 64)		/* struct iovec */
+#define SCR_BYTE	(SCR_IOV + 32)
+#define SCR_CMSG	(SCR_BYTE + 32)		/* one fd's control message */
 #define SCR_SIZE	4096
+
+_Static_assert(sizeof(struct msghdr) <= 64 && sizeof(struct iovec) <= 32 &&
+    CMSG_SPACE(sizeof(int)) <= 64, "scratch layout");
 
 struct adopt_fd {
 	int		 fd;
@@ -675,12 +684,116 @@ adopt_collect(struct adopt_move *m)
 /* Opens the pty in the target, once per open file, with that file's
  * access mode and status flags; the old file is kept open beside it so
  * that a failure can put it back. */
+/* Whether the target's fd is the session's pty. */
+static int
+adopt_is_pty(struct adopt_move *m, int fd)
+{
+	char		 path[64];
+	struct stat	 sb;
+
+	snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)m->t->pid, fd);
+	return stat(path, &sb) == 0 && S_ISCHR(sb.st_mode) &&
+	    sb.st_rdev == m->pty;
+}
+
+/* The pty for a process that cannot open it by name (its mount namespace
+ * has another /dev/pts): it makes a socket pair, we take one end, open
+ * the pty here and send it over, and it receives it on the other end.
+ * The fd in the process, or -errno. */
+static int64_t
+adopt_pass_pty(struct adopt_move *m, const char *slave, int fl)
+{
+	union {
+		struct cmsghdr	 h;
+		char		 b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	struct cmsghdr	*ch;
+	int32_t		 pair[2] = { -1, -1 }, got;
+	int64_t		 r, fd = -EPROTO;
+	int		 end = -1, pty = -1;
+	char		 byte = 0;
+	ssize_t		 n;
+
+	r = adopt_sys(m, SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+	    0, m->p.scratch + SCR_PAIR, 0, 0);
+	if (r < 0)
+		return r;
+	if (ptrace_read(&m->p, m->p.scratch + SCR_PAIR, pair,
+	    sizeof pair) == -1)
+		return -EIO;
+	end = (int)syscall(SYS_pidfd_getfd, m->t->pidfd, pair[0], 0);
+	pty = open(slave, (fl & ~O_CLOEXEC) | O_NOCTTY | O_CLOEXEC);
+	if (end == -1 || pty == -1) {
+		fd = -errno;
+		goto out;
+	}
+	memset(&cm, 0, sizeof cm);
+	ch = &cm.h;
+	ch->cmsg_level = SOL_SOCKET;
+	ch->cmsg_type = SCM_RIGHTS;
+	ch->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(ch), &pty, sizeof pty);
+	memset(&mh, 0, sizeof mh);
+	iov.iov_base = &byte;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof cm.b;
+	do
+		n = sendmsg(end, &mh, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n != 1) {
+		fd = -(n == -1 ? errno : EPROTO);
+		goto out;
+	}
+
+	/* The same message, in the process's memory, to receive into. */
+	memset(&cm, 0, sizeof cm);
+	iov.iov_base = (void *)(uintptr_t)(m->p.scratch + SCR_BYTE);
+	mh.msg_iov = (struct iovec *)(uintptr_t)(m->p.scratch + SCR_IOV);
+	mh.msg_control = (void *)(uintptr_t)(m->p.scratch + SCR_CMSG);
+	mh.msg_controllen = sizeof cm.b;
+	if (ptrace_write(&m->p, m->p.scratch + SCR_IOV, &iov, sizeof iov) ==
+	    -1 || ptrace_write(&m->p, m->p.scratch + SCR_MSG, &mh,
+	    sizeof mh) == -1 || ptrace_write(&m->p, m->p.scratch + SCR_CMSG,
+	    cm.b, sizeof cm.b) == -1) {
+		fd = -EIO;
+		goto out;
+	}
+	r = adopt_sys(m, SYS_recvmsg, (uint64_t)pair[1],
+	    m->p.scratch + SCR_MSG, MSG_CMSG_CLOEXEC | MSG_DONTWAIT, 0, 0, 0);
+	if (r != 1) {
+		fd = r < 0 ? r : -EPROTO;
+		goto out;
+	}
+	if (ptrace_read(&m->p, m->p.scratch + SCR_CMSG, cm.b,
+	    sizeof cm.b) == -1) {
+		fd = -EIO;
+		goto out;
+	}
+	ch = &cm.h;
+	if (ch->cmsg_level == SOL_SOCKET && ch->cmsg_type == SCM_RIGHTS &&
+	    ch->cmsg_len == CMSG_LEN(sizeof(int))) {
+		memcpy(&got, CMSG_DATA(ch), sizeof got);
+		fd = got;
+	}
+out:
+	if (end != -1)
+		close(end);
+	if (pty != -1)
+		close(pty);
+	adopt_sys(m, SYS_close, (uint64_t)pair[0], 0, 0, 0, 0, 0);
+	adopt_sys(m, SYS_close, (uint64_t)pair[1], 0, 0, 0, 0, 0);
+	return fd;
+}
+
 static int
 adopt_open_pty(struct adopt_move *m, const char *slave)
 {
 	struct adopt_group	*g;
-	struct stat		 sb;
-	char			 path[64];
 	int64_t			 r;
 	int			 i, fl;
 
@@ -700,22 +813,24 @@ adopt_open_pty(struct adopt_move *m, const char *slave)
 		r = adopt_sys(m, SYS_openat, (uint64_t)AT_FDCWD,
 		    m->p.scratch + SCR_PATH,
 		    (uint64_t)(fl | O_NOCTTY | O_CLOEXEC), 0, 0, 0);
+		/* The same path may be another device, or none, in its
+		 * mount namespace (a container's own /dev/pts). */
+		if (r >= 0 && !adopt_is_pty(m, (int)r)) {
+			adopt_sys(m, SYS_close, (uint64_t)r, 0, 0, 0, 0, 0);
+			r = -ENXIO;
+		}
+		if (r < 0 && r != -EINTR && !m->p.dead)
+			r = adopt_pass_pty(m, slave, fl);
+		if (r >= 0 && !adopt_is_pty(m, (int)r)) {
+			adopt_sys(m, SYS_close, (uint64_t)r, 0, 0, 0, 0, 0);
+			r = -EPROTO;
+		}
 		if (r < 0) {
 			adopt_err(m->e, ADOPT_FAILED, "process %d cannot open "
 			    "%s (%s)", (int)m->t->pid, slave, strerror((int)-r));
 			return -1;
 		}
 		g->newfd = (int)r;
-		/* The same path may be another device in its mount
-		 * namespace. */
-		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)m->t->pid,
-		    g->newfd);
-		if (stat(path, &sb) == -1 || sb.st_rdev != m->pty) {
-			adopt_err(m->e, ADOPT_FAILED, "process %d sees another "
-			    "file at %s (a container's own /dev/pts?)",
-			    (int)m->t->pid, slave);
-			return -1;
-		}
 	}
 	return 0;
 }

@@ -6,12 +6,14 @@
  * one does exactly one thing the test can watch. */
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -124,6 +126,12 @@ victim_main(const char *mode)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (strcmp(mode, "notstp") == 0)
 		signal(SIGTSTP, SIG_IGN);
+	if (strcmp(mode, "nofile") == 0) {
+		/* No descriptor beyond 0, 1 and 2 can be made. */
+		struct rlimit	 rl = { 3, 3 };
+
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	printf("pid=%d.\n", (int)getpid());
 	fflush(stdout);
 	if (strcmp(mode, "seccomp") == 0)
@@ -688,10 +696,10 @@ snap(pid_t pid, struct snapshot *s)
 	snprintf(s->stat, sizeof s->stat, "%.*s", (int)(q - p), p);
 }
 
-/* A step fails half way in the new session's server (the process sees
- * another /dev/pts in its own mount namespace): everything done is
- * undone, the process goes on on its old terminal exactly as it was, no
- * session is left, and the message says what failed. */
+/* A step fails half way in the new session's server (the process may
+ * make no more descriptors): everything done is undone, the process goes
+ * on on its old terminal exactly as it was, no session is left, and the
+ * message says what failed. */
 static void
 test_failure_restores(void **state)
 {
@@ -706,13 +714,11 @@ test_failure_restores(void **state)
 	a = calloc(1, sizeof *a);
 	b = calloc(1, sizeof *b);
 	old = old_bash(24, 80);
-	pid = start_victim(old, "unshare --mount --propagation private sh -c "
-	    "'mount -t devpts -o newinstance devpts /dev/pts && exec \"$0\" "
-	    "\"$@\"' ", "tick", " &");
+	pid = start_victim(old, "", "nofile", " &");
 	expect_output(old, "tick 2");
 	snap(pid, a);
 	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
-	expect_refusal(&r, "cannot open /dev/pts/");
+	expect_refusal(&r, "Too many open files");
 	assert_non_null(strstr(r.err.data, "on its old terminal as before"));
 	run_free(&r);
 	expect_untouched(old, pid);
@@ -724,6 +730,51 @@ test_failure_restores(void **state)
 	assert_int_equal(a->blk, b->blk);
 	free(a);
 	free(b);
+}
+
+static int
+count_fds(pid_t pid)
+{
+	char		 path[64];
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* A process whose mount namespace has a /dev/pts of its own cannot
+ * open the session's terminal by name: it is handed the descriptor. */
+static void
+test_adopt_own_devpts(void **state)
+{
+	struct term	*old, *cli;
+	pid_t		 pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	old = old_bash(24, 80);
+	pid = start_victim(old, "unshare --mount --propagation private sh -c "
+	    "'mount -t devpts -o newinstance devpts /dev/pts && exec \"$0\" "
+	    "\"$@\"' ", "tick", "");
+	expect_output(old, "tick 2");
+	cli = term_sess(24, 80, "adopt", str_pid(pid), "ns", NULL);
+	expect_moved(old, cli);
+	expect_old_shell(old);
+	/* Nothing of the hand-over is left in it. */
+	assert_int_equal(count_fds(pid), 3);
+	assert_int_equal(term_resize(cli, 30, 90), 0);
+	expect_output(cli, "winch 30x90");
+	term_type(cli, "\003");
+	expect_exit(cli, 128 + SIGINT);
 }
 
 /* Refusals that need no victim of ours on a terminal. */
@@ -968,6 +1019,7 @@ main(int argc, char *argv[])
 		adopt_test(test_adopt_ignores_tstp),
 		adopt_test(test_adopt_signal_redelivered),
 		adopt_test(test_adopt_curses),
+		adopt_test(test_adopt_own_devpts),
 		adopt_test(test_failure_restores),
 		adopt_test(test_refuse_no_process),
 		adopt_test(test_refuse_no_terminal),
