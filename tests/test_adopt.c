@@ -460,6 +460,17 @@ adopt_ok(pid_t pid, struct adopt_target *t, struct term *new,
 		fail_msg("adopt_move: %s", e.msg);
 }
 
+/* Whatever a test started is killed, also when it failed half way. */
+static int
+teardown(void **state)
+{
+	(void)state;
+	victims_kill();
+	return 0;
+}
+
+#define adopt_test(f)	cmocka_unit_test_teardown(f, teardown)
+
 /* ---- tests ---- */
 
 /* A job under bash: setsid path. Ticks move, the shell answers, C-c on
@@ -841,15 +852,15 @@ int
 main(int argc, char *argv[])
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_job_setsid),
-		cmocka_unit_test(test_session_leader),
-		cmocka_unit_test(test_busy_loop),
-		cmocka_unit_test(test_threads),
-		cmocka_unit_test(test_thread_churn),
-		cmocka_unit_test(test_fd_flags_epoll),
-		cmocka_unit_test(test_nanosleep),
-		cmocka_unit_test(test_sighup),
-		cmocka_unit_test(test_failure_restores),
+		adopt_test(test_job_setsid),
+		adopt_test(test_session_leader),
+		adopt_test(test_busy_loop),
+		adopt_test(test_threads),
+		adopt_test(test_thread_churn),
+		adopt_test(test_fd_flags_epoll),
+		adopt_test(test_nanosleep),
+		adopt_test(test_sighup),
+		adopt_test(test_failure_restores),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "--victim") == 0)
