@@ -86,6 +86,14 @@ fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
 bench: sess
 	bench/run
 
+# How long sess adopt takes, beside reptyr when it is installed.
+bench-adopt: sess bench/adopt
+	bench/adopt
+
+bench/adopt: bench/adopt.c tests/lib/pty.o tests/lib/vscreen.o src/libsess.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/adopt.c tests/lib/pty.o \
+		tests/lib/vscreen.o src/libsess.a $(LIBS)
+
 install: sess
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
@@ -114,8 +122,8 @@ uninstall:
 
 clean:
 	rm -f sess src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
-		$(FUZZ_REPLAYS)
+		$(FUZZ_REPLAYS) bench/adopt
 	rm -rf fuzz/bin fuzz/work
 
-.PHONY: all bench check clean fuzz install uninstall
+.PHONY: all bench bench-adopt check clean fuzz install uninstall
 .SECONDARY:
