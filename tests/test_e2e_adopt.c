@@ -121,6 +121,10 @@ victim_vfork(void)
 static int
 victim_main(const char *mode)
 {
+	struct rlimit	 nocore = { 0, 0 };
+
+	/* A SIGQUIT must leave no core file behind. */
+	setrlimit(RLIMIT_CORE, &nocore);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (strcmp(mode, "nodump") == 0)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -354,6 +358,25 @@ test_adopt_foreground_job(void **state)
 	assert_true(wait_sock_gone("job", TEST_TIMEOUT));
 	assert_false(term_seen(old, "tick"));
 	expect_old_shell(old);
+}
+
+/* With another detach chord, C-\ is the program's SIGQUIT again. */
+static void
+test_adopt_sigquit(void **state)
+{
+	struct term	*old, *cli;
+	pid_t		 pid;
+
+	(void)state;
+	old = old_bash(24, 80);
+	pid = start_victim(old, "", "tick", "");
+	expect_output(old, "tick 2");
+	cli = term_sess(24, 80, "adopt", "-e", "C-a d", str_pid(pid), "quit",
+	    NULL);
+	expect_moved(old, cli);
+	term_type(cli, "\034");
+	expect_exit(cli, 128 + SIGQUIT);
+	expect_screen(cli, "[quit exited with 131]");
 }
 
 /* sess adopt -n with the default name, at the old terminal's size;
@@ -1012,6 +1035,7 @@ main(int argc, char *argv[])
 {
 	const struct CMUnitTest tests[] = {
 		adopt_test(test_adopt_foreground_job),
+		adopt_test(test_adopt_sigquit),
 		adopt_test(test_adopt_detach_reattach),
 		adopt_test(test_adopt_background_job),
 		adopt_test(test_adopt_sighup_back),
