@@ -1055,6 +1055,7 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	struct adopt_ksigaction	 ign = { .handler = (uint64_t)(uintptr_t)SIG_IGN };
 	int32_t			 pg = (int32_t)t->tpgid;
 	int64_t			 r;
+	int			 bad;
 
 	if (adopt_collect(m) == -1)
 		return -1;
@@ -1106,6 +1107,10 @@ adopt_steps(struct adopt_move *m, const char *slave)
 		    ADOPT_FAILED, "TIOCSCTTY in process %d failed (%s)%s",
 		    (int)t->pid, strerror((int)-r), m->point_of_return ?
 		    "; it is left in a new session without a terminal" : "");
+		if (m->point_of_return) {
+			m->regrouped = 0;
+			adopt_drop_dummy(m);
+		}
 		return -1;
 	}
 	m->point_of_return = 1;
@@ -1113,12 +1118,7 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	m->regrouped = 0;
 	adopt_drop_dummy(m);
 
-	if (adopt_move_fds(m) == -1) {
-		adopt_err(m->e, ADOPT_BROKEN, "some descriptors of process %d "
-		    "could not be moved; it now runs on the session's terminal",
-		    (int)t->pid);
-		return -1;
-	}
+	bad = adopt_move_fds(m) == -1;
 
 	/* With no shell left behind that could hang it up, SIGHUP means
 	 * what it meant before right away. */
@@ -1135,6 +1135,12 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	m->hup_saved = 0;
 	ptrace_unmap(&m->p);
 	m->mapped = 0;
+	if (bad) {
+		adopt_err(m->e, ADOPT_BROKEN, "some descriptors of process %d "
+		    "could not be moved; it now runs on the session's terminal",
+		    (int)t->pid);
+		return -1;
+	}
 	return 0;
 }
 
