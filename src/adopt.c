@@ -1144,6 +1144,19 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	return 0;
 }
 
+/* Says that the process goes on where it was. */
+static void
+adopt_as_before(struct adopt_move *m)
+{
+	size_t	 l = strlen(m->e->msg);
+
+	/* Its shell took it for stopped and made it a background job when
+	 * it went on. */
+	snprintf(m->e->msg + l, sizeof m->e->msg - l, "; it runs on its old "
+	    "terminal as before%s", m->sent_stop ? " (in the background: fg "
+	    "in its shell brings it back)" : "");
+}
+
 int
 adopt_move(struct adopt_target *t, int master, const char *slave,
     struct adopt_error *e)
@@ -1181,6 +1194,8 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 			adopt_err(e, errno == ESRCH ? ADOPT_NOPROC :
 			    ADOPT_FAILED, "cannot stop process %d: %s",
 			    (int)t->pid, m->p.why);
+		if (e->code == ADOPT_FAILED)
+			adopt_as_before(m);
 		if (m->sent_stop)
 			syscall(SYS_pidfd_send_signal, t->pidfd, SIGCONT, NULL,
 			    0);
@@ -1198,16 +1213,8 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 	rc = adopt_steps(m, slave);
 	if (rc == -1 && !m->point_of_return) {
 		adopt_undo(m);
-		if (e->code == ADOPT_FAILED && m->p.dead == 0) {
-			size_t	 l = strlen(e->msg);
-
-			/* Its shell took it for stopped and made it a
-			 * background job when it went on. */
-			snprintf(e->msg + l, sizeof e->msg - l, "; it runs on "
-			    "its old terminal as before%s", m->sent_stop ?
-			    " (in the background: fg in its shell brings it "
-			    "back)" : "");
-		}
+		if (e->code == ADOPT_FAILED && m->p.dead == 0)
+			adopt_as_before(m);
 	} else if (rc == -1 && m->mapped) {
 		ptrace_unmap(&m->p);
 		m->mapped = 0;

@@ -20,6 +20,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -118,6 +119,26 @@ victim_vfork(void)
 	_exit(0);
 }
 
+/* A thread that waits for its vfork child, which never lets it go: that
+ * thread cannot be stopped. The child leaves the process group, so that
+ * the process is not refused for its company. */
+static void *
+victim_stuck(void *arg)
+{
+	char	 line[32];
+	int	 n;
+
+	(void)arg;
+	if (vfork() == 0) {
+		setpgid(0, 0);
+		n = snprintf(line, sizeof line, "child=%d.\n", (int)getpid());
+		(void)write(1, line, (size_t)n);
+		for (;;)
+			pause();
+	}
+	return NULL;
+}
+
 static int
 victim_main(const char *mode)
 {
@@ -142,6 +163,11 @@ victim_main(const char *mode)
 		victim_seccomp();
 	if (strcmp(mode, "vfork") == 0)
 		victim_vfork();
+	if (strcmp(mode, "stuck") == 0) {
+		pthread_t	 th;
+
+		pthread_create(&th, NULL, victim_stuck, NULL);
+	}
 	victim_tick();
 	return 2;
 }
@@ -800,6 +826,39 @@ test_adopt_own_devpts(void **state)
 	expect_exit(cli, 128 + SIGINT);
 }
 
+/* A thread that never stops (waiting in the kernel for its vfork child)
+ * makes the adoption give up after its watchdog's deadline, leaving the
+ * process as it was. */
+static void
+test_watchdog(void **state)
+{
+	struct term	*old;
+	struct run	 r;
+	pid_t		 pid, child;
+	const char	*p;
+	int64_t		 t0;
+
+	(void)state;
+	old = old_bash(24, 80);
+	pid = start_victim(old, "", "stuck", " &");
+	expect_output(old, "child=");
+	expect_output(old, ".");
+	for (p = old->out.data + (old->mark - (old->total - old->out.len)) - 1;
+	    p > old->out.data && p[-1] >= '0' && p[-1] <= '9'; p--)
+		;
+	child = (pid_t)atoi(p);
+	assert_true(child > 0);
+	victims[nvictims++] = child;
+	expect_output(old, "tick 2");
+	t0 = now_ms();
+	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
+	expect_refusal(&r, "did not stop within");
+	assert_non_null(strstr(r.err.data, "as before"));
+	run_free(&r);
+	assert_true(now_ms() - t0 < TEST_TIMEOUT);
+	expect_untouched(old, pid);
+}
+
 /* Refusals that need no victim of ours on a terminal. */
 static void
 test_refuse_no_process(void **state)
@@ -1045,6 +1104,7 @@ main(int argc, char *argv[])
 		adopt_test(test_adopt_curses),
 		adopt_test(test_adopt_own_devpts),
 		adopt_test(test_failure_restores),
+		adopt_test(test_watchdog),
 		adopt_test(test_refuse_no_process),
 		adopt_test(test_refuse_no_terminal),
 		adopt_test(test_refuse_not_yours),
