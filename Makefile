@@ -73,11 +73,12 @@ tests/test_%: tests/test_%.o $(TEST_LIB) src/libsess.a
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_LIB) src/libsess.a $(LIBS) $(CMOCKA_LIBS)
 
 # Every test program, plus the checks that need no program of their own:
-# the sources under clang too, and the man page.
+# the sources under clang too, adopt's aarch64 side with a cross compiler,
+# and the man page.
 check: sess $(TESTS) $(FUZZ_REPLAYS)
 	@CC_FLAGS="$(ALL_CFLAGS)" tests/run $(TESTS) tests/check-clang \
-		tests/check-man tests/check-completion tests/check-install \
-		tests/check-fuzz-replay
+		tests/check-aarch64 tests/check-man tests/check-completion \
+		tests/check-install tests/check-fuzz-replay
 
 # The fuzz targets replayed on their seeds and past crashes, by check.
 # The screen's oracle (tests/lib/screencmp.c) goes with every target.
@@ -107,6 +108,14 @@ fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
 bench: sess
 	bench/run
 
+# How long sess adopt takes, beside reptyr when it is installed.
+bench-adopt: sess bench/adopt
+	bench/adopt
+
+bench/adopt: bench/adopt.c tests/lib/pty.o tests/lib/vscreen.o src/libsess.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/adopt.c tests/lib/pty.o \
+		tests/lib/vscreen.o src/libsess.a $(LIBS)
+
 install: sess
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
@@ -135,8 +144,8 @@ uninstall:
 
 clean:
 	rm -f sess src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
-		$(FUZZ_REPLAYS)
+		$(FUZZ_REPLAYS) bench/adopt
 	rm -rf fuzz/bin fuzz/work
 
-.PHONY: all bench check clean fuzz install uninstall
+.PHONY: all bench bench-adopt check clean fuzz install uninstall
 .SECONDARY:

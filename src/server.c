@@ -10,6 +10,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "adopt.h"
 #include "config.h"
 #include "keys.h"
 #include "model.h"
@@ -87,6 +89,8 @@ struct server {
 	int		 attached;	/* clients holding a terminal */
 	int		 ever_attached;
 	int		 collected;	/* the exit status reached a client */
+	struct adopt_target adopt;	/* an adopted program (pid not ours) */
+	int		 adopted;
 };
 
 static char	readbuf[READ_SIZE];
@@ -100,6 +104,8 @@ make_cmdline(struct server *s)
 	char	**a;
 	size_t	  n = 0, l;
 
+	if (s->o->argv == NULL)
+		return;
 	for (a = s->o->argv; *a != NULL; a++) {
 		l = strlen(*a);
 		if (n + l + 2 > sizeof s->cmd)
@@ -238,6 +244,121 @@ program_start(struct server *s, struct start_error *e)
 fail:
 	e->err = errno;
 	return -1;
+}
+
+/* The adopted program's command line, for the listing. */
+static void
+adopt_cmdline(struct server *s)
+{
+	char	 path[64];
+	ssize_t	 n = 0, i;
+	int	 fd;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)s->pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, s->cmd, sizeof s->cmd - 1);
+		close(fd);
+	}
+	if (n <= 0) {
+		snprintf(s->cmd, sizeof s->cmd, "%s", s->adopt.comm);
+		return;
+	}
+	while (n > 0 && s->cmd[n - 1] == '\0')
+		n--;
+	for (i = 0; i < n; i++)
+		if (s->cmd[i] == '\0')
+			s->cmd[i] = ' ';
+	s->cmd[n] = '\0';
+}
+
+/* Makes the pty and moves the process onto it: done here, by the server
+ * that will own the pty, where nobody's C-c can stop it half way. */
+static int
+adopt_start(struct server *s, struct start_error *e)
+{
+	struct winsize		 ws = { .ws_row = s->rows, .ws_col = s->cols };
+	struct adopt_error	 ae;
+	char			*slave;
+
+	e->stage = START_PTY;
+	s->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (s->master == -1)
+		goto fail;
+	if (grantpt(s->master) == -1 || unlockpt(s->master) == -1 ||
+	    (slave = ptsname(s->master)) == NULL)
+		goto fail;
+	if (ioctl(s->master, TIOCSWINSZ, &ws) == -1)
+		goto fail;
+	if (adopt_move(&s->adopt, s->master, slave, &ae) == -1 &&
+	    ae.code != ADOPT_BROKEN) {
+		e->stage = START_ADOPT;
+		e->err = 0;
+		e->code = ae.code;
+		snprintf(e->msg, sizeof e->msg, "%s", ae.msg);
+		close(s->master);
+		s->master = -1;
+		return -1;
+	}
+	/* Past the point of return, the process is at least partly on the
+	 * pty: the session stays, so that it can be seen and ended, and
+	 * the creator is told what went wrong. */
+	if (ae.code == ADOPT_BROKEN) {
+		e->code = ae.code;
+		snprintf(e->msg, sizeof e->msg, "%s", ae.msg);
+	}
+	s->pid = s->adopt.pid;
+	s->adopted = 1;
+	adopt_cmdline(s);
+	fd_set_nonblock(s->master, 1);
+	return 0;
+
+fail:
+	e->err = errno;
+	if (s->master != -1)
+		close(s->master);
+	s->master = -1;
+	return -1;
+}
+
+/* The adopted program ended (its pidfd is readable): its parent, not us,
+ * reaps it; the status comes from the kernel. */
+static void
+adopt_exited(struct server *s)
+{
+	int	 st;
+
+	if (s->exited)
+		return;
+	st = adopt_exit_status(&s->adopt);
+	s->exited = 1;
+	s->status = st == -1 ? 0 : st;
+	s->draining = 1;
+	s->drain_until = now_ms() + DRAIN_MS;
+}
+
+/* The old shell is gone and cannot hang the program up any more: SIGHUP
+ * means again what it meant before. */
+static void
+adopt_shell_gone(struct server *s)
+{
+	struct adopt_error	 ae;
+
+	adopt_restore_sighup(&s->adopt, &ae);
+}
+
+/* SIGHUP to the program, which is its own again first. */
+static void
+program_hangup(struct server *s)
+{
+	struct adopt_error	 ae;
+
+	if (!s->adopted) {
+		kill(s->pid, SIGHUP);
+		return;
+	}
+	if (s->adopt.shell_pidfd != -1)
+		adopt_restore_sighup(&s->adopt, &ae);
+	syscall(SYS_pidfd_send_signal, s->adopt.pidfd, SIGHUP, NULL, 0);
 }
 
 static void
@@ -674,7 +795,7 @@ server_kill(struct server *s, struct client *asker)
 	int		 i;
 
 	if (!s->exited) {
-		kill(s->pid, SIGHUP);
+		program_hangup(s);
 		close(s->master);
 		s->master = -1;
 	}
@@ -953,7 +1074,7 @@ server_signal(struct server *s)
 		case SIGINT:
 		case SIGHUP:
 			if (s->foreground && !s->exited)
-				kill(s->pid, SIGHUP);
+				program_hangup(s);
 			else
 				server_kill(s, NULL);
 			break;
@@ -1034,7 +1155,7 @@ server_timers(struct server *s, int64_t now)
 	}
 }
 
-enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_FIXED };
+enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_ADOPTED, P_OLDSHELL, P_FIXED };
 
 static void
 server_loop(struct server *s)
@@ -1057,6 +1178,13 @@ server_loop(struct server *s)
 		pfd[P_SIGNAL].events = POLLIN;
 		pfd[P_MODEL].fd = model_fd(s->model);
 		pfd[P_MODEL].events = POLLIN;
+		/* An adopted program is not our child: its pidfd says when
+		 * it ends, and its old shell's when SIGHUP is safe again. */
+		pfd[P_ADOPTED].fd = s->adopted && !s->exited ?
+		    s->adopt.pidfd : -1;
+		pfd[P_ADOPTED].events = POLLIN;
+		pfd[P_OLDSHELL].fd = s->adopted ? s->adopt.shell_pidfd : -1;
+		pfd[P_OLDSHELL].events = POLLIN;
 		/* A program that does not read its input slows the typists,
 		 * nobody else. */
 		reading = s->inq.len < INPUT_BACKLOG;
@@ -1090,6 +1218,11 @@ server_loop(struct server *s)
 
 		if (pfd[P_SIGNAL].revents)
 			server_signal(s);
+		if (pfd[P_ADOPTED].fd != -1 && pfd[P_ADOPTED].revents)
+			adopt_exited(s);
+		if (pfd[P_OLDSHELL].fd != -1 && pfd[P_OLDSHELL].revents &&
+		    pfd[P_OLDSHELL].fd == s->adopt.shell_pidfd)
+			adopt_shell_gone(s);
 		if (pfd[P_MODEL].revents & POLLIN)
 			model_poll(s->model);
 		if (s->master != -1 && pfd[P_MASTER].revents & POLLOUT)
@@ -1170,6 +1303,29 @@ server_flush_all(struct server *s)
 		client_free(s, s->conns[0]);
 }
 
+/* Refusals come before anything exists; with no size of its own, the
+ * session takes the old terminal's. */
+static int
+server_adopt_check(struct server *s, struct start_error *e)
+{
+	struct adopt_error	 ae;
+
+	s->adopt.flags = 0;
+	if (adopt_check(s->o->adopt, &s->adopt, &ae) == -1) {
+		e->stage = START_ADOPT;
+		e->err = 0;
+		e->code = ae.code;
+		snprintf(e->msg, sizeof e->msg, "%s", ae.msg);
+		return -1;
+	}
+	if (s->o->rows <= 0 && s->adopt.ws.ws_row > 0 &&
+	    s->adopt.ws.ws_col > 0) {
+		s->rows = s->adopt.ws.ws_row;
+		s->cols = s->adopt.ws.ws_col;
+	}
+	return 0;
+}
+
 static int
 server_init(struct server *s, const struct server_opts *o,
     struct start_error *e)
@@ -1179,10 +1335,13 @@ server_init(struct server *s, const struct server_opts *o,
 	memset(s, 0, sizeof *s);
 	s->o = o;
 	s->lsock = s->master = s->sigfd = -1;
+	s->adopt.pidfd = s->adopt.shell_pidfd = -1;
 	s->rows = o->rows > 0 ? o->rows : 24;
 	s->cols = o->cols > 0 ? o->cols : 80;
 	s->created = time(NULL);
 	make_cmdline(s);
+	if (o->adopt > 0 && server_adopt_check(s, e) == -1)
+		return -1;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -1207,7 +1366,7 @@ server_init(struct server *s, const struct server_opts *o,
 		e->err = errno;
 		return -1;
 	}
-	if (program_start(s, e) == -1) {
+	if ((o->adopt > 0 ? adopt_start(s, e) : program_start(s, e)) == -1) {
 		server_unlink(s);
 		return -1;
 	}
@@ -1215,7 +1374,7 @@ server_init(struct server *s, const struct server_opts *o,
 	if ((s->model = model_new(s->screen, server_reply, s)) == NULL) {
 		e->stage = START_FORK;
 		e->err = errno;
-		kill(s->pid, SIGHUP);
+		program_hangup(s);
 		server_unlink(s);
 		return -1;
 	}
