@@ -17,6 +17,9 @@
 #include "config.h"
 #include "model.h"
 
+/* The most of a parsed buffer kept for the next one. */
+#define MODEL_KEEP	(256 * 1024)
+
 struct model {
 	struct screen	*screen;
 	void		(*reply)(const char *, size_t, void *);
@@ -58,7 +61,7 @@ static void *
 model_main(void *arg)
 {
 	struct model	*m = arg;
-	struct buf	 batch = { 0 };
+	struct buf	 batch = { 0 }, tmp;
 	int		 was_full;
 
 	pthread_mutex_lock(&m->lock);
@@ -71,19 +74,27 @@ model_main(void *arg)
 		if (m->stop)
 			break;
 		m->busy = 1;
-		/* Take everything: one swap, no copy. */
-		batch = m->backlog;
-		m->backlog = (struct buf){ 0 };
+		/* Take everything: one swap, no copy. The loop goes on
+		 * with the buffer parsed last time, so that in a flood
+		 * neither side allocates or faults in fresh pages. */
+		tmp = m->backlog;
+		m->backlog = batch;
+		batch = tmp;
 		was_full = m->full;
 		m->full = 0;
 		pthread_mutex_unlock(&m->lock);
 		if (was_full)
 			model_wake(m);
 		screen_input(m->screen, batch.data, batch.len);
-		buf_free(&batch);
+		/* What a flood grew is not kept for an idle session. */
+		if (batch.cap > MODEL_KEEP)
+			buf_free(&batch);
+		else
+			buf_reset(&batch);
 		pthread_mutex_lock(&m->lock);
 	}
 	pthread_mutex_unlock(&m->lock);
+	buf_free(&batch);
 	return NULL;
 }
 
