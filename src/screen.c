@@ -612,6 +612,43 @@ utf8_break(struct screen *s)
 	}
 }
 
+/* Whether cp joins the character before it: the combining blocks. */
+static int
+unicode_combining(uint32_t cp)
+{
+	return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 &&
+	    cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f);
+}
+
+/* libvterm 0.1.4 drops a combining character that follows one written in
+ * the last column (the cursor has not moved on, and it takes that for a
+ * move): it is joined to that character here, as a terminal does. */
+static void
+combine_at_phantom(struct screen *s, uint32_t cp)
+{
+	struct cell	*c;
+	uint32_t	 chars[COMB_CHARS];
+	const uint32_t	*old;
+	int		 n;
+
+	if (s->prow != s->crow || s->pcol != s->ccol)
+		return;
+	c = &grid_row(screen_grid(s), s->prow)->cells[s->pcol];
+	memset(chars, 0, sizeof chars);
+	if (CELL_ISCOMB(c->ch) && (old = comb_get(&s->comb, c->ch)) != NULL)
+		memcpy(chars, old, sizeof chars);
+	else
+		chars[0] = c->ch;
+	for (n = 0; n < COMB_CHARS && chars[n] != 0; n++)
+		/* nothing */;
+	if (n == 0 || n == COMB_CHARS || chars[0] == CELL_TAIL)
+		return;
+	chars[n++] = cp;
+	c->ch = comb_add(&s->comb, chars, n);
+	memcpy(s->last, chars, sizeof s->last);
+}
+
 /* Text other than printable ASCII. libvterm 0.1.4 gets UTF-8 only as
  * whole, valid characters: it keeps a character it has begun across
  * escape sequences and reads later bytes wrong, so one cut by a read is
@@ -625,6 +662,8 @@ text_other(struct screen *s, const unsigned char *p, size_t n)
 	char		 out[1024];
 	size_t		 o = 0, i;
 	unsigned char	 c;
+	uint32_t	 cp;
+	int		 len;
 
 	for (i = 0; i < n; i++) {
 		if (o > sizeof out - 8) {
@@ -637,13 +676,23 @@ text_other(struct screen *s, const unsigned char *p, size_t n)
 				s->u8[s->utf8part++] = (char)c;
 				if (s->utf8part < utf8_need(s->u8[0]))
 					continue;
-				if (!((unsigned char)s->u8[0] == 0xc2 &&
-				    c < 0xa0)) {
-					memcpy(out + o, s->u8,
-					    (size_t)s->utf8part);
-					o += (size_t)s->utf8part;
-				}
+				len = s->utf8part;
 				s->utf8part = 0;
+				if ((unsigned char)s->u8[0] == 0xc2 && c < 0xa0)
+					continue;
+				utf8_get((const unsigned char *)s->u8,
+				    (size_t)len, &cp);
+				if (unicode_combining(cp)) {
+					/* Where the cursor is, first. */
+					screen_vt(s, out, o);
+					o = 0;
+					if (s->phantom) {
+						combine_at_phantom(s, cp);
+						continue;
+					}
+				}
+				memcpy(out + o, s->u8, (size_t)len);
+				o += (size_t)len;
 				continue;
 			}
 			s->utf8part = 0;

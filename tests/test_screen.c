@@ -960,12 +960,35 @@ test_hist_roundtrip(void **state)
 	comb_free(&cb);
 }
 
+/* A combining mark after a character in the last column joins it, and
+ * the wrap still waits for the next character (libvterm 0.1.4 drops the
+ * mark and wraps). */
+static void
+test_combining_last_column(void **state)
+{
+	struct screen	*a;
+	const uint32_t	*cp;
+
+	(void)state;
+	a = model(3, 4, "abce\xcc\x81");
+	assert_true(CELL_ISCOMB(at(a, 0, 3)->ch));
+	cp = comb_get(&a->comb, at(a, 0, 3)->ch);
+	assert_int_equal(cp[0], 'e');
+	assert_int_equal(cp[1], 0x301);
+	assert_int_equal(a->crow, 0);
+	assert_int_equal(roundtrip(a, 0, 0, NULL, 0), 0);
+	feed(a, "x");
+	assert_row(a, 1, "x");
+	screen_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_wide_and_combining),
 		cmocka_unit_test(test_line_attrs),
+		cmocka_unit_test(test_combining_last_column),
 		cmocka_unit_test(test_hist_roundtrip),
 		cmocka_unit_test(test_colours),
 		cmocka_unit_test(test_altscreen),
