@@ -35,6 +35,7 @@
 
 #define MAX_CONNS	(MAX_CLIENTS + 8)
 #define READ_SIZE	65536
+#define PTY_CHUNK	4096		/* the most a pty read gives */
 #define DRAIN_MS	200	/* how long output may trail the program's exit */
 
 struct client {
@@ -992,7 +993,7 @@ static int
 pty_output(struct server *s)
 {
 	struct client	*c;
-	ssize_t		 n;
+	ssize_t		 n, got;
 	int		 i;
 
 	n = read(s->master, readbuf, sizeof readbuf);
@@ -1000,6 +1001,17 @@ pty_output(struct server *s)
 		return 0;
 	if (n <= 0)
 		return -1;
+	/* A pty gives at most 4 KiB a read: after a full one, take what
+	 * else is there now, so that a flood goes on in fewer, larger
+	 * writes (each costs the terminal's side a wake-up). A short read
+	 * (a key's echo) goes at once. */
+	for (got = n; got >= PTY_CHUNK / 2 &&
+	    (size_t)n <= sizeof readbuf - PTY_CHUNK; n += got) {
+		got = read(s->master, readbuf + n, sizeof readbuf -
+		    (size_t)n);
+		if (got <= 0)
+			break;
+	}
 	for (i = 0; i < s->nconns; i++) {
 		c = s->conns[i];
 		if (c->tty != -1 && tty_output(c, readbuf, (size_t)n) == -1)
