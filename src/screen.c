@@ -1315,11 +1315,15 @@ scan_esc(void *arg, const char *p, size_t n)
 			i = p[1] - ',';
 			break;
 		}
-		if (i >= 0) {
-			s->m.g[i] = n == 3 ? p[2] : '?';
+		/* libvterm 0.1.4 knows the DEC graphics, UK and ASCII sets
+		 * and ignores any other designation, which then leaves the
+		 * set as it was: the model does the same. */
+		if (i >= 0 && n == 3 && p[1] <= '+' &&
+		    memchr("0AB", p[2], 3) != NULL) {
+			s->m.g[i] = p[2];
 			/* Kept as it came, for a redraw to say again. */
 			memset(s->m.gdes[i], 0, sizeof s->m.gdes[i]);
-			if (s->m.g[i] != 'B' && n - 1 < sizeof s->m.gdes[i])
+			if (s->m.g[i] != 'B')
 				memcpy(s->m.gdes[i], p + 1, n - 1);
 		}
 	}
