@@ -1229,6 +1229,11 @@ scan_csi(void *arg, const struct scan_csi *c, const char *raw, size_t len)
 		return;
 	}
 	csi_forward(s, c, raw, len);
+	/* libvterm cancels a pending wrap on every cursor movement, also
+	 * one that does not move (it then tells nobody). */
+	if (lead == 0 && in == 0 && f < 0x80 &&
+	    memchr("ABCDEFGH`adefjk", f, 15) != NULL)
+		s->phantom = 0;
 }
 
 static void
