@@ -279,6 +279,10 @@ draw_cursor(struct screen *s, struct draw *d, int top, int left)
 		r -= top;
 		c -= left;
 	}
+	/* Above the margin in origin mode (a DECRC of nothing saved, in
+	 * libvterm) no CUP goes: the nearest place it does. */
+	if (r < 0)
+		r = 0;
 	if (c < 0)
 		c = 0;
 	buf_addf(d->b, "\033[%d;%dH", r + 1, c + 1);

@@ -107,6 +107,10 @@ screen_differs(struct screen *a, struct screen *b)
 	if (a->m.origin && a->m.lrmm && (a->ccol < la || a->ccol >= ra) &&
 	    !(a->ccol == 0 && b->ccol == 0))
 		return -1;
+	/* Above or below the margins in origin mode, where libvterm's
+	 * DECRC of nothing saved leaves it. */
+	if (a->m.origin && (a->crow < ta || a->crow >= ba))
+		return -1;
 	if (a->phantom && !screen_phantom_drawable(a))
 		return -1;
 	/* The cursor past the middle of a line made double width after it
