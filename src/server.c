@@ -1148,6 +1148,26 @@ server_flush_all(struct server *s)
 		client_free(s, s->conns[0]);
 }
 
+/* Everything server_init took, so that a failed start or a finished
+ * session leaves no memory, descriptor or thread behind. */
+static void
+server_free(struct server *s)
+{
+	while (s->nconns > 0)
+		client_free(s, s->conns[0]);
+	model_free(s->model);
+	s->model = NULL;
+	if (s->screen != NULL)
+		screen_free(s->screen);
+	s->screen = NULL;
+	buf_free(&s->inq);
+	if (s->master != -1)
+		close(s->master);
+	if (s->sigfd != -1)
+		close(s->sigfd);
+	s->master = s->sigfd = -1;
+}
+
 static int
 server_init(struct server *s, const struct server_opts *o,
     struct start_error *e)
@@ -1178,16 +1198,16 @@ server_init(struct server *s, const struct server_opts *o,
 	if ((s->screen = screen_new(s->rows, s->cols)) == NULL) {
 		e->stage = START_PTY;
 		e->err = errno;
-		return -1;
+		goto fail;
 	}
 	if (server_listen(s) == -1) {
 		e->stage = errno == EADDRINUSE ? START_EXISTS : START_SOCKET;
 		e->err = errno;
-		return -1;
+		goto fail;
 	}
 	if (program_start(s, e) == -1) {
 		server_unlink(s);
-		return -1;
+		goto fail;
 	}
 	/* Only now: the program was forked from a single thread. */
 	if ((s->model = model_new(s->screen, server_reply, s)) == NULL) {
@@ -1195,10 +1215,14 @@ server_init(struct server *s, const struct server_opts *o,
 		e->err = errno;
 		kill(s->pid, SIGHUP);
 		server_unlink(s);
-		return -1;
+		goto fail;
 	}
 	e->stage = START_OK;
 	return 0;
+
+fail:
+	server_free(s);
+	return -1;
 }
 
 int
@@ -1212,6 +1236,7 @@ server_foreground(const struct server_opts *o, struct start_error *e)
 	server_loop(&s);
 	server_flush_all(&s);
 	server_unlink(&s);
+	server_free(&s);
 	return s.status;
 }
 
@@ -1269,7 +1294,10 @@ server_start(const struct server_opts *o, struct start_error *e)
 		server_loop(&s);
 		server_flush_all(&s);
 		server_unlink(&s);
-		_exit(0);
+		server_free(&s);
+		/* exit, so that leak checkers see the end; the creator's
+		 * stdio went to /dev/null above, nothing of it is flushed. */
+		exit(0);
 	}
 	close(sp[1]);
 	waitpid(pid, &st, 0);
