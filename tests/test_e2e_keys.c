@@ -34,11 +34,24 @@ bytes_prog(int n)
 	return script;
 }
 
+static int
+cond_raw(void *arg)
+{
+	struct termios	 tio;
+
+	return term_termios(arg, &tio) == 0 && !(tio.c_lflag & ICANON);
+}
+
+/* The program's terminal is raw, and so is the user's: until the client
+ * has made it raw, the line discipline would take what is typed (C-\ is
+ * SIGQUIT there) instead of passing it on. */
 static void
-wait_ready(void)
+wait_ready(struct term *t)
 {
 	assert_true(wait_file_has(scratch_path("ready"), "ready",
 	    TEST_TIMEOUT));
+	if (t != NULL)
+		assert_true(poll_until(cond_raw, t, TEST_TIMEOUT));
 }
 
 /* Types each piece in its own write, waiting until the server has read
@@ -67,7 +80,7 @@ test_chord_mid_input(void **state)
 
 	(void)state;
 	t = term_sess(24, 80, "-c", "k1", "sh", "-c", bytes_prog(4), NULL);
-	wait_ready();
+	wait_ready(t);
 	expect_detach(t, "ab\034ZZ", "k1");
 	term_free(t);
 	t = term_sess(24, 80, "-a", "k1", NULL);
@@ -91,7 +104,7 @@ test_chord_split(void **state)
 
 	(void)state;
 	t = term_sess(24, 80, "-c", "k2", "sh", "-c", bytes_prog(2), NULL);
-	wait_ready();
+	wait_ready(t);
 	type_apart(t, first);
 	term_type(t, "\033[92");
 	term_type(t, ";5u");
@@ -122,7 +135,7 @@ test_chord_forms(void **state)
 
 	(void)state;
 	session_new("k3", "sh", "-c", bytes_prog(1), NULL);
-	wait_ready();
+	wait_ready(NULL);
 	for (i = 0; i < nitems(forms); i++) {
 		t = term_sess(24, 80, "-a", "k3", NULL);
 		assert_true(wait_attached("k3"));
@@ -154,7 +167,7 @@ test_prefix_chord(void **state)
 	(void)state;
 	t = term_sess(24, 80, "-e", "C-a d", "-c", "k4", "sh", "-c",
 	    bytes_prog(4), NULL);
-	wait_ready();
+	wait_ready(t);
 	type_apart(t, keys);
 	expect_screen(t, "01 78 1c 01");
 	expect_detach(t, "\001d", "k4");
@@ -179,7 +192,7 @@ test_chord_from_environment(void **state)
 	(void)state;
 	setenv("SESS_DETACH_KEYS", "C-q", 1);
 	t = term_sess(24, 80, "-c", "k5", "sh", "-c", bytes_prog(2), NULL);
-	wait_ready();
+	wait_ready(t);
 	term_type(t, "\034a");
 	expect_screen(t, "1c 61");
 	expect_detach(t, "\021", "k5");
@@ -197,7 +210,7 @@ test_no_chord(void **state)
 	(void)state;
 	t = term_sess(24, 80, "-E", "-c", "k6", "sh", "-c", bytes_prog(3),
 	    NULL);
-	wait_ready();
+	wait_ready(t);
 	term_type(t, "\034\001q");
 	expect_screen(t, "1c 01 71");
 	assert_true(wait_attached("k6"));
@@ -215,7 +228,7 @@ test_chord_in_paste(void **state)
 
 	(void)state;
 	t = term_sess(24, 80, "-c", "k7", "sh", "-c", bytes_prog(15), NULL);
-	wait_ready();
+	wait_ready(t);
 	term_type(t, "\033[200~a\034b\033[201~");
 	expect_screen(t, "1b 5b 32 30 30 7e 61 1c 62 1b 5b 32 30 31 7e");
 	expect_detach(t, "\034", "k7");
