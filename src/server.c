@@ -1175,6 +1175,8 @@ server_init(struct server *s, const struct server_opts *o,
 	sigset_t	 mask;
 
 	memset(s, 0, sizeof *s);
+	/* The whole verdict goes through a pipe, err included. */
+	e->err = 0;
 	s->o = o;
 	s->lsock = s->master = s->sigfd = -1;
 	s->rows = o->rows > 0 ? o->rows : 24;
