@@ -81,6 +81,19 @@ fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
 		grep -E '^(#[0-9]+ *DONE|Done)' fuzz/work/$$t.log | tail -1; \
 	done
 
+# valgrind's memcheck on a representative subset: the unit tests, and
+# end-to-end tests with every sess (client and server) under memcheck.
+# Not part of check: valgrind makes the server some thirty times slower,
+# which the flood tests cannot afford, and the whole run takes minutes.
+# It needs a build without SANITIZE.
+MEMCHECK_UNIT = tests/test_proto tests/test_sockdir tests/test_list \
+	tests/test_keys
+MEMCHECK_E2E = tests/test_e2e_session tests/test_e2e_list \
+	tests/test_e2e_keys
+
+memcheck: sess $(MEMCHECK_UNIT) $(MEMCHECK_E2E)
+	@tests/memcheck $(MEMCHECK_UNIT) -- $(MEMCHECK_E2E)
+
 # Not part of check: timings belong here, never in a test.
 bench: sess
 	bench/run
@@ -116,5 +129,5 @@ clean:
 		$(FUZZ_REPLAYS)
 	rm -rf fuzz/bin fuzz/work
 
-.PHONY: all bench check clean fuzz install uninstall
+.PHONY: all bench check clean fuzz install memcheck uninstall
 .SECONDARY:
