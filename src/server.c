@@ -6,6 +6,7 @@
  * the server writes may block: a terminal that does not keep up gets a
  * bounded queue, then a resync; a program that does not read its input
  * stops the reading of keys, nothing else. */
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -30,6 +31,7 @@
 #include "proto.h"
 #include "screen.h"
 #include "server.h"
+#include "sockdir.h"
 
 #define MAX_CONNS	(MAX_CLIENTS + 8)
 #define READ_SIZE	65536
@@ -64,6 +66,8 @@ struct server {
 	int		 lsock;
 	dev_t		 sock_dev;
 	ino_t		 sock_ino;
+	int		 notify;	/* inotify on the socket dir, or -1 */
+	int		 watch;
 	int		 master;
 	int		 sigfd;
 	pid_t		 pid;
@@ -143,6 +147,51 @@ server_listen(struct server *s)
 	s->sock_dev = st.st_dev;
 	s->sock_ino = st.st_ino;
 	return 0;
+}
+
+/* Watches the socket directory, so that a socket or directory removed
+ * under a running session is noticed without polling for it. Without
+ * inotify the session only stays unreachable until it ends. */
+static void
+server_watch(struct server *s)
+{
+	if (s->notify == -1 &&
+	    (s->notify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return;
+	if (s->watch != -1)
+		inotify_rm_watch(s->notify, s->watch);
+	s->watch = inotify_add_watch(s->notify, s->o->dir, IN_DELETE |
+	    IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
+	    IN_DONT_FOLLOW);
+}
+
+/* Something left the socket directory, or the directory itself went:
+ * when it was our socket, make the directory again (under the same rules
+ * as sess itself) and listen on a new socket. A path someone else took
+ * meanwhile is theirs. Connections already open are not touched. */
+static void
+server_relisten(struct server *s)
+{
+	char			 evbuf[4096];
+	struct stat		 st;
+	int			 old;
+
+	while (read(s->notify, evbuf, sizeof evbuf) > 0)
+		;
+	if (s->lsock == -1)
+		return;
+	if (lstat(s->o->path, &st) == 0 || errno != ENOENT)
+		return;
+	if (sockdir_check(s->o->dir, 1) == -1)
+		return;
+	old = s->lsock;
+	s->lsock = -1;
+	if (server_listen(s) == -1) {
+		s->lsock = old;
+		return;
+	}
+	close(old);
+	server_watch(s);
 }
 
 /* Removes the socket, unless someone has put another in its place. */
@@ -1012,7 +1061,7 @@ server_timers(struct server *s, int64_t now)
 	}
 }
 
-enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_FIXED };
+enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_NOTIFY, P_FIXED };
 
 static void
 server_loop(struct server *s)
@@ -1035,6 +1084,8 @@ server_loop(struct server *s)
 		pfd[P_SIGNAL].events = POLLIN;
 		pfd[P_MODEL].fd = model_fd(s->model);
 		pfd[P_MODEL].events = POLLIN;
+		pfd[P_NOTIFY].fd = s->notify;
+		pfd[P_NOTIFY].events = POLLIN;
 		/* A program that does not read its input slows the typists,
 		 * nobody else. */
 		reading = s->inq.len < INPUT_BACKLOG;
@@ -1117,6 +1168,8 @@ server_loop(struct server *s)
 		}
 		if (pfd[P_LISTEN].revents & POLLIN && s->lsock != -1)
 			server_accept(s);
+		if (pfd[P_NOTIFY].revents & POLLIN)
+			server_relisten(s);
 		server_timers(s, now_ms());
 		/* Done once the status reached whoever was there. */
 		if (s->exited && !s->draining && s->collected &&
@@ -1165,7 +1218,9 @@ server_free(struct server *s)
 		close(s->master);
 	if (s->sigfd != -1)
 		close(s->sigfd);
-	s->master = s->sigfd = -1;
+	if (s->notify != -1)
+		close(s->notify);
+	s->master = s->sigfd = s->notify = -1;
 }
 
 static int
@@ -1178,7 +1233,7 @@ server_init(struct server *s, const struct server_opts *o,
 	/* The whole verdict goes through a pipe, err included. */
 	e->err = 0;
 	s->o = o;
-	s->lsock = s->master = s->sigfd = -1;
+	s->lsock = s->master = s->sigfd = s->notify = s->watch = -1;
 	s->rows = o->rows > 0 ? o->rows : 24;
 	s->cols = o->cols > 0 ? o->cols : 80;
 	s->created = time(NULL);
@@ -1207,6 +1262,7 @@ server_init(struct server *s, const struct server_opts *o,
 		e->err = errno;
 		goto fail;
 	}
+	server_watch(s);
 	if (program_start(s, e) == -1) {
 		server_unlink(s);
 		goto fail;
