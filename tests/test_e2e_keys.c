@@ -34,24 +34,13 @@ bytes_prog(int n)
 	return script;
 }
 
-static int
-cond_raw(void *arg)
-{
-	struct termios	 tio;
-
-	return term_termios(arg, &tio) == 0 && !(tio.c_lflag & ICANON);
-}
-
-/* The program's terminal is raw, and so is the user's: until the client
- * has made it raw, the line discipline would take what is typed (C-\ is
- * SIGQUIT there) instead of passing it on. */
+/* The program has set its terminal up. Typing must also wait for the
+ * client to have set up the user's (wait_attached). */
 static void
-wait_ready(struct term *t)
+wait_ready(void)
 {
 	assert_true(wait_file_has(scratch_path("ready"), "ready",
 	    TEST_TIMEOUT));
-	if (t != NULL)
-		assert_true(poll_until(cond_raw, t, TEST_TIMEOUT));
 }
 
 /* Types each piece in its own write, waiting until the server has read
@@ -80,7 +69,8 @@ test_chord_mid_input(void **state)
 
 	(void)state;
 	t = term_sess(24, 80, "-c", "k1", "sh", "-c", bytes_prog(4), NULL);
-	wait_ready(t);
+	wait_ready();
+	assert_true(wait_attached("k1"));
 	expect_detach(t, "ab\034ZZ", "k1");
 	term_free(t);
 	t = term_sess(24, 80, "-a", "k1", NULL);
@@ -104,7 +94,8 @@ test_chord_split(void **state)
 
 	(void)state;
 	t = term_sess(24, 80, "-c", "k2", "sh", "-c", bytes_prog(2), NULL);
-	wait_ready(t);
+	wait_ready();
+	assert_true(wait_attached("k2"));
 	type_apart(t, first);
 	term_type(t, "\033[92");
 	term_type(t, ";5u");
@@ -135,7 +126,7 @@ test_chord_forms(void **state)
 
 	(void)state;
 	session_new("k3", "sh", "-c", bytes_prog(1), NULL);
-	wait_ready(NULL);
+	wait_ready();
 	for (i = 0; i < nitems(forms); i++) {
 		t = term_sess(24, 80, "-a", "k3", NULL);
 		assert_true(wait_attached("k3"));
@@ -167,7 +158,8 @@ test_prefix_chord(void **state)
 	(void)state;
 	t = term_sess(24, 80, "-e", "C-a d", "-c", "k4", "sh", "-c",
 	    bytes_prog(4), NULL);
-	wait_ready(t);
+	wait_ready();
+	assert_true(wait_attached("k4"));
 	type_apart(t, keys);
 	expect_screen(t, "01 78 1c 01");
 	expect_detach(t, "\001d", "k4");
@@ -192,7 +184,8 @@ test_chord_from_environment(void **state)
 	(void)state;
 	setenv("SESS_DETACH_KEYS", "C-q", 1);
 	t = term_sess(24, 80, "-c", "k5", "sh", "-c", bytes_prog(2), NULL);
-	wait_ready(t);
+	wait_ready();
+	assert_true(wait_attached("k5"));
 	term_type(t, "\034a");
 	expect_screen(t, "1c 61");
 	expect_detach(t, "\021", "k5");
@@ -210,7 +203,8 @@ test_no_chord(void **state)
 	(void)state;
 	t = term_sess(24, 80, "-E", "-c", "k6", "sh", "-c", bytes_prog(3),
 	    NULL);
-	wait_ready(t);
+	wait_ready();
+	assert_true(wait_attached("k6"));
 	term_type(t, "\034\001q");
 	expect_screen(t, "1c 01 71");
 	assert_true(wait_attached("k6"));
@@ -228,7 +222,8 @@ test_chord_in_paste(void **state)
 
 	(void)state;
 	t = term_sess(24, 80, "-c", "k7", "sh", "-c", bytes_prog(15), NULL);
-	wait_ready(t);
+	wait_ready();
+	assert_true(wait_attached("k7"));
 	term_type(t, "\033[200~a\034b\033[201~");
 	expect_screen(t, "1b 5b 32 30 30 7e 61 1c 62 1b 5b 32 30 31 7e");
 	expect_detach(t, "\034", "k7");
