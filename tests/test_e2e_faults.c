@@ -215,6 +215,10 @@ expect_file(const char *path, const char *want, size_t len)
 	free(got);
 }
 
+/* The least a redraw with ten thousand lines of scrollback of 70 bytes
+ * or more takes. */
+#define REDRAW_MIN	(10000 * 70)
+
 /* The user's terminal is killed with SIGKILL while the server is still
  * writing it a redraw of ten thousand lines of scrollback, and nobody
  * reads that terminal any more. The server lets go of it without waiting
@@ -248,8 +252,10 @@ test_killed_mid_redraw(void **state)
 	assert_int_equal(child_wait(a->pid, TEST_TIMEOUT), 128 + SIGKILL);
 	assert_true(wait_clients("mr", 0));
 	assert_true(wait_state("mr", "detached", TEST_TIMEOUT));
+	/* Most of the redraw never reached the dead terminal: the server
+	 * dropped it rather than waiting for it to be read. */
 	term_drain(a);
-	assert_true(a->total < 12000 * 70);
+	assert_true(a->total < REDRAW_MIN / 4);
 	assert_int_equal(fd_count_settled(server), fds);
 
 	b = term_sess(24, 80, "-a", "mr", NULL);
@@ -571,7 +577,25 @@ fake_listener(const char *name, int backlog)
 	return fd;
 }
 
-/* sess -l, -k and -a against listeners that never answer: one whose
+/* A connection that is not waited for: into the backlog, or -1 when the
+ * backlog is full. */
+static int
+connect_nowait(const char *name)
+{
+	struct sockaddr_un	 sun = { .sun_family = AF_UNIX };
+	int			 fd;
+
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", sock_path(name));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	assert_true(fd != -1);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* sess -l and -k against listeners that never answer: one whose
  * connections the kernel completes but nobody reads, one that accepts
  * (in another process) and says nothing, one whose backlog is full so
  * that connecting alone would wait. Each is reported, quickly, and the
@@ -579,11 +603,9 @@ fake_listener(const char *name, int backlog)
 static void
 test_list_silent_listeners(void **state)
 {
-	struct row	 row;
+	struct row	 row, rows[8];
 	struct run	 r;
-	struct term	*t;
-	int		 quiet, full, acc, filler[4], i;
-
+	int		 quiet, full, acc, filler[4], i, n;
 	pid_t		 acceptor;
 	int64_t		 start;
 
@@ -592,30 +614,21 @@ test_list_silent_listeners(void **state)
 	quiet = fake_listener("quiet", 16);
 	full = fake_listener("full", 0);
 	/* Fill the backlog: these connections are never accepted. */
-	for (i = 0; i < 4; i++) {
-		filler[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
-		    SOCK_NONBLOCK, 0);
-		assert_true(filler[i] != -1);
-		{
-			struct sockaddr_un sun = { .sun_family = AF_UNIX };
-
-			snprintf(sun.sun_path, sizeof sun.sun_path, "%s",
-			    sock_path("full"));
-			(void)connect(filler[i], (struct sockaddr *)&sun,
-			    sizeof sun);
-		}
-	}
+	for (i = 0; i < 4; i++)
+		filler[i] = connect_nowait("full");
 	acc = fake_listener("mute", 16);
 	acceptor = fork();
 	assert_true(acceptor != -1);
 	if (acceptor == 0) {
 		/* Accepts and holds every connection, answering none. */
 		for (;;)
-			(void)accept(acc, NULL, NULL);
+			if (accept(acc, NULL, NULL) == -1 && errno != EINTR)
+				_exit(1);
 	}
 	child_track(acceptor);
 	close(acc);
 
+	/* One listing: each silent one costs it REQUEST_TIMEOUT, no more. */
 	start = now_ms();
 	assert_int_equal(run_sess(&r, "-l", NULL), 0);
 	if (now_ms() - start > 5000) {
@@ -623,30 +636,32 @@ test_list_silent_listeners(void **state)
 		    (long long)(now_ms() - start));
 		fail();
 	}
+	n = list_parse(r.out.data, rows, 8);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].name, "real") == 0)
+			continue;
+		if (strcmp(rows[i].state, "?") != 0) {
+			print_message("%s listed as %s\n", rows[i].name,
+			    rows[i].state);
+			fail();
+		}
+	}
 	run_free(&r);
-	assert_true(list_get_once("quiet", &row));
-	assert_string_equal(row.state, "?");
-	assert_true(list_get_once("full", &row));
-	assert_string_equal(row.state, "?");
-	assert_true(list_get_once("mute", &row));
-	assert_string_equal(row.state, "?");
 	assert_true(list_get("real", &row));
 	assert_string_equal(row.state, "detached");
 
-	/* Ending or attaching gives up on them too, with a reason. */
+	/* Ending one gives up on it too, with the reason. */
 	assert_int_equal(run_sess(&r, "-k", "full", NULL), 1);
 	assert_non_null(strstr(r.err.data, "does not answer"));
 	run_free(&r);
-	t = term_sess(24, 80, "-a", "mute", NULL);
-	expect_exit(t, 1);
-	expect_screen(t, "session mute does not answer");
-	term_free(t);
 
 	kill(acceptor, SIGKILL);
 	assert_int_equal(child_wait(acceptor, TEST_TIMEOUT), 128 + SIGKILL);
 	child_forget(acceptor);
 	for (i = 0; i < 4; i++)
-		close(filler[i]);
+		if (filler[i] != -1)
+			close(filler[i]);
 	close(quiet);
 	close(full);
 	unlink(sock_path("quiet"));
