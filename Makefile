@@ -82,14 +82,14 @@ fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
 	done
 
 # valgrind's memcheck on a representative subset: the unit tests, and
-# end-to-end tests with every sess (client and server) under memcheck.
-# Not part of check: valgrind makes the server some thirty times slower,
-# which the flood tests cannot afford, and the whole run takes minutes.
-# It needs a build without SANITIZE.
+# end-to-end tests (the faults among them) with every sess, client and
+# server, under memcheck. Not part of check: valgrind makes the server
+# some thirty times slower, which the flood tests cannot afford, and the
+# run takes about four minutes. It needs a build without SANITIZE.
 MEMCHECK_UNIT = tests/test_proto tests/test_sockdir tests/test_list \
 	tests/test_keys
 MEMCHECK_E2E = tests/test_e2e_session tests/test_e2e_list \
-	tests/test_e2e_keys
+	tests/test_e2e_keys tests/test_e2e_faults
 
 memcheck: sess $(MEMCHECK_UNIT) $(MEMCHECK_E2E)
 	@tests/memcheck $(MEMCHECK_UNIT) -- $(MEMCHECK_E2E)
