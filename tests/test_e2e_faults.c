@@ -26,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "lib/e2e.h"
 #include "proto.h"
 
@@ -726,18 +727,15 @@ test_no_commands_in_band(void **state)
 	buf_free(&frames);
 }
 
-/* One attach and detach the way sess -a does it, on a terminal of our
- * own; 0 when the server said it let go. */
+/* Connects and sends an ATTACH the way sess -a does, passing slave as
+ * the user's terminal; the socket, or -1. */
 static int
-cycle_once(const char *name, int master, int slave)
+attach_send(const char *name, int slave)
 {
 	struct proto_attach	 a = { 0 };
-	struct proto_exit	 x;
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	char			 sink[65536];
+	struct buf		 b = { 0 };
 	uint32_t		 version;
-	int			 sock, rc = -1, got = 0;
+	int			 sock;
 
 	if ((sock = proto_connect(sock_path(name), TEST_TIMEOUT,
 	    &version)) == -1)
@@ -747,9 +745,49 @@ cycle_once(const char *name, int master, int slave)
 	tcgetattr(slave, &a.tio);
 	snprintf(a.term, sizeof a.term, "xterm-256color");
 	snprintf(a.keys, sizeof a.keys, "C-\\");
-	if (proto_add_attach(&b, &a) == -1 || proto_send(sock, &b, slave) == -1)
-		goto out;
-	buf_reset(&b);
+	if (proto_add_attach(&b, &a) == -1 ||
+	    proto_send(sock, &b, slave) == -1) {
+		close(sock);
+		sock = -1;
+	}
+	buf_free(&b);
+	return sock;
+}
+
+/* The server's answer to an ATTACH: 0 for OK, else -1 with its error
+ * message, if any, in msg. */
+static int
+attach_answer(int sock, char *msg, size_t size)
+{
+	struct proto_error	 e;
+	struct proto_msg	 m;
+	struct buf		 in = { 0 };
+	int			 rc = -1;
+
+	msg[0] = '\0';
+	if (proto_recv(sock, &in, &m, TEST_TIMEOUT) == 0) {
+		if (m.type == MSG_OK)
+			rc = 0;
+		else if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0)
+			snprintf(msg, size, "%s", e.msg);
+	}
+	buf_free(&in);
+	return rc;
+}
+
+/* One attach and detach the way sess -a does it, on a terminal of our
+ * own; 0 when the server said it let go. */
+static int
+cycle_once(const char *name, int master, int slave)
+{
+	struct proto_exit	 x;
+	struct proto_msg	 m;
+	struct buf		 b = { 0 }, in = { 0 };
+	char			 sink[65536];
+	int			 sock, rc = -1, got = 0;
+
+	if ((sock = attach_send(name, slave)) == -1)
+		return -1;
 	proto_add(&b, MSG_DETACH, NULL, 0);
 	if (proto_send(sock, &b, -1) == -1)
 		goto out;
@@ -770,6 +808,101 @@ out:
 	return rc;
 }
 
+/* A pty pair of the test's own, the master not blocking. */
+static void
+own_pty(int *master, int *slave)
+{
+	char	*name;
+
+	assert_true((*master = posix_openpt(O_RDWR | O_NOCTTY |
+	    O_CLOEXEC)) != -1);
+	assert_int_equal(grantpt(*master), 0);
+	assert_int_equal(unlockpt(*master), 0);
+	assert_non_null(name = ptsname(*master));
+	assert_true((*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) !=
+	    -1);
+	fd_set_nonblock(*master, 1);
+}
+
+static void
+drain_fd(int fd)
+{
+	char	 sink[65536];
+
+	while (read(fd, sink, sizeof sink) > 0)
+		;
+}
+
+/* The limits as a user meets them: a connection that never says hello
+ * is dropped after HELLO_TIMEOUT and holds nobody up meanwhile; past
+ * MAX_CLIENTS attached terminals the next one is refused with a reason,
+ * and taken once one leaves. */
+static void
+test_limits(void **state)
+{
+	struct pollfd	 p;
+	struct term	*t;
+	char		 msg[PROTO_ERROR_MAX + 1], sink[64];
+	int		 conns[MAX_CLIENTS], silent, master, slave, i;
+	int64_t		 start, closed = -1;
+	ssize_t		 n;
+
+	(void)state;
+	session_new("lim", "sleep", "1000", NULL);
+	own_pty(&master, &slave);
+	assert_true((silent = unix_connect("lim")) != -1);
+	start = now_ms();
+
+	for (i = 0; i < MAX_CLIENTS; i++) {
+		assert_true((conns[i] = attach_send("lim", slave)) != -1);
+		if (attach_answer(conns[i], msg, sizeof msg) != 0) {
+			print_message("attach %d refused: %s\n", i, msg);
+			fail();
+		}
+		drain_fd(master);
+	}
+	assert_true(wait_clients("lim", MAX_CLIENTS));
+	i = attach_send("lim", slave);
+	assert_true(i != -1);
+	assert_int_equal(attach_answer(i, msg, sizeof msg), -1);
+	assert_string_equal(msg, "session lim has too many clients");
+	close(i);
+	t = term_sess(24, 80, "-a", "lim", NULL);
+	expect_exit(t, 1);
+	expect_screen(t, "sess: session lim has too many clients");
+	term_free(t);
+
+	close(conns[0]);
+	assert_true(wait_clients("lim", MAX_CLIENTS - 1));
+	t = term_sess(24, 80, "-a", "lim", NULL);
+	assert_true(wait_clients("lim", MAX_CLIENTS));
+	expect_detach(t, "\034", "lim");
+	term_free(t);
+
+	/* All this while the silent one was connected; it goes, on time. */
+	p.fd = silent;
+	p.events = POLLIN;
+	while (closed == -1 && now_ms() - start < HELLO_TIMEOUT +
+	    TEST_TIMEOUT) {
+		if (poll(&p, 1, 50) == 1) {
+			n = read(silent, sink, sizeof sink);
+			if (n == 0 || (n == -1 && errno != EINTR))
+				closed = now_ms() - start;
+		}
+		drain_fd(master);
+	}
+	print_message("the silent connection was dropped after %lld ms\n",
+	    (long long)closed);
+	assert_true(closed >= HELLO_TIMEOUT - 100);
+	close(silent);
+	for (i = 1; i < MAX_CLIENTS; i++)
+		close(conns[i]);
+	assert_true(wait_clients("lim", 0));
+	close(slave);
+	close(master);
+	session_kill("lim");
+}
+
 /* Allowed growth of the server's resident memory over the cycles: the
  * allocator's own bookkeeping, far below what a leak of the redraw or of
  * a client (kilobytes each time) would add over a thousand of them. */
@@ -784,7 +917,6 @@ test_attach_cycles_no_growth(void **state)
 	pid_t		 server;
 	long		 rss0, rss1;
 	int		 fds0, fds1, master, slave, i;
-	char		*name;
 
 	(void)state;
 	session_new("cy", "sh", "-c", "seq 1 3000; exec sleep 1000", NULL);
@@ -795,14 +927,7 @@ test_attach_cycles_no_growth(void **state)
 	server = server_pid("cy");
 	assert_true(server > 0);
 
-	assert_true((master = posix_openpt(O_RDWR | O_NOCTTY |
-	    O_CLOEXEC)) != -1);
-	assert_int_equal(grantpt(master), 0);
-	assert_int_equal(unlockpt(master), 0);
-	assert_non_null(name = ptsname(master));
-	assert_true((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) !=
-	    -1);
-	fd_set_nonblock(master, 1);
+	own_pty(&master, &slave);
 
 	/* Warm up: whatever is allocated once and kept is in use now. */
 	for (i = 0; i < 100; i++)
@@ -846,6 +971,7 @@ main(void)
 		e2e_test(test_sockdir_removed),
 		e2e_test(test_list_silent_listeners),
 		e2e_test(test_no_commands_in_band),
+		e2e_test(test_limits),
 		e2e_test(test_attach_cycles_no_growth),
 	};
 
