@@ -53,21 +53,20 @@ cpu_ticks(pid_t pid)
 }
 
 /* The server must be idle: over a stretch of at least a second in which
- * the test keeps asking it for its listing (so it has work, but little),
- * it uses well under half of one CPU. A server spinning on a dead
- * descriptor uses all of it. */
+ * the test keeps giving it work (a little), it uses well under half of
+ * one CPU. A server spinning on a dead descriptor uses all of it. */
 static void
-expect_idle(const char *name, pid_t server)
+expect_idle_while(pid_t server, void (*work)(void *), void *arg)
 {
 	long	 hz = sysconf(_SC_CLK_TCK), before, after;
 	int64_t	 start = now_ms(), took;
-	int	 asked = 0;
+	int	 done = 0;
 
 	before = cpu_ticks(server);
 	assert_true(before >= 0);
-	while (now_ms() - start < 1000 || asked < 5) {
-		assert_true(list_get(name, NULL));
-		asked++;
+	while (now_ms() - start < 1000 || done < 5) {
+		work(arg);
+		done++;
 	}
 	after = cpu_ticks(server);
 	took = now_ms() - start;
@@ -78,6 +77,25 @@ expect_idle(const char *name, pid_t server)
 		    (long long)took);
 		fail();
 	}
+}
+
+static void
+work_list(void *name)
+{
+	assert_true(list_get(name, NULL));
+}
+
+static void
+work_shell(void *t)
+{
+	expect_shell(t, 6, 7);
+}
+
+/* Idle while the test asks for its listing. */
+static void
+expect_idle(const char *name, pid_t server)
+{
+	expect_idle_while(server, work_list, (void *)(uintptr_t)name);
 }
 
 /* Open descriptors of pid. */
@@ -563,6 +581,48 @@ test_sockdir_removed(void **state)
 	assert_int_equal(rmdir(moved), 0);
 }
 
+/* The socket goes when the directory cannot be made again (its parent
+ * is gone): the server stays as it is, serving the attached client,
+ * without spinning, and ends as usual with its program. */
+static void
+test_sockdir_unmakeable(void **state)
+{
+	char		 parent[PATH_MAX], moved[PATH_MAX + 8];
+	char		 dir[PATH_MAX + 8], path[2 * PATH_MAX];
+	struct stat	 st;
+	struct term	*t;
+	pid_t		 server;
+
+	(void)state;
+	snprintf(parent, sizeof parent, "%s/deep", e2e_scratch());
+	snprintf(dir, sizeof dir, "%s/sock", parent);
+	assert_int_equal(mkdir(parent, 0700), 0);
+	setenv("SESS_DIR", dir, 1);
+	t = term_sess(24, 80, "-c", "un", "sh", NULL);
+	expect_shell(t, 6, 7);
+	server = parent_pid(program_pid("un"));
+	assert_true(server > 0);
+
+	/* Renaming the parent tells the server nothing; removing the
+	 * socket then does, and there is nowhere to make it again. */
+	snprintf(moved, sizeof moved, "%s.old", parent);
+	assert_int_equal(rename(parent, moved), 0);
+	snprintf(path, sizeof path, "%s/sock/un", moved);
+	assert_int_equal(unlink(path), 0);
+	expect_idle_while(server, work_shell, t);
+	assert_int_equal(lstat(parent, &st), -1);
+
+	term_type(t, "exit\r");
+	expect_exit(t, 0);
+	expect_screen(t, "[un exited with 0]");
+	assert_true(wait_pid_gone(server, TEST_TIMEOUT));
+	term_free(t);
+	snprintf(path, sizeof path, "%s/sock", moved);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(moved), 0);
+	setenv("SESS_DIR", e2e_dir(), 1);
+}
+
 /* A listening socket in the directory that nobody answers on. */
 static int
 fake_listener(const char *name, int backlog)
@@ -969,6 +1029,7 @@ main(void)
 		e2e_test(test_program_closes_pty),
 		e2e_test(test_program_dies_mid_write),
 		e2e_test(test_sockdir_removed),
+		e2e_test(test_sockdir_unmakeable),
 		e2e_test(test_list_silent_listeners),
 		e2e_test(test_no_commands_in_band),
 		e2e_test(test_limits),
