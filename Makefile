@@ -94,6 +94,8 @@ MEMCHECK_E2E = tests/test_e2e_session tests/test_e2e_list \
 memcheck: sess $(MEMCHECK_UNIT) $(MEMCHECK_E2E)
 	@tests/memcheck $(MEMCHECK_UNIT) -- $(MEMCHECK_E2E)
 
+.PHONY: memcheck
+
 # Not part of check: timings belong here, never in a test.
 bench: sess
 	bench/run
@@ -129,5 +131,5 @@ clean:
 		$(FUZZ_REPLAYS)
 	rm -rf fuzz/bin fuzz/work
 
-.PHONY: all bench check clean fuzz install memcheck uninstall
+.PHONY: all bench check clean fuzz install uninstall
 .SECONDARY:
