@@ -1,15 +1,29 @@
 /* Scrollback storage. A line is UTF-8 text in which bytes that UTF-8
- * never uses mark what is not text: a new pen, a wide character, a cell
- * of several code points. A plain 80-column line costs about 80 bytes,
- * and 24 for its entry in the ring. */
+ * never uses mark what is not text: a new pen (only what changed, a
+ * palette colour in two bytes), a wide character, a cell of several code
+ * points. A plain 80-column line costs about 80 bytes, and 24 for its
+ * entry in the ring. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "hist.h"
 
-#define H_PEN	0xfe		/* fg, bg (4 bytes each), attr (2) */
+#define H_PEN	0xfe		/* what changed (H_FG, H_BG, H_ATTR), then
+				   each colour that did as a tag and its
+				   bytes (H_COLOUR_*), the attr in 2 */
 #define H_WIDE	0xfd		/* the next cell is two columns wide */
 #define H_COMB	0xfc		/* count, then that many code points */
+
+#define H_FG		0x01
+#define H_BG		0x02
+#define H_ATTR		0x04
+
+#define H_COLOUR_DEFAULT	0	/* no bytes */
+#define H_COLOUR_INDEXED	1	/* the index */
+#define H_COLOUR_RGB		2	/* red, green, blue */
+#define H_COLOUR_RAW		3	/* 4 bytes as they are */
+
+#define H_PEN_MAX	(2 + 2 * 5 + 2)
 
 #define H_BLOCK		(64 * 1024)
 
@@ -74,11 +88,120 @@ hist_drop_oldest(struct hist *h)
 	h->n--;
 }
 
+/* A colour in one to five bytes: most are the default or a palette
+ * index, and a coloured line changes pen every few cells. */
 static size_t
-put32(unsigned char *p, uint32_t v)
+put_colour(unsigned char *p, uint32_t v)
 {
-	memcpy(p, &v, sizeof v);
-	return sizeof v;
+	switch (v & COL_TYPE) {
+	case COL_DEFAULT:
+		if (v == COL_DEFAULT) {
+			p[0] = H_COLOUR_DEFAULT;
+			return 1;
+		}
+		break;
+	case COL_INDEXED:
+		if ((v & ~COL_TYPE) <= 0xff) {
+			p[0] = H_COLOUR_INDEXED;
+			p[1] = (unsigned char)v;
+			return 2;
+		}
+		break;
+	case COL_RGB:
+		if ((v & ~COL_TYPE) <= 0xffffff) {
+			p[0] = H_COLOUR_RGB;
+			p[1] = (unsigned char)(v >> 16);
+			p[2] = (unsigned char)(v >> 8);
+			p[3] = (unsigned char)v;
+			return 4;
+		}
+		break;
+	}
+	p[0] = H_COLOUR_RAW;
+	memcpy(p + 1, &v, sizeof v);
+	return 1 + sizeof v;
+}
+
+/* The colour at p, within n bytes; its length, 0 if it is cut short. */
+static size_t
+get_colour(const unsigned char *p, size_t n, uint32_t *v)
+{
+	static const size_t	 len[] = { 1, 2, 4, 5 };
+
+	if (n < 1 || p[0] > H_COLOUR_RAW || n < len[p[0]])
+		return 0;
+	switch (p[0]) {
+	case H_COLOUR_DEFAULT:
+		*v = COL_DEFAULT;
+		break;
+	case H_COLOUR_INDEXED:
+		*v = COL_INDEXED | p[1];
+		break;
+	case H_COLOUR_RGB:
+		*v = COL_RGB | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+		    p[3];
+		break;
+	default:
+		memcpy(v, p + 1, sizeof *v);
+		break;
+	}
+	return len[p[0]];
+}
+
+/* A change of pen from *pen to what c has. */
+static size_t
+put_pen(unsigned char *p, struct pen *pen, const struct cell *c,
+    uint16_t attr)
+{
+	size_t	n = 2;
+
+	p[0] = H_PEN;
+	p[1] = 0;
+	if (c->fg != pen->fg) {
+		p[1] |= H_FG;
+		n += put_colour(p + n, c->fg);
+	}
+	if (c->bg != pen->bg) {
+		p[1] |= H_BG;
+		n += put_colour(p + n, c->bg);
+	}
+	if (attr != pen->attr) {
+		p[1] |= H_ATTR;
+		memcpy(p + n, &attr, sizeof attr);
+		n += sizeof attr;
+	}
+	pen->fg = c->fg;
+	pen->bg = c->bg;
+	pen->attr = attr;
+	return n;
+}
+
+/* The change of pen at p (H_PEN), within n bytes; its length, 0 if it
+ * is cut short. */
+static size_t
+get_pen(const unsigned char *p, size_t n, struct pen *pen)
+{
+	size_t	o = 2, k;
+
+	if (n < 2)
+		return 0;
+	if (p[1] & H_FG) {
+		if ((k = get_colour(p + o, n - o, &pen->fg)) == 0)
+			return 0;
+		o += k;
+	}
+	if (p[1] & H_BG) {
+		if ((k = get_colour(p + o, n - o, &pen->bg)) == 0)
+			return 0;
+		o += k;
+	}
+	if (p[1] & H_ATTR) {
+		if (n - o < sizeof pen->attr)
+			return 0;
+		memcpy(&pen->attr, p + o, sizeof pen->attr);
+		o += sizeof pen->attr;
+	}
+	return o;
 }
 
 /* Room for n more bytes in the current block. */
@@ -102,6 +225,19 @@ hist_room(struct hist *h, size_t n)
 	return 0;
 }
 
+/* The cells up to the last one not erased on the default background.
+ * Most of a wide row is usually erased: test four cells at a time. */
+static int
+hist_used(const struct cell *cells, int n)
+{
+	while (n >= 4 && cell_zero(&cells[n - 1]) && cell_zero(&cells[n - 2]) &
+	    cell_zero(&cells[n - 3]) & cell_zero(&cells[n - 4]))
+		n -= 4;
+	while (n > 0 && cell_zero(&cells[n - 1]))
+		n--;
+	return n;
+}
+
 void
 hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
     const struct comb *cb)
@@ -117,14 +253,12 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 
 	if (h->maxlines == 0)
 		return;
-	last = ncells;
-	while (last > 0 && cell_zero(&cells[last - 1]))
-		last--;
+	last = hist_used(cells, ncells);
 	while (last > 0 && cell_blank(&cells[last - 1]) &&
 	    cells[last - 1].bg == COL_DEFAULT)
 		last--;
 	/* Worst case per cell: a pen and a full combining sequence. */
-	ncap = (size_t)last * (11 + 3 + COMB_CHARS * 4);
+	ncap = (size_t)last * (H_PEN_MAX + 3 + COMB_CHARS * 4);
 	if (ncap > h->tmpcap) {
 		if ((p = realloc(h->tmp, ncap)) == NULL)
 			return;
@@ -143,16 +277,8 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 		if (c->ch == CELL_TAIL)
 			continue;
 		a = c->attr & A_PEN;
-		if (c->fg != pen.fg || c->bg != pen.bg || a != pen.attr) {
-			p[n++] = H_PEN;
-			n += put32(p + n, c->fg);
-			n += put32(p + n, c->bg);
-			memcpy(p + n, &a, sizeof a);
-			n += sizeof a;
-			pen.fg = c->fg;
-			pen.bg = c->bg;
-			pen.attr = a;
-		}
+		if (c->fg != pen.fg || c->bg != pen.bg || a != pen.attr)
+			n += put_pen(p + n, &pen, c, a);
 		if (c->attr & A_WIDE)
 			p[n++] = H_WIDE;
 		if (c->ch < 0x80) {
@@ -206,15 +332,6 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 		hist_drop_oldest(h);
 }
 
-static uint32_t
-get32(const unsigned char *p)
-{
-	uint32_t	v;
-
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-
 static int
 hist_decode(const struct hent *e, struct cell *cells, int cols,
     struct comb *cb)
@@ -222,17 +339,15 @@ hist_decode(const struct hent *e, struct cell *cells, int cols,
 	const unsigned char	*p = e->b->data + e->off, *end = p + e->size;
 	struct pen		 pen = { COL_DEFAULT, COL_DEFAULT, 0 };
 	uint32_t		 chars[COMB_CHARS], ch;
+	size_t			 k;
 	int			 col = 0, wide, n, i;
 
 	grid_blank(cells, cols, COL_DEFAULT);
 	while (p < end && col < cols) {
 		if (*p == H_PEN) {
-			if (end - p < 11)
+			if ((k = get_pen(p, (size_t)(end - p), &pen)) == 0)
 				break;
-			pen.fg = get32(p + 1);
-			pen.bg = get32(p + 5);
-			memcpy(&pen.attr, p + 9, sizeof pen.attr);
-			p += 11;
+			p += k;
 			continue;
 		}
 		wide = 0;

@@ -1118,3 +1118,88 @@ keys_encode(const char *name, struct buf *out)
 	}
 	return buf_add(out, s, (size_t)n);
 }
+
+/* The end of the escape sequence at p (p[0] is ESC), or 0 if it is not
+ * complete; *kind is its introducer ('[', ']', 'P') or 0. */
+static size_t
+keys_report_end(const unsigned char *p, size_t n, int *kind)
+{
+	size_t	i;
+
+	*kind = n > 1 ? p[1] : 0;
+	if (*kind == '[') {
+		for (i = 2; i < n; i++) {
+			if (p[i] >= 0x40 && p[i] <= 0x7e)
+				return i + 1;
+			if (p[i] < 0x20 || p[i] > 0x7e)
+				return 0;
+		}
+		return 0;
+	}
+	if (*kind == ']' || *kind == 'P' || *kind == '_' || *kind == '^') {
+		for (i = 2; i < n; i++) {
+			if (p[i] == 0x07 && *kind == ']')
+				return i + 1;
+			if (p[i] == 0x1b && i + 1 < n && p[i + 1] == '\\')
+				return i + 2;
+		}
+		return 0;
+	}
+	*kind = 0;
+	return 0;
+}
+
+/* Whether CSI p[0..n) (ESC [ included) is an answer to a query rather
+ * than a key: cursor position (row;col R, ?row;col R), device
+ * attributes (?, > or = then c), mode reports ($y), window reports (t)
+ * and keyboard flags (? u). Shift-F3 is CSI 1;2 R, the same as a
+ * cursor report at row 1, column 2; it is given up for reports. */
+static int
+keys_csi_report(const unsigned char *p, size_t n)
+{
+	unsigned char	 final = p[n - 1], lead = n > 3 ? p[2] : 0;
+	const void	*semi = memchr(p + 2, ';', n - 3);
+
+	switch (final) {
+	case 'R':
+		return semi != NULL || lead == '?';
+	case 'c':
+		return lead == '?' || lead == '>' || lead == '=';
+	case 'y':
+		return n > 3 && p[n - 2] == '$';
+	case 't':
+		return 1;
+	case 'u':
+		return lead == '?';
+	}
+	return 0;
+}
+
+size_t
+keys_strip_reports(char *buf, size_t len)
+{
+	unsigned char	*p = (unsigned char *)buf, *esc;
+	size_t		 o = 0, i = 0, end;
+	int		 kind, report;
+
+	while (i < len) {
+		esc = memchr(p + i, 0x1b, len - i);
+		end = esc == NULL ? len : (size_t)(esc - p);
+		memmove(p + o, p + i, end - i);
+		o += end - i;
+		if ((i = end) == len)
+			break;
+		end = keys_report_end(p + i, len - i, &kind);
+		if (end == 0) {
+			p[o++] = p[i++];
+			continue;
+		}
+		report = kind != '[' || keys_csi_report(p + i, end);
+		if (!report) {
+			memmove(p + o, p + i, end);
+			o += end;
+		}
+		i += end;
+	}
+	return o;
+}

@@ -39,4 +39,11 @@ int		 keys_release_follows(const struct keys *);
  * name it does not know. */
 int		 keys_encode(const char *name, struct buf *out);
 
+/* Removes the terminal's answers to queries (cursor position, device
+ * attributes, mode and window reports, OSC and DCS strings) from the
+ * complete sequences in buf, keeping keys; the new length. For the
+ * terminals of clients other than the one that answers for the
+ * session. */
+size_t		 keys_strip_reports(char *, size_t);
+
 #endif

@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "adopt.h"
 #include "client.h"
 #include "config.h"
 #include "keys.h"
@@ -55,6 +57,7 @@ static const char usage_text[] =
 "       sess [-q] -N NAME [COMMAND [ARG]...]              server in the foreground\n"
 "       sess [-l [-1]]                                    list sessions\n"
 "       sess -k NAME                                      end a session\n"
+"       sess adopt [-nq] [-e KEYS] PID [NAME]             move PID into a session\n"
 "       sess send [-k] NAME [STRING]...                   type into a session\n"
 "       sess dump [-a] [-s] NAME                          print its screen\n"
 "       sess -h | -v                                      help | version\n"
@@ -194,6 +197,9 @@ start_failed(const struct cmdline *c, const struct start_error *e,
 		break;
 	case START_EXEC:
 		sess_warn("cannot run %s: %s", argv[0], strerror(e->err));
+		break;
+	case START_ADOPT:
+		sess_warn("%s", e->msg);
 		break;
 	default:
 		sess_warn("cannot start session %s: %s", c->name,
@@ -453,6 +459,158 @@ cmd_dump(int argc, char **argv)
 	return 0;
 }
 
+/* COMM-PID, with what a NAME may not hold made '_'. */
+static void
+adopt_name(const struct adopt_target *t, char *buf, size_t len)
+{
+	size_t	 i;
+
+	snprintf(buf, len, "%s-%d", t->comm, (int)t->pid);
+	for (i = 0; buf[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)buf[i]) && buf[i] != '.' &&
+		    buf[i] != '_' && buf[i] != '-')
+			buf[i] = '_';
+	}
+	if (buf[0] == '.')
+		buf[0] = '_';
+}
+
+/* sess adopt [-n] [-q] [-e KEYS] PID [NAME]: the refusals are checked
+ * here first, so that a refused process costs no session; the server
+ * checks again and does the moves, then this command attaches. */
+static int
+cmd_adopt(int argc, char **argv)
+{
+	struct cmdline		 c = { 0 };
+	struct server_opts	 o = { 0 };
+	struct start_error	 e = { 0 };
+	struct adopt_target	 t = { 0 };
+	struct adopt_error	 ae;
+	struct keys		*k;
+	static char		 defname[NAME_MAX_LEN + 32];
+	const char		*a, *pidarg, *pos[2] = { NULL, NULL };
+	char			*end;
+	long			 pid;
+	int			 i, j, detached = 0, rc, opts = 1, npos = 0;
+
+	/* Options may come before or after PID and NAME; "--" ends them. */
+	for (i = 2; i < argc; i++) {
+		a = argv[i];
+		if (opts && strcmp(a, "--") == 0) {
+			opts = 0;
+			continue;
+		}
+		if (!opts || a[0] != '-' || a[1] == '\0') {
+			if (npos == 2)
+				usage("adopt takes a PID and at most a NAME");
+			pos[npos++] = a;
+			continue;
+		}
+		for (j = 1; a[j] != '\0'; j++) {
+			switch (a[j]) {
+			case 'n': detached = 1; break;
+			case 'q': c.quiet = 1; break;
+			case 'e':
+				if (a[j + 1] != '\0')
+					c.keys = a + j + 1;
+				else if (i + 1 < argc)
+					c.keys = argv[++i];
+				else
+					usage("-e needs KEYS");
+				goto next;
+			default:
+				fprintf(stderr, "sess: adopt: unknown option "
+				    "-%c\n", a[j]);
+				usage(NULL);
+			}
+		}
+next:		;
+	}
+	if (npos == 0)
+		usage("adopt needs a PID");
+	pidarg = pos[0];
+	c.name = pos[1];
+	errno = 0;
+	pid = strtol(pidarg, &end, 10);
+	if (*pidarg == '\0' || *end != '\0' || errno != 0 || pid <= 0 ||
+	    pid > INT32_MAX)
+		usage("adopt: PID must be a process id");
+
+	if (c.name != NULL && name_check(c.name) == -1) {
+		sess_warn("bad session name '%s': use 1 to %d characters from "
+		    "A-Z a-z 0-9 . _ -, not starting with '.'", c.name,
+		    NAME_MAX_LEN);
+		return 1;
+	}
+	if (!detached) {
+		if (c.keys == NULL && (c.keys = getenv("SESS_DETACH_KEYS")) ==
+		    NULL)
+			c.keys = DETACH_KEYS;
+		if ((k = keys_new(c.keys, getenv("TERM"))) == NULL) {
+			sess_warn("bad detach keys '%s': give one key (C-\\, "
+			    "M-d) or a prefix and a key ('C-a d')", c.keys);
+			return 2;
+		}
+		keys_free(k);
+		if (!isatty(STDIN_FILENO)) {
+			sess_warn("standard input is not a terminal (use "
+			    "sess adopt -n, then attach from a terminal)");
+			return 1;
+		}
+	}
+	t.flags = 0;
+	if (adopt_check((pid_t)pid, &t, &ae) == -1) {
+		sess_warn("%s", ae.msg);
+		return 1;
+	}
+	if (c.name == NULL) {
+		adopt_name(&t, defname, sizeof defname);
+		c.name = defname;
+	}
+	adopt_free(&t);
+	if (name_check(c.name) == -1) {
+		sess_warn("cannot make a session name from '%s': give one",
+		    c.name);
+		return 1;
+	}
+	if (sockdir_path(c.dir, sizeof c.dir) == -1) {
+		sess_warn("socket directory path too long");
+		return 1;
+	}
+	if (sockdir_check(c.dir, 1) == -1) {
+		sess_warn("socket directory %s %s", c.dir,
+		    sockdir_strerror(errno));
+		return 1;
+	}
+	if (sockdir_join(c.path, sizeof c.path, c.dir, c.name) == -1) {
+		sess_warn("socket path %s/%s is too long", c.dir, c.name);
+		return 1;
+	}
+	c.mode = MODE_CREATE;
+	if ((rc = make_room(&c)) != 0)
+		return 1;
+
+	o.name = c.name;
+	o.dir = c.dir;
+	o.path = c.path;
+	o.adopt = (pid_t)pid;
+	/* The attaching terminal's size; detached, the old terminal's. */
+	if (!detached)
+		start_size(STDIN_FILENO, &o.rows, &o.cols);
+	if (server_start(&o, &e) == -1)
+		return start_failed(&c, &e, NULL);
+	/* Part of the way: the session is there to look at the damage. */
+	if (e.msg[0] != '\0') {
+		sess_warn("%s (session %s)", e.msg, c.name);
+		if (detached)
+			return 1;
+	}
+	if (detached)
+		return 0;
+	c.mode = MODE_ATTACH;
+	return cmd_attach(&c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -464,6 +622,8 @@ main(int argc, char **argv)
 		return cmd_send(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "dump") == 0)
 		return cmd_dump(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "adopt") == 0)
+		return cmd_adopt(argc, argv);
 	parse(&c, argc, argv);
 
 	if (c.name != NULL && name_check(c.name) == -1) {

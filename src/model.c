@@ -2,10 +2,12 @@
  * the terminals at pty speed and the model catches up on the other core.
  *
  * The loop appends to the backlog under the lock; the thread swaps the
- * backlog for an empty buffer and parses it without the lock. The screen
- * is the thread's while it parses and the caller's after model_sync, which
- * waits for an empty backlog and an idle thread: the caller adds nothing
- * while it holds the screen, so no lock is needed around the screen. */
+ * backlog for the buffer it parsed last and parses it without the lock.
+ * A few bytes with the thread idle are parsed by the loop itself. The
+ * screen belongs to whoever set busy (the thread, or the loop parsing
+ * inline), and to the loop after model_sync, which waits for an empty
+ * backlog and busy clear: only the loop adds input, so no lock is needed
+ * around the screen. */
 #include <sys/eventfd.h>
 
 #include <errno.h>
@@ -16,6 +18,11 @@
 
 #include "config.h"
 #include "model.h"
+
+/* The most of a parsed buffer kept for the next one. */
+#define MODEL_KEEP	(256 * 1024)
+/* Output up to this size is parsed by the loop when the thread is idle. */
+#define MODEL_INLINE	512
 
 struct model {
 	struct screen	*screen;
@@ -58,7 +65,7 @@ static void *
 model_main(void *arg)
 {
 	struct model	*m = arg;
-	struct buf	 batch = { 0 };
+	struct buf	 batch = { 0 }, tmp;
 	int		 was_full;
 
 	pthread_mutex_lock(&m->lock);
@@ -71,19 +78,27 @@ model_main(void *arg)
 		if (m->stop)
 			break;
 		m->busy = 1;
-		/* Take everything: one swap, no copy. */
-		batch = m->backlog;
-		m->backlog = (struct buf){ 0 };
+		/* Take everything: one swap, no copy. The loop goes on
+		 * with the buffer parsed last time, so that in a flood
+		 * neither side allocates or faults in fresh pages. */
+		tmp = m->backlog;
+		m->backlog = batch;
+		batch = tmp;
 		was_full = m->full;
 		m->full = 0;
 		pthread_mutex_unlock(&m->lock);
 		if (was_full)
 			model_wake(m);
 		screen_input(m->screen, batch.data, batch.len);
-		buf_free(&batch);
+		/* What a flood grew is not kept for an idle session. */
+		if (batch.cap > MODEL_KEEP)
+			buf_free(&batch);
+		else
+			buf_reset(&batch);
 		pthread_mutex_lock(&m->lock);
 	}
 	pthread_mutex_unlock(&m->lock);
+	buf_free(&batch);
 	return NULL;
 }
 
@@ -135,6 +150,20 @@ void
 model_input(struct model *m, const char *p, size_t n)
 {
 	pthread_mutex_lock(&m->lock);
+	if (n <= MODEL_INLINE && !m->busy && m->backlog.len == 0) {
+		/* A few bytes (a key's echo) with the thread idle: parsed
+		 * here, after the terminals have them, since waking the
+		 * thread on the other core costs more than the parsing and
+		 * competes with whoever reads the echo. busy keeps the
+		 * thread (and model_sync) off the screen meanwhile. */
+		m->busy = 1;
+		pthread_mutex_unlock(&m->lock);
+		screen_input(m->screen, p, n);
+		pthread_mutex_lock(&m->lock);
+		m->busy = 0;
+		pthread_mutex_unlock(&m->lock);
+		return;
+	}
 	buf_add(&m->backlog, p, n);
 	if (m->backlog.len >= MODEL_BACKLOG)
 		m->full = 1;

@@ -181,28 +181,40 @@ static void
 draw_grid(struct draw *d, const struct grid *g)
 {
 	const struct row	*row, *next;
-	int			 r, width, full, cont = 0, nfull;
+	char			*full;
+	int			 r, cont = 0;
 
+	/* Which rows are drawn to their end so that the terminal wraps
+	 * onto the next, as the program's text did: only when the next row
+	 * then draws a character, for the wrap happens on it; from the
+	 * bottom up, since that depends on the row after. Without memory,
+	 * every row starts with a cursor move. */
+	full = calloc((size_t)g->rows, 1);
+	for (r = g->rows - 2; full != NULL && r >= 0; r--) {
+		row = grid_row(g, r);
+		next = grid_row(g, r + 1);
+		full[r] = (row->flags & ROW_WRAPPED) &&
+		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE) &&
+		    row_last(next->cells, g->cols, full[r + 1]) > 0;
+	}
 	for (r = 0; r < g->rows; r++) {
 		row = grid_row(g, r);
-		next = r + 1 < g->rows ? grid_row(g, r + 1) : NULL;
 		if (!cont)
 			buf_addf(d->b, "\033[%dH", r + 1);
+		/* A double width or height line is drawn at single width
+		 * and made double after, as the program did: a wide
+		 * character across its middle, and the half it hides, are
+		 * kept. */
+		cont = full != NULL && full[r];
+		draw_row(d, row->cells, g->cols, cont);
 		if (row->flags & ROW_DWL)
 			buf_adds(d->b, "\033#6");
 		else if (row->flags & ROW_DHLTOP)
 			buf_adds(d->b, "\033#3");
 		else if (row->flags & ROW_DHLBOT)
 			buf_adds(d->b, "\033#4");
-		width = (row->flags & ROW_LINE) ? g->cols / 2 : g->cols;
-		/* The terminal wraps only when a character follows. */
-		nfull = next != NULL && (next->flags & ROW_WRAPPED);
-		full = (row->flags & ROW_WRAPPED) && next != NULL &&
-		    !(row->flags & ROW_LINE) && !(next->flags & ROW_LINE) &&
-		    row_last(next->cells, g->cols, nfull) > 0;
-		draw_row(d, row->cells, width, full);
-		cont = full;
 	}
+	free(full);
 }
 
 /* Scrollback, pushed into the terminal's own history: the lines, then
@@ -310,7 +322,8 @@ screen_phantom_drawable(struct screen *s)
 		return 0;
 	row = grid_row(g, s->crow);
 	c = &row->cells[s->ccol];
-	if (c->ch == CELL_TAIL)
+	if (c->ch == CELL_TAIL ||
+	    ((row->flags & ROW_LINE) && s->ccol >= g->cols / 2))
 		return 0;
 	w = (c->attr & A_WIDE) ? 2 : 1;
 	return s->ccol + w >= ((row->flags & ROW_LINE) ? g->cols / 2 : g->cols);
@@ -421,8 +434,8 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 	if (m->lnm)
 		buf_adds(b, "\033[20h");
 	for (i = 0; i < 4; i++) {
-		if (m->g[i] != 'B' && m->g[i] != '?')
-			buf_addf(b, "\033%c%c", "()*+"[i], m->g[i]);
+		if (m->gdes[i][0] != '\0')
+			buf_addf(b, "\033%s", m->gdes[i]);
 	}
 	if (m->gl == 1)
 		buf_adds(b, "\016");
@@ -440,6 +453,12 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 	 * where libvterm puts any CSI back inside: a CR, last. */
 	if (m->origin && m->lrmm && s->ccol == 0 && left > 0)
 		buf_adds(b, "\r");
+	/* What the program has only begun (an escape sequence, a UTF-8
+	 * character): the terminal gets the beginning from here and the rest
+	 * with the output that follows, as if it had seen it all. */
+	if (s->utf8part > 0)
+		buf_add(b, s->u8, (size_t)s->utf8part);
+	scan_pending(&s->scan, b);
 	return 0;
 }
 

@@ -49,6 +49,18 @@ scan_idle(const struct scan *s)
 	return s->state == S_GROUND;
 }
 
+int
+scan_pending(const struct scan *s, struct buf *b)
+{
+	if (s->state == S_GROUND || s->drop)
+		return 0;
+	if (buf_add(b, s->seq, s->len) == -1)
+		return -1;
+	if (s->state == S_STRESC)
+		return buf_add(b, "\033", 1);
+	return 0;
+}
+
 static void
 scan_keep(struct scan *s, char c)
 {

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "util.h"
+
 #define SCAN_ARGS	32		/* parameters kept per CSI */
 #define SCAN_ARGMAX	99999		/* larger parameters are clamped */
 #define SCAN_MISSING	(-1)
@@ -58,6 +60,11 @@ void	scan_free(struct scan *);
 void	scan_input(struct scan *, const char *, size_t);
 /* Nothing held back: the scanner is between sequences. */
 int	scan_idle(const struct scan *);
+/* Appends the bytes of the sequence begun and not ended, as they came
+ * (less any control inside a CSI, which was acted on): fed to another
+ * scanner, they leave it where this one is. Nothing if the sequence grew
+ * too long to keep. */
+int	scan_pending(const struct scan *, struct buf *);
 
 /* A CSI written out again from its parsed form. */
 size_t	scan_csi_format(const struct scan_csi *, int, int, char *, size_t);

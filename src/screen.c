@@ -371,18 +371,9 @@ cb_resize(int rows, int cols, VTermPos *delta, void *arg)
 }
 #endif
 
-static int
-cb_setlineinfo(int r, const VTermLineInfo *info, const VTermLineInfo *old,
-    void *arg)
+static void
+row_lineinfo(struct row *row, const VTermLineInfo *info)
 {
-	struct screen	*s = arg;
-	struct grid	*g = screen_grid(s);
-	struct row	*row;
-
-	(void)old;
-	if (r < 0 || r >= g->rows)
-		return 1;
-	row = grid_row(g, r);
 	row->flags &= ~ROW_LINE;
 	if (info->doubleheight == 1)
 		row->flags |= ROW_DHLTOP;
@@ -390,7 +381,33 @@ cb_setlineinfo(int r, const VTermLineInfo *info, const VTermLineInfo *old,
 		row->flags |= ROW_DHLBOT;
 	else if (info->doublewidth)
 		row->flags |= ROW_DWL;
+}
+
+static int
+cb_setlineinfo(int r, const VTermLineInfo *info, const VTermLineInfo *old,
+    void *arg)
+{
+	struct screen	*s = arg;
+	struct grid	*g = screen_grid(s);
+
+	(void)old;
+	if (r >= 0 && r < g->rows)
+		row_lineinfo(grid_row(g, r), info);
 	return 1;
+}
+
+/* libvterm 0.1.4 can leave a line's double width or height on the line
+ * a scroll brings in (a wrap on a one-line screen): libvterm acts on its
+ * own, so the rows take it again once there have been such lines. */
+static void
+screen_lineinfo(struct screen *s)
+{
+	VTermState	*st = vterm_obtain_state(s->vt);
+	struct grid	*g = screen_grid(s);
+	int		 r;
+
+	for (r = 0; r < g->rows; r++)
+		row_lineinfo(grid_row(g, r), vterm_state_get_lineinfo(st, r));
 }
 
 static const VTermStateCallbacks screen_callbacks = {
@@ -549,62 +566,153 @@ fast_put(struct screen *s, const char *p, int n)
 	s->cup = 1;
 }
 
-/* Whether text handed to libvterm ends inside a UTF-8 character. */
+/* The length of the UTF-8 character lead begins, 0 if it begins none. */
 static int
-utf8_partial(const char *p, size_t n)
+utf8_need(unsigned char lead)
 {
-	size_t			 i, back;
-	const unsigned char	*u = (const unsigned char *)p;
-
-	for (back = 0; back < 4 && back < n; back++) {
-		i = n - 1 - back;
-		if (u[i] < 0x80)
-			return 0;
-		if (u[i] >= 0xc0) {
-			if (u[i] >= 0xf0)
-				return back < 3;
-			if (u[i] >= 0xe0)
-				return back < 2;
-			return back < 1;
-		}
-	}
+	if (lead >= 0xc2 && lead < 0xe0)
+		return 2;
+	if (lead >= 0xe0 && lead < 0xf0)
+		return 3;
+	if (lead >= 0xf0 && lead < 0xf5)
+		return 4;
 	return 0;
 }
 
-/* A byte held back at the end of the last text goes out before anything
- * that is not text. */
-static void
-screen_carry(struct screen *s)
+/* Whether c goes on the character begun in s->u8: a continuation byte,
+ * and no overlong form, surrogate or code point past U+10FFFF. */
+static int
+utf8_continues(const struct screen *s, unsigned char c)
 {
-	if (s->carry) {
-		s->carry = 0;
-		screen_vt(s, "\302", 1);
+	unsigned char	lead = (unsigned char)s->u8[0];
+
+	if (c < 0x80 || c >= 0xc0)
+		return 0;
+	if (s->utf8part > 1)
+		return 1;
+	if (lead == 0xe0)
+		return c >= 0xa0;
+	if (lead == 0xed)
+		return c < 0xa0;
+	if (lead == 0xf0)
+		return c >= 0x90;
+	if (lead == 0xf4)
+		return c < 0x90;
+	return 1;
+}
+
+/* A character begun and cut short (by anything but its own bytes) is one
+ * U+FFFD, as in xterm. */
+static void
+utf8_break(struct screen *s)
+{
+	if (s->utf8part > 0) {
+		s->utf8part = 0;
+		screen_vt(s, "\357\277\275", 3);
 	}
 }
 
-/* The C1 controls U+0080 to U+009F have a width of -1 for libvterm 0.1.4,
- * which then moves its cursor left of the screen: they are dropped, as
- * xterm ignores them. Returns the bytes before the first one. */
-static size_t
-text_c1(const char *p, size_t n, size_t *skip)
+/* Whether cp joins the character before it: the combining blocks. */
+static int
+unicode_combining(uint32_t cp)
 {
-	const unsigned char	*u = (const unsigned char *)p;
-	size_t			 i;
+	return (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x1ab0 &&
+	    cp <= 0x1aff) || (cp >= 0x1dc0 && cp <= 0x1dff) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) || (cp >= 0xfe20 && cp <= 0xfe2f);
+}
+
+/* libvterm 0.1.4 drops a combining character that follows one written in
+ * the last column (the cursor has not moved on, and it takes that for a
+ * move): it is joined to that character here, as a terminal does. */
+static void
+combine_at_phantom(struct screen *s, uint32_t cp)
+{
+	struct cell	*c;
+	uint32_t	 chars[COMB_CHARS];
+	const uint32_t	*old;
+	int		 n;
+
+	if (s->prow != s->crow || s->pcol != s->ccol)
+		return;
+	c = &grid_row(screen_grid(s), s->prow)->cells[s->pcol];
+	memset(chars, 0, sizeof chars);
+	if (CELL_ISCOMB(c->ch) && (old = comb_get(&s->comb, c->ch)) != NULL)
+		memcpy(chars, old, sizeof chars);
+	else
+		chars[0] = c->ch;
+	for (n = 0; n < COMB_CHARS && chars[n] != 0; n++)
+		/* nothing */;
+	if (n == 0 || n == COMB_CHARS || chars[0] == CELL_TAIL)
+		return;
+	chars[n++] = cp;
+	c->ch = comb_add(&s->comb, chars, n);
+	memcpy(s->last, chars, sizeof s->last);
+}
+
+/* Text other than printable ASCII. libvterm 0.1.4 gets UTF-8 only as
+ * whole, valid characters: it keeps a character it has begun across
+ * escape sequences and reads later bytes wrong, so one cut by a read is
+ * held here instead (a redraw ends with it), and bytes that are not
+ * UTF-8 become U+FFFD each, as xterm shows them. The C1 controls U+0080
+ * to U+009F are dropped, as xterm does in UTF-8: libvterm gives them a
+ * width of -1 and moves its cursor off the screen. */
+static void
+text_other(struct screen *s, const unsigned char *p, size_t n)
+{
+	char		 out[1024];
+	size_t		 o = 0, i;
+	unsigned char	 c;
+	uint32_t	 cp;
+	int		 len;
 
 	for (i = 0; i < n; i++) {
-		if (u[i] != 0xc2)
+		if (o > sizeof out - 8) {
+			screen_vt(s, out, o);
+			o = 0;
+		}
+		c = p[i];
+		if (s->utf8part > 0) {
+			if (utf8_continues(s, c)) {
+				s->u8[s->utf8part++] = (char)c;
+				if (s->utf8part < utf8_need(s->u8[0]))
+					continue;
+				len = s->utf8part;
+				s->utf8part = 0;
+				if ((unsigned char)s->u8[0] == 0xc2 && c < 0xa0)
+					continue;
+				utf8_get((const unsigned char *)s->u8,
+				    (size_t)len, &cp);
+				if (unicode_combining(cp)) {
+					/* Where the cursor is, first. */
+					screen_vt(s, out, o);
+					o = 0;
+					if (s->phantom) {
+						combine_at_phantom(s, cp);
+						continue;
+					}
+				}
+				memcpy(out + o, s->u8, (size_t)len);
+				o += (size_t)len;
+				continue;
+			}
+			s->utf8part = 0;
+			memcpy(out + o, "\357\277\275", 3);
+			o += 3;
+		}
+		if (c < 0x80) {
+			out[o++] = (char)c;
 			continue;
-		if (i + 1 == n) {
-			*skip = 1;
-			return i;
 		}
-		if (u[i + 1] >= 0x80 && u[i + 1] < 0xa0) {
-			*skip = 2;
-			return i;
+		if (utf8_need(c) == 0) {
+			memcpy(out + o, "\357\277\275", 3);
+			o += 3;
+			continue;
 		}
+		s->u8[0] = (char)c;
+		s->utf8part = 1;
 	}
-	*skip = 0;
-	return n;
+	if (o > 0)
+		screen_vt(s, out, o);
 }
 
 static void
@@ -612,20 +720,12 @@ scan_text(void *arg, const char *p, size_t n)
 {
 	struct screen	*s = arg;
 	const char	*end = p + n, *q;
-	size_t		 len, skip;
 	ptrdiff_t	 lim;
 	int		 k, m, room;
 
-	if (s->carry && n > 0) {
-		s->carry = 0;
-		if ((unsigned char)*p >= 0x80 && (unsigned char)*p < 0xa0) {
-			p++;
-			s->utf8part = 0;
-		} else
-			screen_vt(s, "\302", 1);
-	}
 	while (p < end) {
 		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f) {
+			utf8_break(s);
 			/* The run matters up to one past the room left. */
 			room = s->phantom ? 0 : s->cols - 1 - s->ccol;
 			lim = fast_modes(s) ? (room < 1 ? 2 : room + 1) :
@@ -649,7 +749,6 @@ scan_text(void *arg, const char *p, size_t n)
 			}
 			screen_vt(s, p, (size_t)k);
 			s->ss = 0;
-			s->utf8part = 0;
 			p += k;
 			continue;
 		}
@@ -660,17 +759,7 @@ scan_text(void *arg, const char *p, size_t n)
 			else if (*q == 0x0f)
 				s->m.gl = 0;
 		}
-		len = text_c1(p, (size_t)(q - p), &skip);
-		if (skip != 0) {
-			screen_vt(s, p, len);
-			if (skip == 1)
-				s->carry = 1;
-			s->utf8part = 0;
-			p += len + skip;
-			continue;
-		}
-		screen_vt(s, p, (size_t)(q - p));
-		s->utf8part = utf8_partial(p, (size_t)(q - p));
+		text_other(s, (const unsigned char *)p, (size_t)(q - p));
 		if (s->ss && q > p && (unsigned char)q[-1] >= 0x80)
 			s->ss = 0;
 		p = q;
@@ -1029,6 +1118,10 @@ sgr_csi(struct screen *s, const struct scan_csi *c, const char *raw,
 			    sizeof tmp)) > 0)
 				screen_vt(s, tmp, n);
 			first = i;
+			/* A group of more than 16 is dropped: libvterm
+			 * 0.1.4 reads past the end of one (and crashes). */
+			if (j - i > 16)
+				first = j;
 		}
 	}
 	if (big && c->nargs - first <= 16 &&
@@ -1071,7 +1164,7 @@ scan_csi(void *arg, const struct scan_csi *c, const char *raw, size_t len)
 	int		 lead = c->leader[0], in = c->inter[0], f = c->final;
 	int		 i, a0, a1;
 
-	screen_carry(s);
+	utf8_break(s);
 	if (c->odd || c->leader[1] != 0) {
 		csi_forward(s, c, raw, len);
 		return;
@@ -1158,7 +1251,12 @@ scan_esc(void *arg, const char *p, size_t n)
 	struct screen	*s = arg;
 	int		 i;
 
-	screen_carry(s);
+	utf8_break(s);
+	/* An escape with intermediates that ends like the start of a CSI or
+	 * a string is one terminals ignore, but libvterm 0.1.4 starts that
+	 * CSI or string: it never sees it. */
+	if (n >= 3 && memchr("[]PX^_", p[n - 1], 6) != NULL)
+		return;
 	if (n == 2) {
 		switch (p[1]) {
 		case '=':
@@ -1217,8 +1315,17 @@ scan_esc(void *arg, const char *p, size_t n)
 			i = p[1] - ',';
 			break;
 		}
-		if (i >= 0)
-			s->m.g[i] = n == 3 && p[1] <= '+' ? p[2] : '?';
+		/* libvterm 0.1.4 knows the DEC graphics, UK and ASCII sets
+		 * and ignores any other designation, which then leaves the
+		 * set as it was: the model does the same. */
+		if (i >= 0 && n == 3 && p[1] <= '+' &&
+		    memchr("0AB", p[2], 3) != NULL) {
+			s->m.g[i] = p[2];
+			/* Kept as it came, for a redraw to say again. */
+			memset(s->m.gdes[i], 0, sizeof s->m.gdes[i]);
+			if (s->m.g[i] != 'B')
+				memcpy(s->m.gdes[i], p + 1, n - 1);
+		}
 	}
 	screen_vt(s, p, n);
 }
@@ -1295,7 +1402,7 @@ scan_str(void *arg, int kind, const char *body, size_t n, const char *raw,
 	const char	*p = body, *end = body + n;
 	int		 num, i;
 
-	screen_carry(s);
+	utf8_break(s);
 	if (kind == 'P') {
 		screen_vt(s, raw, len);
 		return;
@@ -1419,6 +1526,8 @@ screen_input(struct screen *s, const char *p, size_t n)
 	/* libvterm's cursor is brought up to date before anyone looks. */
 	if (s->cup)
 		screen_vt(s, "", 0);
+	if (s->nofast)
+		screen_lineinfo(s);
 }
 
 void

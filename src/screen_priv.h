@@ -44,6 +44,7 @@ struct modes {
 	int	shape_set;	/* the program chose a shape */
 	int	altmode;	/* how the alternate screen was entered */
 	char	g[4];		/* designated character sets */
+	char	gdes[4][8];	/* their designations, ESC left out */
 	int	gl;		/* set shifted into GL */
 };
 
@@ -91,10 +92,10 @@ struct screen {
 	char		*palette[PALETTE];
 
 	int		 ss;		/* a single shift is pending */
-	int		 utf8part;	/* libvterm holds part of a character */
+	int		 utf8part;	/* bytes of a character begun, */
+	char		 u8[4];		/* held here till it ends */
 	int		 nofast;	/* protected cells in use */
 	int		 cup;		/* libvterm's cursor must be moved */
-	int		 carry;		/* text ended on a byte held back */
 	uint32_t	 last[COMB_CHARS];	/* the last character, for REP */
 	int		 lastw;
 

@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "adopt.h"
 #include "config.h"
 #include "keys.h"
 #include "model.h"
@@ -35,6 +37,7 @@
 
 #define MAX_CONNS	(MAX_CLIENTS + 8)
 #define READ_SIZE	65536
+#define PTY_CHUNK	4096		/* the most a pty read gives */
 #define DRAIN_MS	200	/* how long output may trail the program's exit */
 
 struct client {
@@ -91,6 +94,8 @@ struct server {
 	int		 attached;	/* clients holding a terminal */
 	int		 ever_attached;
 	int		 collected;	/* the exit status reached a client */
+	struct adopt_target adopt;	/* an adopted program (pid not ours) */
+	int		 adopted;
 };
 
 static char	readbuf[READ_SIZE];
@@ -104,6 +109,8 @@ make_cmdline(struct server *s)
 	char	**a;
 	size_t	  n = 0, l;
 
+	if (s->o->argv == NULL)
+		return;
 	for (a = s->o->argv; *a != NULL; a++) {
 		l = strlen(*a);
 		if (n + l + 2 > sizeof s->cmd)
@@ -287,6 +294,121 @@ program_start(struct server *s, struct start_error *e)
 fail:
 	e->err = errno;
 	return -1;
+}
+
+/* The adopted program's command line, for the listing. */
+static void
+adopt_cmdline(struct server *s)
+{
+	char	 path[64];
+	ssize_t	 n = 0, i;
+	int	 fd;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)s->pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, s->cmd, sizeof s->cmd - 1);
+		close(fd);
+	}
+	if (n <= 0) {
+		snprintf(s->cmd, sizeof s->cmd, "%s", s->adopt.comm);
+		return;
+	}
+	while (n > 0 && s->cmd[n - 1] == '\0')
+		n--;
+	for (i = 0; i < n; i++)
+		if (s->cmd[i] == '\0')
+			s->cmd[i] = ' ';
+	s->cmd[n] = '\0';
+}
+
+/* Makes the pty and moves the process onto it: done here, by the server
+ * that will own the pty, where nobody's C-c can stop it half way. */
+static int
+adopt_start(struct server *s, struct start_error *e)
+{
+	struct winsize		 ws = { .ws_row = s->rows, .ws_col = s->cols };
+	struct adopt_error	 ae;
+	char			*slave;
+
+	e->stage = START_PTY;
+	s->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (s->master == -1)
+		goto fail;
+	if (grantpt(s->master) == -1 || unlockpt(s->master) == -1 ||
+	    (slave = ptsname(s->master)) == NULL)
+		goto fail;
+	if (ioctl(s->master, TIOCSWINSZ, &ws) == -1)
+		goto fail;
+	if (adopt_move(&s->adopt, s->master, slave, &ae) == -1 &&
+	    ae.code != ADOPT_BROKEN) {
+		e->stage = START_ADOPT;
+		e->err = 0;
+		e->code = ae.code;
+		snprintf(e->msg, sizeof e->msg, "%s", ae.msg);
+		close(s->master);
+		s->master = -1;
+		return -1;
+	}
+	/* Past the point of return, the process is at least partly on the
+	 * pty: the session stays, so that it can be seen and ended, and
+	 * the creator is told what went wrong. */
+	if (ae.code == ADOPT_BROKEN) {
+		e->code = ae.code;
+		snprintf(e->msg, sizeof e->msg, "%s", ae.msg);
+	}
+	s->pid = s->adopt.pid;
+	s->adopted = 1;
+	adopt_cmdline(s);
+	fd_set_nonblock(s->master, 1);
+	return 0;
+
+fail:
+	e->err = errno;
+	if (s->master != -1)
+		close(s->master);
+	s->master = -1;
+	return -1;
+}
+
+/* The adopted program ended (its pidfd is readable): its parent, not us,
+ * reaps it; the status comes from the kernel. */
+static void
+adopt_exited(struct server *s)
+{
+	int	 st;
+
+	if (s->exited)
+		return;
+	st = adopt_exit_status(&s->adopt);
+	s->exited = 1;
+	s->status = st == -1 ? 0 : st;
+	s->draining = 1;
+	s->drain_until = now_ms() + DRAIN_MS;
+}
+
+/* The old shell is gone and cannot hang the program up any more: SIGHUP
+ * means again what it meant before. */
+static void
+adopt_shell_gone(struct server *s)
+{
+	struct adopt_error	 ae;
+
+	adopt_restore_sighup(&s->adopt, &ae);
+}
+
+/* SIGHUP to the program, which is its own again first. */
+static void
+program_hangup(struct server *s)
+{
+	struct adopt_error	 ae;
+
+	if (!s->adopted) {
+		kill(s->pid, SIGHUP);
+		return;
+	}
+	if (s->adopt.shell_pidfd != -1)
+		adopt_restore_sighup(&s->adopt, &ae);
+	syscall(SYS_pidfd_send_signal, s->adopt.pidfd, SIGHUP, NULL, 0);
 }
 
 static void
@@ -723,7 +845,7 @@ server_kill(struct server *s, struct client *asker)
 	int		 i;
 
 	if (!s->exited) {
-		kill(s->pid, SIGHUP);
+		program_hangup(s);
 		close(s->master);
 		s->master = -1;
 	}
@@ -851,6 +973,26 @@ client_read_sock(struct server *s, struct client *c)
 	return 0;
 }
 
+/* The client whose terminal answers the program's queries: the one the
+ * pty's size follows, else the first that may type. NULL: the model
+ * answers. Every terminal would answer a query, but the program asked
+ * once. */
+static struct client *
+server_answerer(struct server *s)
+{
+	struct client	*c;
+	int		 i;
+
+	if (s->owner != NULL)
+		return s->owner;
+	for (i = 0; i < s->nconns; i++) {
+		c = s->conns[i];
+		if (c->tty != -1 && !(c->flags & ATTACH_READONLY))
+			return c;
+	}
+	return NULL;
+}
+
 /* Keys from a terminal: the chord is looked for, the rest goes on. */
 static int
 client_read_tty(struct server *s, struct client *c)
@@ -870,6 +1012,8 @@ client_read_tty(struct server *s, struct client *c)
 		rel = keys_release_follows(c->keys);
 	} else
 		buf_add(&out, readbuf, (size_t)n);
+	if (c != server_answerer(s))
+		out.len = keys_strip_reports(out.data, out.len);
 	if (!(c->flags & ATTACH_READONLY) && out.len > 0) {
 		if (s->owner != c)
 			client_take_size(s, c);
@@ -898,7 +1042,7 @@ static int
 pty_output(struct server *s)
 {
 	struct client	*c;
-	ssize_t		 n;
+	ssize_t		 n, got;
 	int		 i;
 
 	n = read(s->master, readbuf, sizeof readbuf);
@@ -906,6 +1050,17 @@ pty_output(struct server *s)
 		return 0;
 	if (n <= 0)
 		return -1;
+	/* A pty gives at most 4 KiB a read: after a full one, take what
+	 * else is there now, so that a flood goes on in fewer, larger
+	 * writes (each costs the terminal's side a wake-up). A short read
+	 * (a key's echo) goes at once. */
+	for (got = n; got >= PTY_CHUNK / 2 &&
+	    (size_t)n <= sizeof readbuf - PTY_CHUNK; n += got) {
+		got = read(s->master, readbuf + n, sizeof readbuf -
+		    (size_t)n);
+		if (got <= 0)
+			break;
+	}
 	for (i = 0; i < s->nconns; i++) {
 		c = s->conns[i];
 		if (c->tty != -1 && tty_output(c, readbuf, (size_t)n) == -1)
@@ -918,13 +1073,13 @@ pty_output(struct server *s)
 }
 
 /* The model answers the program's terminal queries only while no real
- * terminal is there to answer them. */
+ * terminal is there to answer them (read-only ones do not). */
 static void
 server_reply(const char *p, size_t n, void *arg)
 {
 	struct server	*s = arg;
 
-	if (s->attached == 0)
+	if (server_answerer(s) == NULL)
 		pty_input(s, p, n);
 }
 
@@ -980,7 +1135,7 @@ server_signal(struct server *s)
 		case SIGINT:
 		case SIGHUP:
 			if (s->foreground && !s->exited)
-				kill(s->pid, SIGHUP);
+				program_hangup(s);
 			else
 				server_kill(s, NULL);
 			break;
@@ -1061,7 +1216,8 @@ server_timers(struct server *s, int64_t now)
 	}
 }
 
-enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_NOTIFY, P_FIXED };
+enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_ADOPTED, P_OLDSHELL,
+    P_NOTIFY, P_FIXED };
 
 static void
 server_loop(struct server *s)
@@ -1084,6 +1240,13 @@ server_loop(struct server *s)
 		pfd[P_SIGNAL].events = POLLIN;
 		pfd[P_MODEL].fd = model_fd(s->model);
 		pfd[P_MODEL].events = POLLIN;
+		/* An adopted program is not our child: its pidfd says when
+		 * it ends, and its old shell's when SIGHUP is safe again. */
+		pfd[P_ADOPTED].fd = s->adopted && !s->exited ?
+		    s->adopt.pidfd : -1;
+		pfd[P_ADOPTED].events = POLLIN;
+		pfd[P_OLDSHELL].fd = s->adopted ? s->adopt.shell_pidfd : -1;
+		pfd[P_OLDSHELL].events = POLLIN;
 		pfd[P_NOTIFY].fd = s->notify;
 		pfd[P_NOTIFY].events = POLLIN;
 		/* A program that does not read its input slows the typists,
@@ -1119,6 +1282,11 @@ server_loop(struct server *s)
 
 		if (pfd[P_SIGNAL].revents)
 			server_signal(s);
+		if (pfd[P_ADOPTED].fd != -1 && pfd[P_ADOPTED].revents)
+			adopt_exited(s);
+		if (pfd[P_OLDSHELL].fd != -1 && pfd[P_OLDSHELL].revents &&
+		    pfd[P_OLDSHELL].fd == s->adopt.shell_pidfd)
+			adopt_shell_gone(s);
 		if (pfd[P_MODEL].revents & POLLIN)
 			model_poll(s->model);
 		if (s->master != -1 && pfd[P_MASTER].revents & POLLOUT)
@@ -1221,6 +1389,30 @@ server_free(struct server *s)
 	if (s->notify != -1)
 		close(s->notify);
 	s->master = s->sigfd = s->notify = -1;
+	adopt_free(&s->adopt);
+}
+
+/* Refusals come before anything exists; with no size of its own, the
+ * session takes the old terminal's. */
+static int
+server_adopt_check(struct server *s, struct start_error *e)
+{
+	struct adopt_error	 ae;
+
+	s->adopt.flags = 0;
+	if (adopt_check(s->o->adopt, &s->adopt, &ae) == -1) {
+		e->stage = START_ADOPT;
+		e->err = 0;
+		e->code = ae.code;
+		snprintf(e->msg, sizeof e->msg, "%s", ae.msg);
+		return -1;
+	}
+	if (s->o->rows <= 0 && s->adopt.ws.ws_row > 0 &&
+	    s->adopt.ws.ws_col > 0) {
+		s->rows = s->adopt.ws.ws_row;
+		s->cols = s->adopt.ws.ws_col;
+	}
+	return 0;
 }
 
 static int
@@ -1230,14 +1422,17 @@ server_init(struct server *s, const struct server_opts *o,
 	sigset_t	 mask;
 
 	memset(s, 0, sizeof *s);
-	/* The whole verdict goes through a pipe, err included. */
-	e->err = 0;
+	/* The whole verdict goes through a pipe, unused fields included. */
+	memset(e, 0, sizeof *e);
 	s->o = o;
 	s->lsock = s->master = s->sigfd = s->notify = s->watch = -1;
+	s->adopt.pidfd = s->adopt.shell_pidfd = -1;
 	s->rows = o->rows > 0 ? o->rows : 24;
 	s->cols = o->cols > 0 ? o->cols : 80;
 	s->created = time(NULL);
 	make_cmdline(s);
+	if (o->adopt > 0 && server_adopt_check(s, e) == -1)
+		return -1;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -1250,7 +1445,7 @@ server_init(struct server *s, const struct server_opts *o,
 	if (s->sigfd == -1) {
 		e->stage = START_FORK;
 		e->err = errno;
-		return -1;
+		goto fail;
 	}
 	if ((s->screen = screen_new(s->rows, s->cols)) == NULL) {
 		e->stage = START_PTY;
@@ -1263,7 +1458,7 @@ server_init(struct server *s, const struct server_opts *o,
 		goto fail;
 	}
 	server_watch(s);
-	if (program_start(s, e) == -1) {
+	if ((o->adopt > 0 ? adopt_start(s, e) : program_start(s, e)) == -1) {
 		server_unlink(s);
 		goto fail;
 	}
@@ -1271,7 +1466,7 @@ server_init(struct server *s, const struct server_opts *o,
 	if ((s->model = model_new(s->screen, server_reply, s)) == NULL) {
 		e->stage = START_FORK;
 		e->err = errno;
-		kill(s->pid, SIGHUP);
+		program_hangup(s);
 		server_unlink(s);
 		goto fail;
 	}

@@ -3,13 +3,17 @@
 #ifndef SESS_SERVER_H
 #define SESS_SERVER_H
 
+#include <sys/types.h>
+
 struct server_opts {
 	const char	 *name;
 	const char	 *dir;		/* the socket directory */
 	const char	 *path;		/* the socket */
 	char		**argv;		/* the program */
-	int		  rows;
+	int		  rows;		/* 0: the adopted process's old size */
 	int		  cols;
+	pid_t		  adopt;	/* adopt this process instead of
+					   running argv */
 };
 
 /* What went wrong while starting a session. */
@@ -19,12 +23,17 @@ enum start_stage {
 	START_SOCKET,		/* cannot create the socket */
 	START_PTY,		/* cannot make a pty */
 	START_EXEC,		/* cannot run the program */
-	START_FORK		/* cannot fork */
+	START_FORK,		/* cannot fork */
+	START_ADOPT		/* the adoption was refused or failed */
 };
 
 struct start_error {
 	int	stage;
 	int	err;		/* errno */
+	int	code;		/* START_ADOPT: enum adopt_code */
+	char	msg[256];	/* START_ADOPT: what and why, one line; also
+				   set with START_OK when an adoption went
+				   only part of the way */
 };
 
 /* Starts a server in the background; returns once its program runs (0),

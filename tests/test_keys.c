@@ -877,6 +877,45 @@ test_encode_round_trip(void **state)
 	buf_free(&b);
 }
 
+/* A terminal's answers to queries go, keys stay, whatever surrounds them. */
+static void
+test_strip_reports(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} t[] = {
+		{ "\033[12;40R", "" },			/* cursor position */
+		{ "\033[?12;40;1R", "" },		/* DECXCPR */
+		{ "\033[?64;1;22c", "" },		/* DA1 */
+		{ "\033[>41;390;0c", "" },		/* DA2 */
+		{ "\033[?2004;1$y", "" },		/* DECRPM */
+		{ "\033[8;24;80t", "" },		/* window size */
+		{ "\033[?1u", "" },			/* kitty flags */
+		{ "\033]11;rgb:0000/0000/0000\033\\", "" },
+		{ "\033]10;rgb:ffff/ffff/ffff\007", "" },
+		{ "\033P1+r544e=787465726d\033\\", "" },
+		{ "a\033[5;10Rb", "ab" },
+		{ "\033[A\033[1;5C\033[97;5u\033[200~x\033[201~",
+		  "\033[A\033[1;5C\033[97;5u\033[200~x\033[201~" },
+		{ "\033[3~\033OP\033\033[B\033", "\033[3~\033OP\033\033[B\033" },
+		{ "x\033[12;4", "x\033[12;4" },		/* incomplete: kept */
+		{ "\033]11;rgb:0", "\033]11;rgb:0" },
+		{ "\303\251\033[2;2R\303\251", "\303\251\303\251" },
+		{ "", "" },
+	};
+	char	b[256];
+	size_t	i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		n = strlen(t[i].in);
+		memcpy(b, t[i].in, n);
+		n = keys_strip_reports(b, n);
+		b[n] = '\0';
+		assert_string_equal(b, t[i].out);
+	}
+}
+
 int
 main(void)
 {
@@ -900,6 +939,7 @@ main(void)
 		cmocka_unit_test(test_random_chords),
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_encode_round_trip),
+		cmocka_unit_test(test_strip_reports),
 	};
 
 	return cmocka_run_group_tests_name("keys", tests, NULL, NULL);

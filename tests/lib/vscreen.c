@@ -395,3 +395,106 @@ vscreen_mode(const struct vscreen *s, int mode)
 		return -1;
 	return s->modes[mode];
 }
+
+/* The same colour, said the same way: a palette index stays an index
+ * (the user's palette applies to it), the defaults stay defaults. */
+static int
+colour_same(const VTermColor *a, const VTermColor *b)
+{
+	if (a->type != b->type)
+		return 0;
+	if (VTERM_COLOR_IS_INDEXED(a))
+		return a->indexed.idx == b->indexed.idx;
+	return a->rgb.red == b->rgb.red && a->rgb.green == b->rgb.green &&
+	    a->rgb.blue == b->rgb.blue;
+}
+
+/* libvterm leaves what follows the terminating 0 as it was. */
+static int
+chars_same(const uint32_t *a, const uint32_t *b)
+{
+	int	i;
+
+	for (i = 0; i < VTERM_MAX_CHARS_PER_CELL; i++) {
+		if (a[i] != b[i])
+			return 0;
+		if (a[i] == 0)
+			break;
+	}
+	return 1;
+}
+
+static unsigned
+colour_code(const VTermColor *c)
+{
+	if (VTERM_COLOR_IS_INDEXED(c))
+		return c->indexed.idx;
+	return (unsigned)c->rgb.red << 16 | (unsigned)c->rgb.green << 8 |
+	    c->rgb.blue;
+}
+
+int
+vscreen_same(struct vscreen *a, struct vscreen *b, char *why, size_t len)
+{
+	VTermScreenCell	 ca, cb;
+	VTermPos	 pos;
+	int		 ra, rb, cola, colb;
+
+	why[0] = '\0';
+	if (a->rows != b->rows || a->cols != b->cols) {
+		snprintf(why, len, "size %dx%d against %dx%d", a->cols,
+		    a->rows, b->cols, b->rows);
+		return 0;
+	}
+	for (pos.row = 0; pos.row < a->rows; pos.row++) {
+		for (pos.col = 0; pos.col < a->cols; pos.col++) {
+			vterm_screen_get_cell(a->vs, pos, &ca);
+			vterm_screen_get_cell(b->vs, pos, &cb);
+			/* Erased and written with a space look the same. */
+			if (ca.chars[0] == 0)
+				ca.chars[0] = ' ';
+			if (cb.chars[0] == 0)
+				cb.chars[0] = ' ';
+			if (!chars_same(ca.chars, cb.chars) ||
+			    ca.width != cb.width ||
+			    ca.attrs.bold != cb.attrs.bold ||
+			    ca.attrs.underline != cb.attrs.underline ||
+			    ca.attrs.italic != cb.attrs.italic ||
+			    ca.attrs.blink != cb.attrs.blink ||
+			    ca.attrs.reverse != cb.attrs.reverse ||
+			    ca.attrs.strike != cb.attrs.strike ||
+			    !colour_same(&ca.fg, &cb.fg) ||
+			    !colour_same(&ca.bg, &cb.bg)) {
+				snprintf(why, len, "cell %d,%d: U+%04X/U+%04X "
+				    "fg %x:%06x/%x:%06x bg %x:%06x/%x:%06x "
+				    "attrs b%du%di%dk%dr%ds%d/b%du%di%dk%dr%ds%d",
+				    pos.row, pos.col, ca.chars[0], cb.chars[0],
+				    ca.fg.type, colour_code(&ca.fg), cb.fg.type,
+				    colour_code(&cb.fg), ca.bg.type,
+				    colour_code(&ca.bg), cb.bg.type,
+				    colour_code(&cb.bg), ca.attrs.bold,
+				    ca.attrs.underline, ca.attrs.italic,
+				    ca.attrs.blink, ca.attrs.reverse,
+				    ca.attrs.strike, cb.attrs.bold,
+				    cb.attrs.underline, cb.attrs.italic,
+				    cb.attrs.blink, cb.attrs.reverse,
+				    cb.attrs.strike);
+				return 0;
+			}
+		}
+	}
+	vscreen_cursor(a, &ra, &cola);
+	vscreen_cursor(b, &rb, &colb);
+	if (ra != rb || cola != colb || a->cursor_visible != b->cursor_visible) {
+		snprintf(why, len, "cursor %d,%d%s against %d,%d%s", ra, cola,
+		    a->cursor_visible ? "" : " hidden", rb, colb,
+		    b->cursor_visible ? "" : " hidden");
+		return 0;
+	}
+	if (a->altscreen != b->altscreen) {
+		snprintf(why, len, "alternate screen %d against %d",
+		    a->altscreen, b->altscreen);
+		return 0;
+	}
+	return 1;
+}

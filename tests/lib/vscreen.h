@@ -37,4 +37,10 @@ int		 vscreen_altscreen(const struct vscreen *);
  * ESC = / ESC >. */
 int		 vscreen_mode(const struct vscreen *, int mode);
 
+/* Whether two terminals show the same: every cell's text, width,
+ * attributes and colours, the cursor and the screen in use. If not, why
+ * says where. */
+int		 vscreen_same(struct vscreen *, struct vscreen *, char *why,
+		     size_t);
+
 #endif

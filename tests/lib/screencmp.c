@@ -1,0 +1,229 @@
+/* Two screen models compared: see screencmp.h. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "screencmp.h"
+
+char	 screen_why[4096];
+
+static void
+cell_text(const struct screen *s, const struct cell *c, uint32_t *out)
+{
+	const uint32_t	*cp;
+
+	memset(out, 0, COMB_CHARS * sizeof *out);
+	if (CELL_ISCOMB(c->ch) && (cp = comb_get(&s->comb, c->ch)) != NULL)
+		memcpy(out, cp, COMB_CHARS * sizeof *out);
+	else
+		out[0] = c->ch == ' ' ? 0 : c->ch;
+}
+
+static int
+grid_differs(struct screen *a, struct grid *ga, struct screen *b,
+    struct grid *gb, const char *name)
+{
+	const struct cell	*ca, *cb;
+	uint32_t		 ta[COMB_CHARS], tb[COMB_CHARS];
+	uint16_t		 mask = A_PEN & ~A_PROTECT;
+	int			 r, c, width;
+
+	for (r = 0; r < ga->rows; r++) {
+		width = grid_row(ga, r)->flags & ROW_LINE ? ga->cols / 2 :
+		    ga->cols;
+		if ((grid_row(ga, r)->flags & ROW_LINE) !=
+		    (grid_row(gb, r)->flags & ROW_LINE)) {
+			snprintf(screen_why, sizeof screen_why, "%s row %d line attrs %d %d",
+			    name, r, grid_row(ga, r)->flags,
+			    grid_row(gb, r)->flags);
+			return 1;
+		}
+		for (c = 0; c < width; c++) {
+			ca = &grid_row(ga, r)->cells[c];
+			cb = &grid_row(gb, r)->cells[c];
+			cell_text(a, ca, ta);
+			cell_text(b, cb, tb);
+			if (memcmp(ta, tb, sizeof ta) != 0 ||
+			    ca->fg != cb->fg || ca->bg != cb->bg ||
+			    (ca->attr & mask) != (cb->attr & mask) ||
+			    (ca->attr & A_WIDE) != (cb->attr & A_WIDE)) {
+				snprintf(screen_why, sizeof screen_why, "%s cell %d,%d: "
+				    "ch %x/%x fg %x/%x bg %x/%x attr %x/%x",
+				    name, r, c, ta[0], tb[0], ca->fg, cb->fg,
+				    ca->bg, cb->bg, ca->attr, cb->attr);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+str_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+static size_t
+first_diff(const void *a, const void *b, size_t n)
+{
+	const unsigned char	*p = a, *q = b;
+	size_t			 i;
+
+	for (i = 0; i < n && p[i] == q[i]; i++)
+		/* nothing */;
+	return i;
+}
+
+/* Whether a and b show the same; why says where they do not. -1: the
+ * same so far, but a is in a state no redraw can make. */
+int
+screen_differs(struct screen *a, struct screen *b)
+{
+	struct modes	ma = a->m, mb = b->m;
+	int		ta, ba, la, ra, tb, bb, lb, rb, i;
+
+	screen_why[0] = '\0';
+	if (a->rows != b->rows || a->cols != b->cols) {
+		snprintf(screen_why, sizeof screen_why, "size %dx%d %dx%d", a->rows, a->cols,
+		    b->rows, b->cols);
+		return 1;
+	}
+	if (a->alt != b->alt) {
+		snprintf(screen_why, sizeof screen_why, "alt %d %d", a->alt, b->alt);
+		return 1;
+	}
+	if (grid_differs(a, screen_grid(a), b, screen_grid(b), "active"))
+		return 1;
+	if (a->alt && grid_differs(a, &a->g[0], b, &b->g[0], "primary"))
+		return 1;
+	screen_margins(a, &ta, &ba, &la, &ra);
+	/* Two states no terminal sequence can make: the cursor outside
+	 * the left and right margins in origin mode (libvterm lets a CR
+	 * put it there), and a wrap pending after a wide character that
+	 * was erased since. */
+	if (a->m.origin && a->m.lrmm && (a->ccol < la || a->ccol >= ra) &&
+	    !(a->ccol == 0 && b->ccol == 0))
+		return -1;
+	if (a->phantom && !screen_phantom_drawable(a))
+		return -1;
+	/* The cursor past the middle of a line made double width after it
+	 * got there: libvterm leaves it, a terminal brings it back. */
+	if ((grid_row(screen_grid(a), a->crow)->flags & ROW_LINE) &&
+	    a->ccol >= a->cols / 2)
+		return -1;
+	if (a->crow != b->crow || a->ccol != b->ccol) {
+		snprintf(screen_why, sizeof screen_why, "cursor %d,%d %d,%d", a->crow,
+		    a->ccol, b->crow, b->ccol);
+		return 1;
+	}
+	if (a->phantom != b->phantom) {
+		snprintf(screen_why, sizeof screen_why, "pending wrap %d %d", a->phantom,
+		    b->phantom);
+		return 1;
+	}
+	if (a->pen.fg != b->pen.fg || a->pen.bg != b->pen.bg ||
+	    (a->pen.attr | a->dc) != (b->pen.attr | b->dc)) {
+		snprintf(screen_why, sizeof screen_why, "pen %x/%x %x/%x %x/%x", a->pen.fg,
+		    b->pen.fg, a->pen.bg, b->pen.bg, a->pen.attr | a->dc,
+		    b->pen.attr | b->dc);
+		return 1;
+	}
+	/* A redraw always ends the synchronized update it began. */
+	ma.sync = mb.sync = 0;
+	if (!a->alt)
+		ma.altmode = mb.altmode = 0;
+	memset(ma.g, 0, sizeof ma.g);
+	memset(mb.g, 0, sizeof mb.g);
+	if (memcmp(&ma, &mb, sizeof ma) != 0) {
+		snprintf(screen_why, sizeof screen_why, "modes differ: ckm %d/%d keypad %d/%d"
+		    " rev %d/%d origin %d/%d wrap %d/%d blink %d/%d vis %d/%d"
+		    " lrmm %d/%d focus %d/%d paste %d/%d insert %d/%d"
+		    " mouse %d/%d enc %d/%d mok %d/%d shape %d/%d set %d/%d"
+		    " gl %d/%d kitty %d/%d at byte %zu",
+		    ma.ckm, mb.ckm, ma.keypad, mb.keypad, ma.reverse,
+		    mb.reverse, ma.origin, mb.origin, ma.autowrap,
+		    mb.autowrap, ma.blink, mb.blink, ma.visible, mb.visible,
+		    ma.lrmm, mb.lrmm, ma.focus, mb.focus, ma.paste, mb.paste,
+		    ma.insert, mb.insert, ma.mouse, mb.mouse, ma.mouse_enc,
+		    mb.mouse_enc, ma.mok, mb.mok, ma.shape, mb.shape,
+		    ma.shape_set, mb.shape_set, ma.gl, mb.gl,
+		    screen_kitty(a, a->alt), screen_kitty(b, b->alt),
+		    first_diff(&ma, &mb, sizeof ma));
+		return 1;
+	}
+	/* A designation too long to keep (intermediates without end). */
+	for (i = 0; i < 4; i++) {
+		if (a->m.g[i] == '?' && a->m.gdes[i][0] == '\0')
+			return -1;
+	}
+	if (memcmp(a->m.g, b->m.g, sizeof a->m.g) != 0) {
+		snprintf(screen_why, sizeof screen_why, "charsets %.4s %.4s", a->m.g, b->m.g);
+		return 1;
+	}
+	screen_margins(a, &ta, &ba, &la, &ra);
+	screen_margins(b, &tb, &bb, &lb, &rb);
+	if (ta != tb || ba != bb || la != lb || ra != rb) {
+		snprintf(screen_why, sizeof screen_why, "margins %d-%d,%d-%d %d-%d,%d-%d",
+		    ta, ba, la, ra, tb, bb, lb, rb);
+		return 1;
+	}
+	if (str_differs(a->title, b->title) || str_differs(a->icon, b->icon) ||
+	    str_differs(a->cwd, b->cwd)) {
+		snprintf(screen_why, sizeof screen_why, "title/icon/cwd");
+		return 1;
+	}
+	return 0;
+}
+
+int
+screen_roundtrip(struct screen *a, int flags, int further, struct buf *redraw)
+{
+	struct screen	*b;
+	struct buf	 out = { 0 };
+	int		 bad = 0, d;
+	const char	*after[] = {
+		"",
+		"",
+		"xy\xe4\xb8\xadz\r\n\033[2;1HA\033[K",
+	};
+	size_t		 i, n, len;
+	char		 step[32];
+
+	if (a->alt)
+		after[1] = a->m.altmode == 47 ? "\033[?47l" :
+		    a->m.altmode == 1047 ? "\033[?1047l" : "\033[?1049l";
+	if ((b = screen_new(a->rows, a->cols)) == NULL) {
+		snprintf(screen_why, sizeof screen_why, "no model");
+		return 1;
+	}
+	if (screen_redraw(a, flags, &out) != 0) {
+		snprintf(screen_why, sizeof screen_why, "no redraw");
+		screen_free(b);
+		return 1;
+	}
+	screen_input(b, out.data, out.len);
+	n = further ? sizeof after / sizeof after[0] : 1;
+	for (i = 0; i < n && !bad; i++) {
+		screen_input(a, after[i], strlen(after[i]));
+		screen_input(b, after[i], strlen(after[i]));
+		if ((d = screen_differs(a, b)) == -1)
+			break;
+		if (d) {
+			snprintf(step, sizeof step, "after step %zu: ", i);
+			len = strlen(step);
+			memmove(screen_why + len, screen_why,
+			    sizeof screen_why - len - 1);
+			memcpy(screen_why, step, len);
+			screen_why[sizeof screen_why - 1] = '\0';
+			bad = 1;
+		}
+	}
+	if (bad && redraw != NULL)
+		buf_add(redraw, out.data, out.len);
+	buf_free(&out);
+	screen_free(b);
+	return bad;
+}

@@ -1,0 +1,1013 @@
+/* The screen model: every cell, mode and the cursor survive a redraw into
+ * a fresh model (on recorded programs and on random escape streams), and
+ * the pieces one by one: wide and combining characters, colours, the
+ * alternate screen, scroll regions, scrollback, resize, the libvterm
+ * 0.1.4 defects the scanner mends, reset, dump and query replies. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "lib/screencmp.h"
+#include "screen_priv.h"
+#include "util.h"
+
+#define S(x)	x, sizeof(x) - 1
+
+
+static void
+feed(struct screen *s, const char *str)
+{
+	screen_input(s, str, strlen(str));
+}
+
+static void
+show(const char *label, const char *p, size_t n)
+{
+	size_t	i;
+
+	fprintf(stderr, "%s (%zu bytes): ", label, n);
+	for (i = 0; i < n && i < 4000; i++) {
+		if (p[i] == '\033')
+			fputs("\\e", stderr);
+		else if ((unsigned char)p[i] < 0x20)
+			fprintf(stderr, "\\x%02x", (unsigned char)p[i]);
+		else
+			fputc(p[i], stderr);
+	}
+	fputc('\n', stderr);
+}
+
+/* The round trip, with what went in and the redraw shown on failure. */
+static int
+roundtrip(struct screen *a, int flags, int further, const char *input,
+    size_t inlen)
+{
+	struct buf	 out = { 0 };
+	int		 bad;
+
+	if ((bad = screen_roundtrip(a, flags, further, &out)) != 0) {
+		fprintf(stderr, "differ %s\n", screen_why);
+		if (input != NULL)
+			show("input", input, inlen);
+		show("redraw", out.data, out.len);
+	}
+	buf_free(&out);
+	return bad;
+}
+
+static struct screen *
+model(int rows, int cols, const char *str)
+{
+	struct screen	*s = screen_new(rows, cols);
+
+	assert_non_null(s);
+	feed(s, str);
+	return s;
+}
+
+static const struct cell *
+at(struct screen *s, int r, int c)
+{
+	return &grid_row(screen_grid(s), r)->cells[c];
+}
+
+static void
+row_text(struct screen *s, struct grid *g, int r, char *out, size_t size)
+{
+	const struct row	*row = grid_row(g, r);
+	size_t			 n = 0;
+	int			 c;
+	uint32_t		 ch;
+
+	for (c = 0; c < g->cols && n + 5 < size; c++) {
+		ch = row->cells[c].ch;
+		if (ch == CELL_TAIL)
+			continue;
+		if (CELL_ISCOMB(ch))
+			ch = comb_get(&s->comb, ch)[0];
+		n += utf8_put(out + n, ch == 0 ? ' ' : ch);
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+static void
+assert_row(struct screen *s, int r, const char *want)
+{
+	char	got[1024];
+
+	row_text(s, screen_grid(s), r, got, sizeof got);
+	assert_string_equal(got, want);
+}
+
+/* Random escape streams. */
+
+static uint64_t	rng_state;
+
+static uint32_t
+rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 11);
+}
+
+static int
+pick(int n)
+{
+	return (int)(rng() % (uint32_t)n);
+}
+
+static void
+gen_one(struct buf *b, int rows, int cols)
+{
+	static const char *words[] = { "hello", "wörld", "\xe4\xb8\xad\xe6\x96\x87",
+		"e\xcc\x81", "\xf0\x9f\x98\x80", "tab\there", "x", "  ",
+		"\xe2\x94\x80\xe2\x94\x82", "abcdefghijklmnopqrstuvwxyz0123456789",
+		"\xcc\x81", "\xef\xbd\x81" };
+	static const int modes[] = { 1, 5, 6, 7, 9, 12, 25, 47, 66, 69, 1000,
+		1002, 1003, 1004, 1005, 1006, 1007, 1015, 1016, 1047, 1048,
+		1049, 2004, 2026 };
+	static const char *finals = "ABCDEFGHIJKLMPSTXZ@`abdefg";
+	int	i, n;
+
+	switch (pick(24)) {
+	case 0: case 1: case 2: case 3: case 4:
+		buf_adds(b, words[pick(nitems(words))]);
+		break;
+	case 5:
+		buf_adds(b, pick(2) ? "\r\n" : "\n");
+		break;
+	case 6:
+		buf_addf(b, "\033[%d;%dH", pick(rows + 2), pick(cols + 3));
+		break;
+	case 7:
+		buf_addf(b, "\033[%d%c", pick(5), finals[pick(
+		    (int)strlen(finals))]);
+		break;
+	case 8:
+		n = 1 + pick(4);
+		buf_adds(b, "\033[");
+		for (i = 0; i < n; i++) {
+			switch (pick(9)) {
+			case 0:
+				buf_addf(b, "38;5;%d", pick(256));
+				break;
+			case 1:
+				buf_addf(b, "48;2;%d;%d;%d", pick(256),
+				    pick(256), pick(256));
+				break;
+			case 2:
+				buf_addf(b, "%d", 30 + pick(10));
+				break;
+			case 3:
+				buf_addf(b, "%d", 90 + pick(18));
+				break;
+			case 4:
+				buf_adds(b, pick(2) ? "4:3" : "21");
+				break;
+			default:
+				buf_addf(b, "%d", pick(30));
+				break;
+			}
+			if (i + 1 < n)
+				buf_adds(b, ";");
+		}
+		buf_adds(b, "m");
+		break;
+	case 9:
+		buf_addf(b, "\033[?%d%c", modes[pick(nitems(modes))],
+		    pick(2) ? 'h' : 'l');
+		break;
+	case 10:
+		buf_addf(b, "\033[%d;%dr", 1 + pick(rows), 1 + pick(rows));
+		break;
+	case 11:
+		buf_addf(b, "\033[%d%c", pick(3), "JK"[pick(2)]);
+		break;
+	case 12:
+		buf_adds(b, (const char *[]){ "\0337", "\0338", "\033M",
+		    "\033D", "\033E", "\033=", "\033>", "\033(0", "\033(B",
+		    "\016", "\017", "\033#8", "\033#5", "\b", "\t",
+		    "\033[s", "\033[u", "\033[!p", "\033[4h", "\033[4l",
+		    "\033[20h", "\033[20l" }[pick(22)]);
+		break;
+	case 13:
+		buf_addf(b, "\033]%d;t%d\a", pick(3), pick(100));
+		break;
+	case 14:
+		buf_addf(b, "\033[%c%du", "><="[pick(3)], pick(32));
+		break;
+	case 15:
+		buf_addf(b, "\033[>4;%dm", pick(3));
+		break;
+	case 16:
+		buf_addf(b, "\033[%d q", pick(7));
+		break;
+	case 17:
+		buf_addf(b, "\033[?%d;%d;%dh", modes[pick(nitems(modes))],
+		    modes[pick(nitems(modes))], modes[pick(nitems(modes))]);
+		break;
+	case 18:
+		buf_addf(b, "\033[%d;%ds", 1 + pick(cols), 1 + pick(cols));
+		break;
+	case 19:
+		for (i = pick(3 * cols); i > 0; i--)
+			buf_addf(b, "%c", 'a' + pick(26));
+		break;
+	case 20:
+		buf_addf(b, "\033]7;file://h/%d\033\\", pick(10));
+		break;
+	case 21:
+		buf_addf(b, "\033[%d;%dt", 22 + pick(2), pick(3));
+		break;
+	case 22:
+		buf_adds(b, (const char *[]){ "\033[2m", "\033[8m", "\033[22m",
+		    "\033[28m", "\033[1;2;3;4;5;7;8;9m", "\033[m",
+		    "\033[10m", "\033[12m" }[pick(8)]);
+		break;
+	default:
+		for (i = pick(rows * 2); i > 0; i--)
+			buf_adds(b, "line\r\n");
+		break;
+	}
+}
+
+static void
+test_roundtrip_random(void **state)
+{
+	struct screen	*a;
+	struct buf	 in = { 0 };
+	int		 seed, i, n, rows, cols, failures = 0;
+	size_t		 off, cut;
+
+	(void)state;
+	for (seed = 1; seed <= 3000 && failures < 3; seed++) {
+		rng_state = 0x9e3779b97f4a7c15ull * (uint64_t)seed;
+		rows = 2 + pick(30);
+		cols = 2 + pick(100);
+		n = 1 + pick(60);
+		buf_reset(&in);
+		for (i = 0; i < n; i++)
+			gen_one(&in, rows, cols);
+		a = screen_new(rows, cols);
+		/* Fed in random pieces: no sequence may care where a read
+		 * ended. */
+		for (off = 0; off < in.len; off += cut) {
+			cut = 1 + (size_t)pick(40);
+			if (cut > in.len - off)
+				cut = in.len - off;
+			screen_input(a, in.data + off, cut);
+		}
+		if (roundtrip(a, 0, 1, in.data, in.len)) {
+			fprintf(stderr, "seed %d (%dx%d)\n", seed, rows, cols);
+			failures++;
+		}
+		screen_free(a);
+	}
+	buf_free(&in);
+	assert_int_equal(failures, 0);
+}
+
+/* The same stream fed whole and byte by byte gives the same screen. */
+static void
+test_split_anywhere(void **state)
+{
+	struct screen	*a, *b;
+	struct buf	 in = { 0 };
+	int		 seed, i;
+	size_t		 off;
+
+	(void)state;
+	for (seed = 1; seed <= 300; seed++) {
+		rng_state = 0x1234567ull * (uint64_t)seed;
+		buf_reset(&in);
+		for (i = 0; i < 40; i++)
+			gen_one(&in, 10, 30);
+		a = screen_new(10, 30);
+		b = screen_new(10, 30);
+		screen_input(a, in.data, in.len);
+		for (off = 0; off < in.len; off++)
+			screen_input(b, in.data + off, 1);
+		if (screen_differs(a, b) == 1) {
+			fprintf(stderr, "seed %d: %s\n", seed, screen_why);
+			show("input", in.data, in.len);
+			fail();
+		}
+		screen_free(a);
+		screen_free(b);
+	}
+	buf_free(&in);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*p;
+	long	 n;
+
+	*len = 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = malloc((size_t)n + 1);
+	if (p != NULL && fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		p = NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+/* Recordings of real programs: the round trip holds at every point
+ * where a read could have ended, sampled. */
+static void
+test_roundtrip_recordings(void **state)
+{
+	static const struct {
+		const char	*file;
+		int		 rows, cols;
+	} rec[] = {
+		{ "tests/data/shell.txt", 24, 80 },
+		{ "tests/data/ls-color.txt", 24, 80 },
+		{ "tests/data/git-log.txt", 24, 80 },
+		{ "tests/data/less.txt", 24, 80 },
+		{ "tests/data/vim.txt", 24, 80 },
+		{ "tests/data/top.txt", 24, 80 },
+	};
+	struct screen	*a;
+	char		*data;
+	size_t		 i, len, off, step;
+	int		 failures = 0;
+
+	(void)state;
+	for (i = 0; i < nitems(rec); i++) {
+		if ((data = slurp(rec[i].file, &len)) == NULL) {
+			fprintf(stderr, "missing %s\n", rec[i].file);
+			fail();
+		}
+		a = screen_new(rec[i].rows, rec[i].cols);
+		step = len / 50 + 1;
+		for (off = 0; off < len; off += step) {
+			screen_input(a, data + off,
+			    step < len - off ? step : len - off);
+			if (roundtrip(a, 0, 0, NULL, 0)) {
+				fprintf(stderr, "%s at %zu\n", rec[i].file,
+				    off);
+				failures++;
+				break;
+			}
+		}
+		if (!failures && roundtrip(a, 0, 1, NULL, 0)) {
+			fprintf(stderr, "%s at the end\n", rec[i].file);
+			failures++;
+		}
+		screen_free(a);
+		free(data);
+	}
+	assert_int_equal(failures, 0);
+}
+
+static void
+test_wide_and_combining(void **state)
+{
+	struct screen	*s;
+	const uint32_t	*cp;
+
+	(void)state;
+	s = model(4, 10, "a\xe4\xb8\xad" "b" "e\xcc\x81\xcc\x82" "c");
+	assert_int_equal(at(s, 0, 1)->ch, 0x4e2d);
+	assert_true(at(s, 0, 1)->attr & A_WIDE);
+	assert_int_equal(at(s, 0, 2)->ch, CELL_TAIL);
+	assert_int_equal(at(s, 0, 3)->ch, 'b');
+	assert_true(CELL_ISCOMB(at(s, 0, 4)->ch));
+	cp = comb_get(&s->comb, at(s, 0, 4)->ch);
+	assert_int_equal(cp[0], 'e');
+	assert_int_equal(cp[1], 0x301);
+	assert_int_equal(cp[2], 0x302);
+	assert_int_equal(at(s, 0, 5)->ch, 'c');
+	assert_int_equal(s->ccol, 6);
+	/* Overwriting half a wide character blanks the other half. */
+	feed(s, "\033[1;3Hx");
+	assert_int_equal(at(s, 0, 1)->ch, 0);
+	assert_int_equal(at(s, 0, 2)->ch, 'x');
+	/* A wide character does not fit the last column: it wraps. */
+	feed(s, "\033[2;10H\xe4\xb8\xad");
+	assert_int_equal(at(s, 2, 0)->ch, 0x4e2d);
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+}
+
+static void
+test_colours(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	s = model(4, 20, "\033[38;2;1;2;3;48;5;200ma\033[31;102mb"
+	    "\033[1;3;4;5;7;9mc\033[0;2;8md\033[0;21me\033[0;4:3mf\033[mg");
+	assert_int_equal(at(s, 0, 0)->fg, COL_RGB | 0x010203);
+	assert_int_equal(at(s, 0, 0)->bg, COL_INDEXED | 200);
+	assert_int_equal(at(s, 0, 1)->fg, COL_INDEXED | 1);
+	assert_int_equal(at(s, 0, 1)->bg, COL_INDEXED | 10);
+	assert_int_equal(at(s, 0, 2)->attr, A_BOLD | A_ITALIC |
+	    (1 << A_ULSHIFT) | A_BLINK | A_REVERSE | A_STRIKE);
+	assert_int_equal(at(s, 0, 3)->attr, A_DIM | A_CONCEAL);
+	assert_int_equal(at(s, 0, 4)->attr, 2 << A_ULSHIFT);
+	assert_int_equal(at(s, 0, 5)->attr, 3 << A_ULSHIFT);
+	assert_int_equal(at(s, 0, 6)->attr, 0);
+	assert_int_equal(at(s, 0, 6)->fg, COL_DEFAULT);
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+}
+
+static void
+test_altscreen(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	s = model(5, 20, "primary one\r\nprimary two\033[?1049h\033[Halt");
+	assert_int_equal(s->alt, 1);
+	assert_row(s, 0, "alt");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+
+	s = model(5, 20, "primary one\r\nprimary two\033[?1049h\033[Halt");
+	feed(s, "\033[?1049l");
+	assert_int_equal(s->alt, 0);
+	assert_row(s, 0, "primary one");
+	assert_row(s, 1, "primary two");
+	assert_int_equal(s->crow, 1);
+	assert_int_equal(s->ccol, 11);
+	screen_free(s);
+}
+
+static void
+test_scroll_region(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	s = model(5, 10, "1\r\n2\r\n3\r\n4\r\n5\033[2;4r\033[4;1H\nx");
+	assert_row(s, 0, "1");
+	assert_row(s, 1, "3");
+	assert_row(s, 2, "4");
+	assert_row(s, 3, "x");
+	assert_row(s, 4, "5");
+	/* Nothing from inside a region goes to scrollback. */
+	assert_int_equal(s->hist.n, 0);
+	feed(s, "\033[2;1H\033[L");
+	assert_row(s, 1, "");
+	assert_row(s, 2, "3");
+	assert_row(s, 3, "4");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+}
+
+static void
+test_scrollback_bounds(void **state)
+{
+	struct screen	*s;
+	struct buf	 in = { 0 }, out = { 0 };
+	int		 i;
+
+	(void)state;
+	s = model(3, 20, "");
+	for (i = 0; i < SCROLLBACK_LINES + 50; i++)
+		buf_addf(&in, "line %d\r\n", i);
+	screen_input(s, in.data, in.len);
+	assert_int_equal(s->hist.n, SCROLLBACK_LINES);
+	assert_true(s->hist.bytes <= SCROLLBACK_BYTES);
+	assert_int_equal(screen_dump(s, SCREEN_SCROLLBACK, &out), 0);
+	assert_memory_equal(out.data, "line 48\n", 8);
+	assert_non_null(strstr(out.data, "\nline 10049\n"));
+	assert_null(strstr(out.data, "\nline 47\n"));
+	buf_free(&out);
+	screen_free(s);
+
+	/* The byte budget: long coloured lines. */
+	s = model(3, 400, "");
+	buf_reset(&in);
+	for (i = 0; i < 400; i++)
+		buf_addf(&in, "\033[3%dm%c", i % 8, 'a' + i % 26);
+	buf_adds(&in, "\r\n");
+	for (i = 0; i < 2000; i++)
+		screen_input(s, in.data, in.len);
+	assert_true(s->hist.n < 2000);
+	assert_true(s->hist.bytes <= SCROLLBACK_BYTES);
+	assert_true(s->hist.bytes > SCROLLBACK_BYTES / 2);
+	buf_free(&in);
+	screen_free(s);
+}
+
+static void
+test_resize(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	s = model(4, 20, "one\r\ntwo\r\nthree\r\nfour\r\nfive\r\nsix");
+	assert_int_equal(s->hist.n, 2);
+	assert_row(s, 0, "three");
+	/* Taller: lines come back from scrollback, the cursor stays with
+	 * its line. */
+	screen_resize(s, 6, 20);
+	assert_int_equal(s->hist.n, 0);
+	assert_row(s, 0, "one");
+	assert_row(s, 5, "six");
+	assert_int_equal(s->crow, 5);
+	assert_int_equal(s->ccol, 3);
+	assert_false(roundtrip(s, 0, 0, NULL, 0));
+	/* Narrower keeps the text beyond the edge in the model. */
+	feed(s, "\033[1;1Habcdefghijklmnop");
+	screen_resize(s, 6, 8);
+	assert_row(s, 0, "abcdefgh");
+	assert_false(roundtrip(s, 0, 0, NULL, 0));
+	screen_resize(s, 6, 20);
+	assert_row(s, 0, "abcdefghijklmnop");
+	/* Shorter: the cursor's line stays on screen, rows above it go to
+	 * scrollback. */
+	feed(s, "\033[6;1Hbottom");
+	screen_resize(s, 2, 20);
+	assert_row(s, 1, "bottom");
+	assert_int_equal(s->crow, 1);
+	assert_true(s->hist.n >= 4);
+	/* Shorter with the cursor at the top: blank rows go first. */
+	screen_free(s);
+	s = model(10, 20, "\033[Htop");
+	screen_resize(s, 5, 20);
+	assert_row(s, 0, "top");
+	assert_int_equal(s->hist.n, 0);
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+}
+
+/* libvterm 0.1.4 applies only the first mode of a list. */
+static void
+test_decset_split(void **state)
+{
+	struct screen	*s;
+	char		 r[64];
+
+	(void)state;
+	s = model(5, 20, "\033[?1000;1006;2004h");
+	assert_int_equal(s->m.mouse, 1000);
+	assert_int_equal(s->m.mouse_enc, 1006);
+	assert_int_equal(s->m.paste, 1);
+	/* libvterm itself got all three. */
+	screen_ask(s, "\033[?2004$p", r, sizeof r);
+	assert_string_equal(r, "\033[?2004;1$y");
+	screen_ask(s, "\033[?1006$p", r, sizeof r);
+	assert_string_equal(r, "\033[?1006;1$y");
+	feed(s, "\033[?1000;2004l");
+	assert_int_equal(s->m.mouse, 0);
+	assert_int_equal(s->m.paste, 0);
+	screen_free(s);
+}
+
+static void
+test_osc_split(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	s = model(5, 20, "\033]2;my ti");
+	assert_null(s->title);
+	feed(s, "tle\007after");
+	assert_string_equal(s->title, "my title");
+	assert_row(s, 0, "after");
+	feed(s, "\033]0;one\033");
+	feed(s, "\\\033]7;file://host/tmp\033\\");
+	assert_string_equal(s->title, "one");
+	assert_string_equal(s->icon, "one");
+	assert_string_equal(s->cwd, "file://host/tmp");
+	/* APC strings are swallowed, not printed. */
+	feed(s, "\033[2;1H\033_Gpayload\033\\z");
+	assert_row(s, 1, "z");
+	screen_free(s);
+}
+
+static void
+test_tracked_modes(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	s = model(5, 20, "\033[?1h\033=\033[?1004h\033[?1007h\033[>1u\033[>5u"
+	    "\033[>4;2m\033[?2026h\033[?25l\033[4 q");
+	assert_int_equal(s->m.ckm, 1);
+	assert_int_equal(s->m.keypad, 1);
+	assert_int_equal(s->m.focus, 1);
+	assert_int_equal(s->m.altscroll, 1);
+	assert_int_equal(screen_kitty(s, 0), 5);
+	assert_int_equal(s->m.nkitty[0], 3);
+	assert_int_equal(s->m.mok, 2);
+	assert_int_equal(s->m.sync, 1);
+	assert_int_equal(s->m.visible, 0);
+	assert_int_equal(s->m.shape, VTERM_PROP_CURSORSHAPE_UNDERLINE);
+	assert_int_equal(s->m.blink, 0);
+	assert_false(roundtrip(s, 0, 0, NULL, 0));
+	feed(s, "\033[<u");
+	assert_int_equal(screen_kitty(s, 0), 1);
+	feed(s, "\033[=8;2u");
+	assert_int_equal(screen_kitty(s, 0), 9);
+	feed(s, "\033[<5u");
+	assert_int_equal(screen_kitty(s, 0), 0);
+	/* The alternate screen has a stack of its own. */
+	feed(s, "\033[>3u\033[?1049h\033[>7u");
+	assert_int_equal(screen_kitty(s, 1), 7);
+	assert_int_equal(screen_kitty(s, 0), 3);
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+}
+
+static void
+test_reset(void **state)
+{
+	struct screen	*s;
+	struct buf	 b = { 0 };
+
+	(void)state;
+	s = model(5, 20, "");
+	assert_int_equal(screen_reset(s, &b), 0);
+	buf_add(&b, "", 1);
+	assert_null(strstr(b.data, "?1049l"));
+	assert_null(strstr(b.data, "23;0t"));
+	assert_non_null(strstr(b.data, "\033[?25h"));
+	buf_reset(&b);
+
+	feed(s, "\033[?1002h\033[?1006h\033[?2004h\033[?1004h\033[>1u"
+	    "\033[>4;1m\033[?1h\033=\033]2;t\a\033[2;4r\033[?1049h\033[?25l");
+	assert_int_equal(screen_reset(s, &b), 0);
+	buf_add(&b, "", 1);
+	assert_non_null(strstr(b.data, "\033[?1002l"));
+	assert_non_null(strstr(b.data, "\033[?1006l"));
+	assert_non_null(strstr(b.data, "\033[?2004l"));
+	assert_non_null(strstr(b.data, "\033[?1004l"));
+	assert_non_null(strstr(b.data, "\033[<1u"));
+	assert_non_null(strstr(b.data, "\033[>4m"));
+	assert_non_null(strstr(b.data, "\033[?1l"));
+	assert_non_null(strstr(b.data, "\033>"));
+	assert_non_null(strstr(b.data, "\033[m"));
+	assert_non_null(strstr(b.data, "\033[?1049l"));
+	assert_non_null(strstr(b.data, "\033[?25h"));
+	assert_non_null(strstr(b.data, "\033[23;0t"));
+	assert_non_null(strstr(b.data, "\033[r"));
+
+	/* Undoing on a model leaves nothing switched on. */
+	{
+		struct screen	*t = screen_new(5, 20);
+		struct buf	 r = { 0 };
+
+		feed(t, "\033[?1002h\033[?1006h\033[?2004h\033[?1004h\033[>1u"
+		    "\033[>4;1m\033[?1h\033=\033[2;4r\033[?1049h\033[?25l");
+		screen_reset(t, &r);
+		screen_input(t, r.data, r.len);
+		assert_int_equal(t->m.mouse, 0);
+		assert_int_equal(t->m.mouse_enc, 0);
+		assert_int_equal(t->m.paste, 0);
+		assert_int_equal(t->m.focus, 0);
+		assert_int_equal(screen_kitty(t, 0), 0);
+		assert_int_equal(t->m.mok, 0);
+		assert_int_equal(t->m.ckm, 0);
+		assert_int_equal(t->m.keypad, 0);
+		assert_int_equal(t->alt, 0);
+		assert_int_equal(t->m.visible, 1);
+		buf_free(&r);
+		screen_free(t);
+	}
+	buf_free(&b);
+	screen_free(s);
+}
+
+static void
+test_dump(void **state)
+{
+	struct screen	*s;
+	struct buf	 b = { 0 };
+
+	(void)state;
+	s = model(3, 10, "old\r\n\033[31mred\033[m  \r\nplain\r\n\xe4\xb8\xad!");
+	assert_int_equal(screen_dump(s, 0, &b), 0);
+	buf_add(&b, "", 1);
+	assert_string_equal(b.data, "red\nplain\n\xe4\xb8\xad!\n");
+	buf_reset(&b);
+	screen_dump(s, SCREEN_SCROLLBACK, &b);
+	buf_add(&b, "", 1);
+	assert_string_equal(b.data, "old\nred\nplain\n\xe4\xb8\xad!\n");
+	buf_reset(&b);
+	screen_dump(s, SCREEN_ATTRS, &b);
+	buf_add(&b, "", 1);
+	assert_string_equal(b.data, "\033[31mred\033[39m\nplain\n\xe4\xb8\xad!\n");
+	buf_reset(&b);
+	/* The alternate screen when it is up. */
+	feed(s, "\033[?1049h\033[Hvi");
+	screen_dump(s, 0, &b);
+	buf_add(&b, "", 1);
+	assert_string_equal(b.data, "vi\n\n\n");
+	buf_free(&b);
+	screen_free(s);
+}
+
+static struct buf replies;
+
+static void
+on_reply(const char *p, size_t n, void *arg)
+{
+	(void)arg;
+	buf_add(&replies, p, n);
+}
+
+static void
+test_replies(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	s = model(24, 80, "");
+	screen_set_reply(s, on_reply, NULL);
+	buf_reset(&replies);
+	feed(s, "\033[c");
+	assert_true(replies.len > 3 && memcmp(replies.data, "\033[?", 3) == 0);
+	buf_reset(&replies);
+	feed(s, "\033[>c");
+	assert_true(replies.len > 3 && memcmp(replies.data, "\033[>", 3) == 0);
+	buf_reset(&replies);
+	feed(s, "\033[5n");
+	assert_int_equal(replies.len, 4);
+	assert_memory_equal(replies.data, "\033[0n", 4);
+	buf_reset(&replies);
+	feed(s, "\033[5;17Hab\033[6n");
+	assert_int_equal(replies.len, 7);
+	assert_memory_equal(replies.data, "\033[5;19R", 7);
+	buf_reset(&replies);
+	feed(s, "\033[?2004h\033[?2004$p\033[?1007$p\033[?1049$p\033[4$p");
+	buf_add(&replies, "", 1);
+	assert_string_equal(replies.data,
+	    "\033[?2004;1$y\033[?1007;2$y\033[?1049;2$y\033[4;2$y");
+	buf_reset(&replies);
+	/* Many queries at once: none is lost. */
+	{
+		int	i;
+
+		for (i = 0; i < 100; i++)
+			feed(s, "\033[6n");
+		assert_int_equal(replies.len, 100 * 7);
+	}
+	buf_reset(&replies);
+	feed(s, "\033P$qm\033\\");
+	assert_true(replies.len > 4);
+	buf_free(&replies);
+	screen_free(s);
+}
+
+/* A long run of text through the short way and through libvterm gives
+ * the same cells. */
+static void
+test_fast_path(void **state)
+{
+	struct screen	*a;
+	int		 i;
+
+	(void)state;
+	a = model(5, 10, "");
+	for (i = 0; i < 7; i++)
+		feed(a, "0123456789abcdefghijklmnopqrstuvwxyz\r\n");
+	assert_row(a, 0, "0123456789");
+	assert_row(a, 3, "uvwxyz");
+	assert_row(a, 4, "");
+	assert_true(grid_row(screen_grid(a), 0)->flags & ROW_WRAPPED);
+	assert_true(grid_row(screen_grid(a), 2)->flags & ROW_WRAPPED);
+	assert_false(grid_row(screen_grid(a), 3)->flags & ROW_WRAPPED);
+	assert_false(roundtrip(a, 0, 0, NULL, 0));
+	assert_false(roundtrip(a, 0, 1, NULL, 0));
+	screen_free(a);
+	/* Insert mode and the line-drawing set go through libvterm. */
+	a = model(2, 10, "abc\033[4h\033[1;1HXY\033[4l\033(0qq\033(Bqq");
+	assert_row(a, 0, "XY\xe2\x94\x80\xe2\x94\x80" "qq");
+	assert_false(roundtrip(a, 0, 1, NULL, 0));
+	screen_free(a);
+}
+
+static void
+test_scrollback_redraw(void **state)
+{
+	struct screen	*s;
+	struct buf	 b = { 0 };
+
+	(void)state;
+	s = model(3, 10, "one\r\ntwo\r\nthree\r\nfour");
+	assert_int_equal(screen_redraw(s, SCREEN_SCROLLBACK, &b), 0);
+	buf_add(&b, "", 1);
+	assert_non_null(strstr(b.data, "one\r\n"));
+	assert_false(roundtrip(s, SCREEN_SCROLLBACK, 1, NULL, 0));
+	buf_free(&b);
+	screen_free(s);
+}
+
+/* Input that makes libvterm 0.1.4 loop for ever (REP with nothing to
+ * repeat), move its cursor off the screen (C1 controls in UTF-8, whose
+ * width is -1) or write past its arrays (a CSI of many parameters). */
+static void
+test_hostile(void **state)
+{
+	struct screen	*s;
+	struct buf	 b = { 0 };
+	int		 i;
+
+	(void)state;
+	s = model(5, 20, "\033[b\033[99999999999999b");
+	feed(s, "ab\302\205\302\205\302\205c\302");
+	feed(s, "\233x");
+	assert_row(s, 0, "abcx");
+	assert_int_equal(s->ccol, 4);
+	buf_adds(&b, "\033[");
+	for (i = 0; i < 100; i++)
+		buf_adds(&b, "1;");
+	buf_adds(&b, "31mred");
+	screen_input(s, b.data, b.len);
+	assert_row(s, 0, "abcxred");
+	assert_true(at(s, 0, 4)->attr & A_BOLD);
+	feed(s, "\033[999999999999;99999999999999999H\033[99999999999A"
+	    "\033[99999999999@\033[9999999999L\033[99999999999999M");
+	assert_int_equal(s->crow, 0);
+	assert_int_equal(s->ccol, 19);
+	feed(s, "\033[2;1Hxy\033[3b");
+	assert_row(s, 1, "xyyyy");
+	/* A long OSC is dropped whole, the text after it kept. */
+	buf_reset(&b);
+	buf_adds(&b, "\033]52;c;");
+	for (i = 0; i < 100000; i++)
+		buf_adds(&b, "QUFB");
+	buf_adds(&b, "\007\033[3;1Hafter");
+	screen_input(s, b.data, b.len);
+	assert_row(s, 2, "after");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	buf_free(&b);
+	screen_free(s);
+}
+
+/* Double width and height lines: the attribute per row, the text on
+ * them, a wide character across the middle, all through a redraw. */
+static void
+test_line_attrs(void **state)
+{
+	struct screen	*a;
+
+	(void)state;
+	a = model(6, 20, "\033#6wide line\r\n\033#3big\r\n\033#4big\r\n"
+	    "0123456789\xe4\xb8\xad\033#6\r\n\033#5back to single");
+	assert_int_equal(grid_row(screen_grid(a), 0)->flags & ROW_LINE, ROW_DWL);
+	assert_int_equal(grid_row(screen_grid(a), 1)->flags & ROW_LINE,
+	    ROW_DHLTOP);
+	assert_int_equal(grid_row(screen_grid(a), 2)->flags & ROW_LINE,
+	    ROW_DHLBOT);
+	assert_int_equal(grid_row(screen_grid(a), 3)->flags & ROW_LINE, ROW_DWL);
+	assert_int_equal(grid_row(screen_grid(a), 4)->flags & ROW_LINE, 0);
+	assert_row(a, 0, "wide line");
+	assert_row(a, 1, "big");
+	assert_row(a, 4, "back to single");
+	assert_int_equal(roundtrip(a, 0, 1, NULL, 0), 0);
+	screen_free(a);
+}
+
+/* A scrolled-off line comes back from the history cell for cell: every
+ * kind of colour and attribute, wide and combining characters, and the
+ * trailing blanks trimmed only where they are blank. */
+static void
+test_hist_roundtrip(void **state)
+{
+	static const uint32_t colours[] = { COL_DEFAULT, COL_INDEXED | 1,
+		COL_INDEXED | 255, COL_RGB | 0x0a0b0c, COL_RGB | 0xffffff,
+		COL_RGB };
+	static const uint32_t chars[] = { 'a', ' ', 0x4e2d, 0xe9, 0x1f600,
+		0 };
+	struct hist	 h;
+	struct comb	 cb;
+	struct cell	 in[40], out[40];
+	uint32_t	 seq[COMB_CHARS] = { 'e', 0x301 };
+	int		 line, c, ch;
+
+	(void)state;
+	assert_int_equal(comb_init(&cb), 0);
+	hist_init(&h, 1000, 1 << 20);
+	rng_state = 42;
+	for (line = 0; line < 500; line++) {
+		memset(in, 0, sizeof in);
+		for (c = 0; c < 40; c++) {
+			if (pick(4) == 0 && c > 0) {
+				in[c] = in[c - 1];
+				in[c].attr &= ~A_WIDE;
+			} else {
+				in[c].fg = colours[pick(6)];
+				in[c].bg = colours[pick(6)];
+				in[c].attr = (uint16_t)(rng() & A_PEN &
+				    ~A_PROTECT);
+			}
+			ch = pick(7);
+			if (ch == 6)
+				in[c].ch = comb_add(&cb, seq, 2);
+			else
+				in[c].ch = chars[ch];
+			if (ch == 2 || ch == 4) {
+				if (c + 1 >= 40) {
+					in[c].ch = 'w';
+					continue;
+				}
+				in[c].attr |= A_WIDE;
+				in[c + 1] = in[c];
+				in[c + 1].ch = CELL_TAIL;
+				in[c + 1].attr &= ~A_WIDE;
+				c++;
+			}
+		}
+		/* A blank end on the default background, sometimes (never
+		 * half a wide character). */
+		c = 40 - pick(10);
+		if (c < 40 && in[c].ch == CELL_TAIL)
+			c--;
+		for (; line % 3 == 0 && c < 40; c++)
+			memset(&in[c], 0, sizeof in[c]);
+		if (in[39].attr & A_WIDE)
+			memset(&in[39], 0, sizeof in[39]);
+		hist_push(&h, in, 40, 0, &cb);
+		assert_true(hist_get(&h, h.n - 1, out, 40, &cb) >= 0);
+		for (c = 0; c < 40; c++) {
+			if (in[c].ch == 0 && out[c].ch == ' ')
+				out[c].ch = 0;
+			if (memcmp(&in[c], &out[c], sizeof in[c]) != 0)
+				fail_msg("line %d cell %d: ch %x/%x fg %x/%x "
+				    "bg %x/%x attr %x/%x", line, c, in[c].ch,
+				    out[c].ch, in[c].fg, out[c].fg, in[c].bg,
+				    out[c].bg, in[c].attr, out[c].attr);
+		}
+	}
+	hist_free(&h);
+	comb_free(&cb);
+}
+
+/* A combining mark after a character in the last column joins it, and
+ * the wrap still waits for the next character (libvterm 0.1.4 drops the
+ * mark and wraps). */
+static void
+test_combining_last_column(void **state)
+{
+	struct screen	*a;
+	const uint32_t	*cp;
+
+	(void)state;
+	a = model(3, 4, "abce\xcc\x81");
+	assert_true(CELL_ISCOMB(at(a, 0, 3)->ch));
+	cp = comb_get(&a->comb, at(a, 0, 3)->ch);
+	assert_int_equal(cp[0], 'e');
+	assert_int_equal(cp[1], 0x301);
+	assert_int_equal(a->crow, 0);
+	assert_int_equal(roundtrip(a, 0, 0, NULL, 0), 0);
+	feed(a, "x");
+	assert_row(a, 1, "x");
+	screen_free(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_wide_and_combining),
+		cmocka_unit_test(test_line_attrs),
+		cmocka_unit_test(test_combining_last_column),
+		cmocka_unit_test(test_hist_roundtrip),
+		cmocka_unit_test(test_colours),
+		cmocka_unit_test(test_altscreen),
+		cmocka_unit_test(test_scroll_region),
+		cmocka_unit_test(test_scrollback_bounds),
+		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_decset_split),
+		cmocka_unit_test(test_osc_split),
+		cmocka_unit_test(test_tracked_modes),
+		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_replies),
+		cmocka_unit_test(test_fast_path),
+		cmocka_unit_test(test_scrollback_redraw),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_split_anywhere),
+		cmocka_unit_test(test_roundtrip_random),
+		cmocka_unit_test(test_roundtrip_recordings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
