@@ -104,6 +104,27 @@ fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
 		grep -E '^(#[0-9]+ *DONE|Done)' fuzz/work/$$t.log | tail -1; \
 	done
 
+# valgrind's memcheck on a representative subset: the unit tests, and
+# end-to-end tests (the faults among them) with every sess, client and
+# server, under memcheck. Not part of check: valgrind makes the server
+# some thirty times slower, which the flood tests cannot afford, and the
+# run takes about four minutes. It needs a build without SANITIZE.
+MEMCHECK_UNIT = tests/test_proto tests/test_sockdir tests/test_list \
+	tests/test_keys
+MEMCHECK_E2E = tests/test_e2e_session tests/test_e2e_list \
+	tests/test_e2e_keys tests/test_e2e_faults
+
+# valgrind cannot follow malloc in a static binary: the tests run a
+# dynamically linked sess of their own.
+sess-dynamic: src/main.o src/libsess.a
+	$(CC) $(LDFLAGS) -o $@ src/main.o src/libsess.a $(LIBS)
+
+memcheck: sess-dynamic $(MEMCHECK_UNIT) $(MEMCHECK_E2E)
+	@SESS_BIN=./sess-dynamic tests/memcheck $(MEMCHECK_UNIT) -- \
+		$(MEMCHECK_E2E)
+
+.PHONY: memcheck
+
 # Not part of check: timings belong here, never in a test.
 bench: sess
 	bench/run
@@ -143,7 +164,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(PREFIX)/share/sess
 
 clean:
-	rm -f sess src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
+	rm -f sess sess-dynamic src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
 		$(FUZZ_REPLAYS) bench/adopt
 	rm -rf fuzz/bin fuzz/work
 

@@ -283,9 +283,11 @@ keys_frame_csi_key(const unsigned char *s, size_t n, int final,
 			    f[0]);
 		break;
 	case '~':
-		if (f[0] == 27 && nf == 3) {
-			/* xterm modifyOtherKeys */
-			if (mods == -1 || !keys_codepoint_ok(f[2]))
+		if (f[0] == 27) {
+			/* xterm modifyOtherKeys; shorter, no key at all, and
+			 * libtermkey 0.22 would read a third parameter that
+			 * is not there. */
+			if (nf != 3 || mods == -1 || !keys_codepoint_ok(f[2]))
 				goto other;
 			w = snprintf(t->copy, sizeof t->copy,
 			    "\033[27;%ld;%ld~", mods, f[2]);

@@ -1,5 +1,6 @@
 /* Framing, encoding and the blocking transport of the session protocol. */
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -514,6 +515,7 @@ proto_connect(const char *path, int timeout, uint32_t *version)
 	struct buf		 b = { 0 }, in = { 0 };
 	struct proto_msg	 m;
 	struct proto_hello	 h;
+	struct timeval		 tv;
 	int			 s, saved;
 
 	*version = 0;
@@ -524,8 +526,25 @@ proto_connect(const char *path, int timeout, uint32_t *version)
 	strcpy(sa.sun_path, path);
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
-	if (connect(s, (struct sockaddr *)&sa, sizeof sa) == -1)
+	/* A listener whose backlog is full (a wedged server, or anything
+	 * else bound there) would keep connect waiting for ever: the send
+	 * timeout bounds it, and is taken off again once connected. */
+	if (timeout >= 0) {
+		tv.tv_sec = timeout / 1000;
+		tv.tv_usec = (timeout % 1000) * 1000;
+		if (setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
+			goto fail;
+	}
+	if (connect(s, (struct sockaddr *)&sa, sizeof sa) == -1) {
+		if (errno == EAGAIN || errno == EINPROGRESS)
+			errno = ETIMEDOUT;
 		goto fail;
+	}
+	if (timeout >= 0) {
+		tv.tv_sec = tv.tv_usec = 0;
+		if (setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
+			goto fail;
+	}
 	if (proto_add_hello(&b) == -1 || proto_send(s, &b, -1) == -1)
 		goto fail;
 	if (proto_recv(s, &in, &m, timeout) == -1)

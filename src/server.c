@@ -6,6 +6,7 @@
  * the server writes may block: a terminal that does not keep up gets a
  * bounded queue, then a resync; a program that does not read its input
  * stops the reading of keys, nothing else. */
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -32,6 +33,7 @@
 #include "proto.h"
 #include "screen.h"
 #include "server.h"
+#include "sockdir.h"
 
 #define MAX_CONNS	(MAX_CLIENTS + 8)
 #define READ_SIZE	65536
@@ -67,6 +69,8 @@ struct server {
 	int		 lsock;
 	dev_t		 sock_dev;
 	ino_t		 sock_ino;
+	int		 notify;	/* inotify on the socket dir, or -1 */
+	int		 watch;
 	int		 master;
 	int		 sigfd;
 	pid_t		 pid;
@@ -150,6 +154,51 @@ server_listen(struct server *s)
 	s->sock_dev = st.st_dev;
 	s->sock_ino = st.st_ino;
 	return 0;
+}
+
+/* Watches the socket directory, so that a socket or directory removed
+ * under a running session is noticed without polling for it. Without
+ * inotify the session only stays unreachable until it ends. */
+static void
+server_watch(struct server *s)
+{
+	if (s->notify == -1 &&
+	    (s->notify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		return;
+	if (s->watch != -1)
+		inotify_rm_watch(s->notify, s->watch);
+	s->watch = inotify_add_watch(s->notify, s->o->dir, IN_DELETE |
+	    IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
+	    IN_DONT_FOLLOW);
+}
+
+/* Something left the socket directory, or the directory itself went:
+ * when it was our socket, make the directory again (under the same rules
+ * as sess itself) and listen on a new socket. A path someone else took
+ * meanwhile is theirs. Connections already open are not touched. */
+static void
+server_relisten(struct server *s)
+{
+	char			 evbuf[4096];
+	struct stat		 st;
+	int			 old;
+
+	while (read(s->notify, evbuf, sizeof evbuf) > 0)
+		;
+	if (s->lsock == -1)
+		return;
+	if (lstat(s->o->path, &st) == 0 || errno != ENOENT)
+		return;
+	if (sockdir_check(s->o->dir, 1) == -1)
+		return;
+	old = s->lsock;
+	s->lsock = -1;
+	if (server_listen(s) == -1) {
+		s->lsock = old;
+		return;
+	}
+	close(old);
+	server_watch(s);
 }
 
 /* Removes the socket, unless someone has put another in its place. */
@@ -1167,7 +1216,8 @@ server_timers(struct server *s, int64_t now)
 	}
 }
 
-enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_ADOPTED, P_OLDSHELL, P_FIXED };
+enum { P_LISTEN, P_MASTER, P_SIGNAL, P_MODEL, P_ADOPTED, P_OLDSHELL,
+    P_NOTIFY, P_FIXED };
 
 static void
 server_loop(struct server *s)
@@ -1197,6 +1247,8 @@ server_loop(struct server *s)
 		pfd[P_ADOPTED].events = POLLIN;
 		pfd[P_OLDSHELL].fd = s->adopted ? s->adopt.shell_pidfd : -1;
 		pfd[P_OLDSHELL].events = POLLIN;
+		pfd[P_NOTIFY].fd = s->notify;
+		pfd[P_NOTIFY].events = POLLIN;
 		/* A program that does not read its input slows the typists,
 		 * nobody else. */
 		reading = s->inq.len < INPUT_BACKLOG;
@@ -1284,6 +1336,8 @@ server_loop(struct server *s)
 		}
 		if (pfd[P_LISTEN].revents & POLLIN && s->lsock != -1)
 			server_accept(s);
+		if (pfd[P_NOTIFY].revents & POLLIN)
+			server_relisten(s);
 		server_timers(s, now_ms());
 		/* Done once the status reached whoever was there. */
 		if (s->exited && !s->draining && s->collected &&
@@ -1313,6 +1367,29 @@ server_flush_all(struct server *s)
 	}
 	while (s->nconns > 0)
 		client_free(s, s->conns[0]);
+}
+
+/* Everything server_init took, so that a failed start or a finished
+ * session leaves no memory, descriptor or thread behind. */
+static void
+server_free(struct server *s)
+{
+	while (s->nconns > 0)
+		client_free(s, s->conns[0]);
+	model_free(s->model);
+	s->model = NULL;
+	if (s->screen != NULL)
+		screen_free(s->screen);
+	s->screen = NULL;
+	buf_free(&s->inq);
+	if (s->master != -1)
+		close(s->master);
+	if (s->sigfd != -1)
+		close(s->sigfd);
+	if (s->notify != -1)
+		close(s->notify);
+	s->master = s->sigfd = s->notify = -1;
+	adopt_free(&s->adopt);
 }
 
 /* Refusals come before anything exists; with no size of its own, the
@@ -1345,8 +1422,10 @@ server_init(struct server *s, const struct server_opts *o,
 	sigset_t	 mask;
 
 	memset(s, 0, sizeof *s);
+	/* The whole verdict goes through a pipe, unused fields included. */
+	memset(e, 0, sizeof *e);
 	s->o = o;
-	s->lsock = s->master = s->sigfd = -1;
+	s->lsock = s->master = s->sigfd = s->notify = s->watch = -1;
 	s->adopt.pidfd = s->adopt.shell_pidfd = -1;
 	s->rows = o->rows > 0 ? o->rows : 24;
 	s->cols = o->cols > 0 ? o->cols : 80;
@@ -1366,21 +1445,22 @@ server_init(struct server *s, const struct server_opts *o,
 	if (s->sigfd == -1) {
 		e->stage = START_FORK;
 		e->err = errno;
-		return -1;
+		goto fail;
 	}
 	if ((s->screen = screen_new(s->rows, s->cols)) == NULL) {
 		e->stage = START_PTY;
 		e->err = errno;
-		return -1;
+		goto fail;
 	}
 	if (server_listen(s) == -1) {
 		e->stage = errno == EADDRINUSE ? START_EXISTS : START_SOCKET;
 		e->err = errno;
-		return -1;
+		goto fail;
 	}
+	server_watch(s);
 	if ((o->adopt > 0 ? adopt_start(s, e) : program_start(s, e)) == -1) {
 		server_unlink(s);
-		return -1;
+		goto fail;
 	}
 	/* Only now: the program was forked from a single thread. */
 	if ((s->model = model_new(s->screen, server_reply, s)) == NULL) {
@@ -1388,10 +1468,14 @@ server_init(struct server *s, const struct server_opts *o,
 		e->err = errno;
 		program_hangup(s);
 		server_unlink(s);
-		return -1;
+		goto fail;
 	}
 	e->stage = START_OK;
 	return 0;
+
+fail:
+	server_free(s);
+	return -1;
 }
 
 int
@@ -1405,6 +1489,7 @@ server_foreground(const struct server_opts *o, struct start_error *e)
 	server_loop(&s);
 	server_flush_all(&s);
 	server_unlink(&s);
+	server_free(&s);
 	return s.status;
 }
 
@@ -1462,7 +1547,10 @@ server_start(const struct server_opts *o, struct start_error *e)
 		server_loop(&s);
 		server_flush_all(&s);
 		server_unlink(&s);
-		_exit(0);
+		server_free(&s);
+		/* exit, so that leak checkers see the end; the creator's
+		 * stdio went to /dev/null above, nothing of it is flushed. */
+		exit(0);
 	}
 	close(sp[1]);
 	waitpid(pid, &st, 0);

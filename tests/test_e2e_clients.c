@@ -174,7 +174,7 @@ test_client_killed(void **state)
 }
 
 /* A client whose terminal stops reading (its process stopped, its pty
- * not read) while the program prints 100 MB: the program finishes, the
+ * not read) while the program prints 200 MB: the program finishes, the
  * other client sees everything, and the frozen one recovers once it
  * reads again. */
 static void
@@ -187,7 +187,7 @@ test_frozen_client(void **state)
 
 	(void)state;
 	snprintf(script, sizeof script,
-	    "read go; head -c 100000000 /dev/zero | tr '\\0' x; echo; "
+	    "read go; head -c 200000000 /dev/zero | tr '\\0' x; echo; "
 	    "echo ALL\"\"DONE; touch '%s'; read line; echo \"GOT[$line]\"; "
 	    "exec sleep 1000", done);
 	frozen = term_sess(24, 80, "-c", "fz", "sh", "-c", script, NULL);
@@ -205,7 +205,7 @@ test_frozen_client(void **state)
 		fail();
 	}
 	assert_true(wait_file(done, TEST_TIMEOUT));
-	print_message("100 MB went through in %lld ms\n",
+	print_message("200 MB went through in %lld ms\n",
 	    (long long)(now_ms() - start));
 	assert_true(live->total > 1000000);
 

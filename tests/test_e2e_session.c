@@ -475,6 +475,11 @@ test_program_descriptors(void **state)
 		n = readlink(path, link, sizeof link - 1);
 		assert_true(n > 0);
 		link[n] = '\0';
+		/* Under make memcheck, valgrind's log file is left open
+		 * in what it execs: valgrind's, not ours to close. */
+		if (getenv("SESS_VALGRIND") != NULL &&
+		    strncmp(link, e2e_reports(), strlen(e2e_reports())) == 0)
+			continue;
 		if (first[0] == '\0')
 			snprintf(first, sizeof first, "%s", link);
 		if (atoi(de->d_name) > 2 || strcmp(link, first) != 0 ||

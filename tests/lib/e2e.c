@@ -29,6 +29,7 @@
 static char	 base[256];
 static char	 sockdir[512];
 static char	 scratch[512];
+static char	 reports[512];
 
 const char *
 e2e_dir(void)
@@ -40,6 +41,12 @@ const char *
 e2e_scratch(void)
 {
 	return scratch;
+}
+
+const char *
+e2e_reports(void)
+{
+	return reports;
 }
 
 /* Rotating buffers, so a test can hold a few paths at once. */
@@ -70,9 +77,25 @@ sock_path(const char *name)
 	return p;
 }
 
+/* A sanitizer's report goes to a file of the report directory instead
+ * of stderr, which is /dev/null for a daemonised server: so nothing the
+ * sanitizers find in the server goes unseen. The user's own options are
+ * kept. */
+static void
+sanitizer_env(const char *var, const char *user, const char *what)
+{
+	char	 v[2048];
+
+	snprintf(v, sizeof v, "%s%slog_path=%s/%s", user != NULL ? user : "",
+	    user != NULL && *user != '\0' ? ":" : "", reports, what);
+	setenv(var, v, 1);
+}
+
 int
 e2e_setup(void **state)
 {
+	static char	*asan, *ubsan;
+
 	static int	 once;
 	int		 fd;
 
@@ -90,6 +113,10 @@ e2e_setup(void **state)
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 			return -1;
 		signal(SIGPIPE, SIG_IGN);
+		if (getenv("ASAN_OPTIONS") != NULL)
+			asan = strdup(getenv("ASAN_OPTIONS"));
+		if (getenv("UBSAN_OPTIONS") != NULL)
+			ubsan = strdup(getenv("UBSAN_OPTIONS"));
 		once = 1;
 	}
 	/* Without the binary every test would only time out. */
@@ -105,6 +132,13 @@ e2e_setup(void **state)
 	snprintf(scratch, sizeof scratch, "%s/files", base);
 	if (mkdir(scratch, 0700) == -1)
 		return -1;
+	snprintf(reports, sizeof reports, "%s/reports", base);
+	if (mkdir(reports, 0700) == -1)
+		return -1;
+	reports_dir_set(reports);
+	sanitizer_env("ASAN_OPTIONS", asan, "asan");
+	sanitizer_env("UBSAN_OPTIONS", ubsan != NULL ? ubsan :
+	    "print_stacktrace=1", "ubsan");
 	/* The user's own sessions, and the session this may run in, stay
 	 * out of it. */
 	setenv("SESS_DIR", sockdir, 1);
@@ -151,6 +185,49 @@ sweep_sockets(void)
 	return left;
 }
 
+/* valgrind's count of errors in a log, -1 if it has none (the process
+ * was killed, as some tests do on purpose). */
+static int
+valgrind_errors(const char *text)
+{
+	const char	*p, *last = NULL;
+
+	for (p = text; (p = strstr(p, "ERROR SUMMARY: ")) != NULL; p++)
+		last = p;
+	if (last == NULL)
+		return -1;
+	return atoi(last + strlen("ERROR SUMMARY: "));
+}
+
+/* Every report the processes under test left: a sanitizer's, or a
+ * valgrind log with errors, is printed and fails the test. */
+static int
+check_reports(void)
+{
+	struct dirent	*de;
+	char		 path[PATH_MAX], *text;
+	DIR		*d;
+	int		 bad = 0;
+
+	if ((d = opendir(reports)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", reports, de->d_name);
+		if ((text = slurp(path)) == NULL)
+			continue;
+		if (strncmp(de->d_name, "vg.", 3) != 0 ||
+		    valgrind_errors(text) > 0) {
+			print_message("report %s:\n%s\n", de->d_name, text);
+			bad++;
+		}
+		free(text);
+	}
+	closedir(d);
+	return bad;
+}
+
 static int
 no_descendants(void *arg)
 {
@@ -195,6 +272,7 @@ e2e_teardown(void **state)
 		bad += n;
 		poll_until(no_descendants, NULL, TEST_TIMEOUT);
 	}
+	bad += check_reports();
 	nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	unsetenv("SESS_DETACH_KEYS");
 	return bad == 0 ? 0 : -1;

@@ -21,6 +21,8 @@ int		 e2e_teardown(void **);
  * scratch directory for files the programs write. */
 const char	*e2e_dir(void);
 const char	*e2e_scratch(void);
+/* Where sanitizer and valgrind reports go; the fixture reads them. */
+const char	*e2e_reports(void);
 /* A path in the scratch directory; a few stay valid at once. */
 const char	*scratch_path(const char *);
 /* DIR/NAME. */

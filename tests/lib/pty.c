@@ -159,6 +159,46 @@ sess_bin(void)
 	return path;
 }
 
+static char	 report_dir[PATH_MAX];
+
+void
+reports_dir_set(const char *dir)
+{
+	snprintf(report_dir, sizeof report_dir, "%s", dir);
+}
+
+/* With $SESS_VALGRIND set, sess runs under memcheck: the client, and
+ * through fork the server too (the program it runs is exec'd outside
+ * valgrind). Each process logs to its own file in the report directory,
+ * where the fixture reads the verdicts; the exit code tells at once for
+ * the processes a test waits for. */
+static void
+child_exec(const char *const argv[])
+{
+	static char	 logopt[PATH_MAX + 32];
+	const char	*vg[MAX_ARGS + 16];
+	const char	*env = getenv("SESS_VALGRIND");
+	int		 n = 0, i;
+
+	if (env != NULL && *env != '\0' && strcmp(argv[0], sess_bin()) == 0) {
+		snprintf(logopt, sizeof logopt, "--log-file=%s/vg.%%p",
+		    report_dir[0] != '\0' ? report_dir : "/tmp");
+		vg[n++] = "valgrind";
+		vg[n++] = "--tool=memcheck";
+		vg[n++] = "--leak-check=full";
+		vg[n++] = "--show-leak-kinds=definite,indirect";
+		vg[n++] = "--errors-for-leak-kinds=definite,indirect";
+		vg[n++] = "--error-exitcode=99";
+		vg[n++] = "--trace-children=no";
+		vg[n++] = logopt;
+		for (i = 0; argv[i] != NULL && i < MAX_ARGS; i++)
+			vg[n++] = argv[i];
+		vg[n] = NULL;
+		argv = vg;
+	}
+	execvp(argv[0], (char *const *)argv);
+}
+
 /* In a child about to exec: nothing of the test's signal state or
  * descriptors may leak into the program under test. */
 static void
@@ -252,7 +292,7 @@ term_spawn(int rows, int cols, const char *const argv[])
 		dup2(t->slave, 1);
 		dup2(t->slave, 2);
 		child_reset();
-		execvp(argv[0], (char *const *)argv);
+		child_exec(argv);
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -621,7 +661,7 @@ run_argv(struct run *r, const char *const argv[], int timeout)
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		child_reset();
-		execvp(argv[0], (char *const *)argv);
+		child_exec(argv);
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}

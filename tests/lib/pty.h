@@ -130,6 +130,9 @@ void		 child_forget(pid_t);
 /* The wait status as an exit code: 128+N for signal N. */
 int		 wait_code(int);
 
+/* Where the sess under test leaves valgrind and sanitizer reports. */
+void		 reports_dir_set(const char *);
+
 /* Absolute path of the sess under test: $SESS_BIN, else ./sess. */
 const char	*sess_bin(void);
 
