@@ -50,6 +50,8 @@ TESTS = $(patsubst %.c,%,$(TEST_SRC))
 FUZZ_TARGETS = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_REPLAYS = $(addprefix fuzz/replay_,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 10
+# libFuzzer options, as -seed=1 for a run that does the same each time.
+FUZZ_FLAGS ?=
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -Isrc $(PKG_CFLAGS) -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
@@ -98,6 +100,7 @@ fuzz: $(addprefix fuzz/bin/,$(FUZZ_TARGETS))
 		mkdir -p fuzz/work/$$t fuzz/regress/$$t; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
 		fuzz/bin/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+			$(FUZZ_FLAGS) \
 			-artifact_prefix=fuzz/regress/$$t/ \
 			fuzz/work/$$t fuzz/corpus/$$t 2>fuzz/work/$$t.log || \
 			{ tail -30 fuzz/work/$$t.log; echo "fuzz: $$t failed"; exit 1; }; \

@@ -1610,21 +1610,25 @@ screen_ask(struct screen *s, const char *q, char *out, size_t size)
 void
 screen_margins(struct screen *s, int *top, int *bot, int *left, int *right)
 {
-	char	r[64];
-	int	a, b;
+	char		 r[64];
+	const char	*p;
+	int		 a, b;
 
 	*top = 0;
 	*bot = s->rows;
 	*left = 0;
 	*right = s->cols;
+	/* The reply's DCS is 8-bit after S8C1T: read from past it. */
 	if (screen_ask(s, "\033P$qr\033\\", r, sizeof r) > 0 &&
-	    sscanf(r, "\033P1$r%d;%dr", &a, &b) == 2 && a >= 1 && b >= a &&
+	    (p = strstr(r, "1$r")) != NULL &&
+	    sscanf(p, "1$r%d;%dr", &a, &b) == 2 && a >= 1 && b >= a &&
 	    b <= s->rows) {
 		*top = a - 1;
 		*bot = b;
 	}
 	if (s->m.lrmm && screen_ask(s, "\033P$qs\033\\", r, sizeof r) > 0 &&
-	    sscanf(r, "\033P1$r%d;%ds", &a, &b) == 2 && a >= 1 && b >= a &&
+	    (p = strstr(r, "1$r")) != NULL &&
+	    sscanf(p, "1$r%d;%ds", &a, &b) == 2 && a >= 1 && b >= a &&
 	    b <= s->cols) {
 		*left = a - 1;
 		*right = b;
