@@ -8,6 +8,7 @@
  * stops the reading of keys, nothing else. */
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1493,6 +1494,35 @@ server_foreground(const struct server_opts *o, struct start_error *e)
 	return s.status;
 }
 
+/* The server runs a small part of the code and tables it shares a binary
+ * with (the client's, adopt's, most of the libraries'), but the kernel
+ * maps the pages around each one it touches (64 KiB), which made most of
+ * them resident in every server. No read-around for any read-only mapping
+ * of a file, and the code the creator ran is let go (only code: a
+ * read-only mapping may hold relocated data, which would be lost). */
+static void
+server_trim_text(void)
+{
+	FILE		*f;
+	char		 line[512], perm[8];
+	unsigned long	 a, b;
+	int		 path;
+
+	if ((f = fopen("/proc/self/maps", "re")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		path = 0;
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &a, &b, perm,
+		    &path) < 3 || path == 0 || line[path] != '/' ||
+		    perm[1] != '-' || b <= a)
+			continue;
+		(void)madvise((void *)a, b - a, MADV_RANDOM);
+		if (perm[2] == 'x')
+			(void)madvise((void *)a, b - a, MADV_DONTNEED);
+	}
+	fclose(f);
+}
+
 /* Daemonises: the creator waits on a pipe for the verdict of the server's
  * start, so a program that cannot run leaves nothing behind. */
 int
@@ -1544,6 +1574,7 @@ server_start(const struct server_opts *o, struct start_error *e)
 		close(sp[1]);
 		if (chdir("/") == -1)
 			_exit(1);
+		server_trim_text();
 		server_loop(&s);
 		server_flush_all(&s);
 		server_unlink(&s);
