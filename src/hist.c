@@ -8,15 +8,12 @@
 
 #include "hist.h"
 
-#define H_PEN	0xfe		/* what changed (H_FG, H_BG, H_ATTR), then
-				   each colour that did as a tag and its
-				   bytes (H_COLOUR_*), the attr in 2 */
+#define H_PEN	0xfe		/* what changed and how, then the bytes
+				   (put_pen) */
 #define H_WIDE	0xfd		/* the next cell is two columns wide */
 #define H_COMB	0xfc		/* count, then that many code points */
 
-#define H_FG		0x01
-#define H_BG		0x02
-#define H_ATTR		0x04
+#define H_ATTR		0x04		/* shifted by 2: bit 4 */
 
 #define H_COLOUR_DEFAULT	0	/* no bytes */
 #define H_COLOUR_INDEXED	1	/* the index */
@@ -148,25 +145,67 @@ get_colour(const unsigned char *p, size_t n, uint32_t *v)
 	return len[p[0]];
 }
 
-/* A change of pen from *pen to what c has. */
+/* How a colour in a pen change is said: two bits each for fg and bg in
+ * the byte after H_PEN. A palette colour, most of them, takes one byte. */
+#define H_SAME		0		/* unchanged */
+#define H_DEF		1		/* the default */
+#define H_IDX		2		/* a palette index follows */
+#define H_OTHER		3		/* put_colour follows */
+
+static size_t
+put_pen_colour(unsigned char *p, uint32_t v, uint32_t old, int *kind)
+{
+	if (v == old) {
+		*kind = H_SAME;
+		return 0;
+	}
+	if (v == COL_DEFAULT) {
+		*kind = H_DEF;
+		return 0;
+	}
+	if ((v & COL_TYPE) == COL_INDEXED && (v & ~COL_TYPE) <= 0xff) {
+		*kind = H_IDX;
+		p[0] = (unsigned char)v;
+		return 1;
+	}
+	*kind = H_OTHER;
+	return put_colour(p, v);
+}
+
+static size_t
+get_pen_colour(const unsigned char *p, size_t n, int kind, uint32_t *v)
+{
+	switch (kind) {
+	case H_DEF:
+		*v = COL_DEFAULT;
+		return 0;
+	case H_IDX:
+		if (n < 1)
+			return (size_t)-1;
+		*v = COL_INDEXED | p[0];
+		return 1;
+	case H_OTHER:
+		n = get_colour(p, n, v);
+		return n == 0 ? (size_t)-1 : n;
+	}
+	return 0;
+}
+
+/* A change of pen from *pen to what c has: H_PEN, what changed and how
+ * (H_ATTR, and two bits for each colour), then the bytes that say it. */
 static size_t
 put_pen(unsigned char *p, struct pen *pen, const struct cell *c,
     uint16_t attr)
 {
 	size_t	n = 2;
+	int	fk, bk;
 
 	p[0] = H_PEN;
-	p[1] = 0;
-	if (c->fg != pen->fg) {
-		p[1] |= H_FG;
-		n += put_colour(p + n, c->fg);
-	}
-	if (c->bg != pen->bg) {
-		p[1] |= H_BG;
-		n += put_colour(p + n, c->bg);
-	}
+	n += put_pen_colour(p + n, c->fg, pen->fg, &fk);
+	n += put_pen_colour(p + n, c->bg, pen->bg, &bk);
+	p[1] = (unsigned char)(fk | bk << 2);
 	if (attr != pen->attr) {
-		p[1] |= H_ATTR;
+		p[1] |= H_ATTR << 2;
 		memcpy(p + n, &attr, sizeof attr);
 		n += sizeof attr;
 	}
@@ -185,17 +224,15 @@ get_pen(const unsigned char *p, size_t n, struct pen *pen)
 
 	if (n < 2)
 		return 0;
-	if (p[1] & H_FG) {
-		if ((k = get_colour(p + o, n - o, &pen->fg)) == 0)
-			return 0;
-		o += k;
-	}
-	if (p[1] & H_BG) {
-		if ((k = get_colour(p + o, n - o, &pen->bg)) == 0)
-			return 0;
-		o += k;
-	}
-	if (p[1] & H_ATTR) {
+	if ((k = get_pen_colour(p + o, n - o, p[1] & 3, &pen->fg)) ==
+	    (size_t)-1)
+		return 0;
+	o += k;
+	if ((k = get_pen_colour(p + o, n - o, p[1] >> 2 & 3, &pen->bg)) ==
+	    (size_t)-1)
+		return 0;
+	o += k;
+	if (p[1] & H_ATTR << 2) {
 		if (n - o < sizeof pen->attr)
 			return 0;
 		memcpy(&pen->attr, p + o, sizeof pen->attr);
@@ -320,7 +357,6 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 	e->b = h->cur;
 	e->off = (uint32_t)h->cur->used;
 	e->size = (uint32_t)n;
-	e->ncells = (uint16_t)(ncells > 65535 ? 65535 : ncells);
 	e->flags = (uint8_t)(flags & ROW_WRAPPED);
 	if (n > 0)
 		memcpy(h->cur->data + h->cur->used, h->tmp, n);

@@ -18,12 +18,12 @@ struct hblock {
 	unsigned char	data[];
 };
 
+/* 16 bytes a line: a line of more than 16 MiB is not kept. */
 struct hent {
 	struct hblock	*b;
 	uint32_t	 off;
-	uint32_t	 size;
-	uint16_t	 ncells;
-	uint8_t		 flags;		/* ROW_WRAPPED */
+	uint32_t	 size : 24;
+	uint32_t	 flags : 8;	/* ROW_WRAPPED */
 };
 
 struct hist {

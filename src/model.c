@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -90,10 +91,12 @@ model_main(void *arg)
 		if (was_full)
 			model_wake(m);
 		screen_input(m->screen, batch.data, batch.len);
-		/* What a flood grew is not kept for an idle session. */
-		if (batch.cap > MODEL_KEEP)
+		/* What a flood grew is not kept for an idle session, and
+		 * goes back to the system (malloc keeps it otherwise). */
+		if (batch.cap > MODEL_KEEP) {
 			buf_free(&batch);
-		else
+			malloc_trim(0);
+		} else
 			buf_reset(&batch);
 		pthread_mutex_lock(&m->lock);
 	}
