@@ -36,14 +36,11 @@ struct arch_info {
 	const unsigned char	*insn;		/* the system call instruction */
 	size_t			 insn_len;
 	size_t			 insn_align;	/* where it may start */
+	size_t			 regs_size;	/* its NT_PRSTATUS registers */
 };
 
 /* The active ABI; NULL when sess was built for a machine with none. */
 const struct arch_info	*arch_get(void);
-
-/* Registers of a stopped tracee. 0, or -1 with errno. */
-int	 arch_get_regs(pid_t, struct arch_regs *);
-int	 arch_set_regs(pid_t, const struct arch_regs *);
 
 uint64_t arch_get_ip(const struct arch_regs *);
 void	 arch_set_ip(struct arch_regs *, uint64_t);

@@ -29,6 +29,7 @@ static const struct arch_info	aarch64_info = {
 	.elf_machine = EM_AARCH64,
 	.insn = aarch64_svc,
 	.insn_len = sizeof aarch64_svc,
+	.regs_size = sizeof(struct user_regs_struct),
 	.insn_align = 4
 };
 
@@ -51,27 +52,6 @@ static const struct user_regs_struct *
 aarch64_cregs(const struct arch_regs *r)
 {
 	return (const struct user_regs_struct *)r->u.b;
-}
-
-int
-arch_get_regs(pid_t tid, struct arch_regs *r)
-{
-	struct iovec	 iov = { r->u.b, sizeof(struct user_regs_struct) };
-
-	memset(r, 0, sizeof *r);
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) == -1)
-		return -1;
-	r->len = iov.iov_len;
-	return 0;
-}
-
-int
-arch_set_regs(pid_t tid, const struct arch_regs *r)
-{
-	struct iovec	 iov = { (void *)r->u.b, r->len };
-
-	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) == -1 ?
-	    -1 : 0;
 }
 
 uint64_t

@@ -5,7 +5,6 @@
 #if defined(__x86_64__)
 
 #include <sys/ptrace.h>
-#include <sys/uio.h>
 #include <sys/user.h>
 
 #include <elf.h>
@@ -22,6 +21,7 @@ static const struct arch_info	x86_64_info = {
 	.elf_machine = EM_X86_64,
 	.insn = x86_64_syscall,
 	.insn_len = sizeof x86_64_syscall,
+	.regs_size = sizeof(struct user_regs_struct),
 	.insn_align = 1
 };
 
@@ -44,27 +44,6 @@ static const struct user_regs_struct *
 x86_64_cregs(const struct arch_regs *r)
 {
 	return (const struct user_regs_struct *)r->u.b;
-}
-
-int
-arch_get_regs(pid_t tid, struct arch_regs *r)
-{
-	struct iovec	 iov = { r->u.b, sizeof(struct user_regs_struct) };
-
-	memset(r, 0, sizeof *r);
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) == -1)
-		return -1;
-	r->len = iov.iov_len;
-	return 0;
-}
-
-int
-arch_set_regs(pid_t tid, const struct arch_regs *r)
-{
-	struct iovec	 iov = { (void *)r->u.b, r->len };
-
-	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) == -1 ?
-	    -1 : 0;
 }
 
 uint64_t

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -40,13 +41,40 @@ arch_get(void)
 {
 	return NULL;
 }
-int arch_get_regs(pid_t t, struct arch_regs *r) { (void)t; (void)r; errno = ENOSYS; return -1; }
-int arch_set_regs(pid_t t, const struct arch_regs *r) { (void)t; (void)r; errno = ENOSYS; return -1; }
 uint64_t arch_get_ip(const struct arch_regs *r) { (void)r; return 0; }
 void arch_set_ip(struct arch_regs *r, uint64_t ip) { (void)r; (void)ip; }
 void arch_set_syscall(struct arch_regs *r, long nr, const uint64_t a[6]) { (void)r; (void)nr; (void)a; }
 int arch_forget_syscall(pid_t t) { (void)t; return 0; }
 #endif
+
+/* Registers of a stopped tracee, as the kernel has them for every ABI
+ * (NT_PRSTATUS, of the size the arch file gives). 0, or -1 with errno. */
+static int
+ptrace_get_regs(pid_t tid, struct arch_regs *r)
+{
+	const struct arch_info	*a = arch_get();
+	struct iovec		 iov = { r->u.b, 0 };
+
+	memset(r, 0, sizeof *r);
+	if (a == NULL) {
+		errno = ENOSYS;
+		return -1;
+	}
+	iov.iov_len = a->regs_size;
+	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) == -1)
+		return -1;
+	r->len = iov.iov_len;
+	return 0;
+}
+
+static int
+ptrace_set_regs(pid_t tid, const struct arch_regs *r)
+{
+	struct iovec	 iov = { (void *)r->u.b, r->len };
+
+	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &iov) == -1 ?
+	    -1 : 0;
+}
 
 enum stop {
 	STOP_GONE,		/* exited */
@@ -439,7 +467,7 @@ ptrace_attach(struct ptrace_proc *p, pid_t pid, int pidfd)
 		ptrace_why(p, "the process exited");
 		goto fail;
 	}
-	if (arch_get_regs(p->tid, &p->saved) == -1) {
+	if (ptrace_get_regs(p->tid, &p->saved) == -1) {
 		ptrace_why(p, "reading the registers of %d: %s", (int)p->tid,
 		    strerror(errno));
 		goto fail;
@@ -567,7 +595,7 @@ ptrace_call(struct ptrace_proc *p, long nr, int64_t *ret, uint64_t a0,
 		r = p->saved;
 		arch_set_syscall(&r, nr, a);
 		arch_set_ip(&r, p->insn);
-		if (arch_set_regs(p->tid, &r) == -1) {
+		if (ptrace_set_regs(p->tid, &r) == -1) {
 			ptrace_why(p, "writing the registers of %d: %s",
 			    (int)p->tid, strerror(errno));
 			return -1;
@@ -670,7 +698,7 @@ ptrace_put_back(struct ptrace_proc *p)
 {
 	int	 status, sig, i;
 
-	if (arch_set_regs(p->tid, &p->saved) == -1) {
+	if (ptrace_set_regs(p->tid, &p->saved) == -1) {
 		ptrace_why(p, "restoring the registers of %d: %s", (int)p->tid,
 		    strerror(errno));
 		return -1;

@@ -248,23 +248,39 @@ fail:
 	_exit(127);
 }
 
+/* The session's pty, at its size: the slave's name, or NULL with errno
+ * set (and no master left open). */
+static char *
+pty_open(struct server *s)
+{
+	struct winsize	 ws = { .ws_row = s->rows, .ws_col = s->cols };
+	char		*slave;
+	int		 err;
+
+	if ((s->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (grantpt(s->master) == -1 || unlockpt(s->master) == -1 ||
+	    (slave = ptsname(s->master)) == NULL ||
+	    ioctl(s->master, TIOCSWINSZ, &ws) == -1) {
+		err = errno;
+		close(s->master);
+		s->master = -1;
+		errno = err;
+		return NULL;
+	}
+	return slave;
+}
+
 /* Makes the pty at the session's size and starts the program on it. */
 static int
 program_start(struct server *s, struct start_error *e)
 {
-	struct winsize	 ws = { .ws_row = s->rows, .ws_col = s->cols };
 	char		*slave;
 	int		 ep[2], err;
 	ssize_t		 n;
 
 	e->stage = START_PTY;
-	s->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (s->master == -1)
-		goto fail;
-	if (grantpt(s->master) == -1 || unlockpt(s->master) == -1 ||
-	    (slave = ptsname(s->master)) == NULL)
-		goto fail;
-	if (ioctl(s->master, TIOCSWINSZ, &ws) == -1)
+	if ((slave = pty_open(s)) == NULL)
 		goto fail;
 	e->stage = START_FORK;
 	if (pipe2(ep, O_CLOEXEC) == -1)
@@ -327,18 +343,11 @@ adopt_cmdline(struct server *s)
 static int
 adopt_start(struct server *s, struct start_error *e)
 {
-	struct winsize		 ws = { .ws_row = s->rows, .ws_col = s->cols };
 	struct adopt_error	 ae;
 	char			*slave;
 
 	e->stage = START_PTY;
-	s->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (s->master == -1)
-		goto fail;
-	if (grantpt(s->master) == -1 || unlockpt(s->master) == -1 ||
-	    (slave = ptsname(s->master)) == NULL)
-		goto fail;
-	if (ioctl(s->master, TIOCSWINSZ, &ws) == -1)
+	if ((slave = pty_open(s)) == NULL)
 		goto fail;
 	if (adopt_move(&s->adopt, s->master, slave, &ae) == -1 &&
 	    ae.code != ADOPT_BROKEN) {
