@@ -478,6 +478,24 @@ adopt_name(const struct adopt_target *t, char *buf, size_t len)
 /* sess adopt [-n] [-q] [-e KEYS] PID [NAME]: the refusals are checked
  * here first, so that a refused process costs no session; the server
  * checks again and does the moves, then this command attaches. */
+/* The detach chord: -e, else $SESS_DETACH_KEYS, else the default; -1
+ * (said) if it is not one. */
+static int
+chord_resolve(const char **keys)
+{
+	struct keys	*k;
+
+	if (*keys == NULL && (*keys = getenv("SESS_DETACH_KEYS")) == NULL)
+		*keys = DETACH_KEYS;
+	if ((k = keys_new(*keys, getenv("TERM"))) == NULL) {
+		sess_warn("bad detach keys '%s': give one key (C-\\, M-d) or a "
+		    "prefix and a key ('C-a d')", *keys);
+		return -1;
+	}
+	keys_free(k);
+	return 0;
+}
+
 static int
 cmd_adopt(int argc, char **argv)
 {
@@ -486,7 +504,6 @@ cmd_adopt(int argc, char **argv)
 	struct start_error	 e = { 0 };
 	struct adopt_target	 t = { 0 };
 	struct adopt_error	 ae;
-	struct keys		*k;
 	static char		 defname[NAME_MAX_LEN + 32];
 	const char		*a, *pidarg, *pos[2] = { NULL, NULL };
 	char			*end;
@@ -543,15 +560,8 @@ next:		;
 		return 1;
 	}
 	if (!detached) {
-		if (c.keys == NULL && (c.keys = getenv("SESS_DETACH_KEYS")) ==
-		    NULL)
-			c.keys = DETACH_KEYS;
-		if ((k = keys_new(c.keys, getenv("TERM"))) == NULL) {
-			sess_warn("bad detach keys '%s': give one key (C-\\, "
-			    "M-d) or a prefix and a key ('C-a d')", c.keys);
+		if (chord_resolve(&c.keys) == -1)
 			return 2;
-		}
-		keys_free(k);
 		if (!isatty(STDIN_FILENO)) {
 			sess_warn("standard input is not a terminal (use "
 			    "sess adopt -n, then attach from a terminal)");
@@ -615,7 +625,6 @@ int
 main(int argc, char **argv)
 {
 	struct cmdline	 c = { 0 };
-	struct keys	*k;
 	int		 creating, attaching;
 
 	if (argc > 1 && strcmp(argv[1], "send") == 0)
@@ -637,15 +646,8 @@ main(int argc, char **argv)
 	creating = c.mode == MODE_CREATE_ATTACH || c.mode == MODE_CREATE ||
 	    c.mode == MODE_ATTACH_CREATE || c.mode == MODE_FOREGROUND;
 	if (attaching && !(c.flags & ATTACH_NOKEYS)) {
-		if (c.keys == NULL && (c.keys = getenv("SESS_DETACH_KEYS")) ==
-		    NULL)
-			c.keys = DETACH_KEYS;
-		if ((k = keys_new(c.keys, getenv("TERM"))) == NULL) {
-			sess_warn("bad detach keys '%s': give one key (C-\\, "
-			    "M-d) or a prefix and a key ('C-a d')", c.keys);
+		if (chord_resolve(&c.keys) == -1)
 			return 2;
-		}
-		keys_free(k);
 	}
 	if (attaching && !isatty(STDIN_FILENO)) {
 		sess_warn("standard input is not a terminal (to feed a "
