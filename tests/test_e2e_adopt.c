@@ -487,21 +487,30 @@ test_adopt_background_job(void **state)
 	expect_exit(cli, 128 + SIGINT);
 }
 
+/* Whether signal sig is in the mask a /proc/PID/status line (SigIgn:,
+ * ShdPnd:) gives; 0 if the process is gone. */
 static int
-hup_ignored(void *arg)
+status_has(pid_t pid, const char *field, int sig)
 {
 	char		 path[64], line[256];
 	FILE		*f;
 	unsigned long long m = 0;
+	size_t		 n = strlen(field);
 
-	snprintf(path, sizeof path, "/proc/%d/status", (int)*(pid_t *)arg);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
 	while (fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, "SigIgn:", 7) == 0)
-			m = strtoull(line + 7, NULL, 16);
+		if (strncmp(line, field, n) == 0)
+			m = strtoull(line + n, NULL, 16);
 	fclose(f);
-	return (m >> (SIGHUP - 1)) & 1;
+	return (m >> (sig - 1)) & 1;
+}
+
+static int
+hup_ignored(void *arg)
+{
+	return status_has(*(pid_t *)arg, "SigIgn:", SIGHUP);
 }
 
 static int
@@ -590,18 +599,7 @@ test_adopt_ignores_tstp(void **state)
 static int
 usr1_pending(void *arg)
 {
-	char		 path[64], line[256];
-	FILE		*f;
-	unsigned long long m = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)*(pid_t *)arg);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, "ShdPnd:", 7) == 0)
-			m = strtoull(line + 7, NULL, 16);
-	fclose(f);
-	return (m >> (SIGUSR1 - 1)) & 1;
+	return status_has(*(pid_t *)arg, "ShdPnd:", SIGUSR1);
 }
 
 /* A signal that reaches the process while it is being adopted is held
