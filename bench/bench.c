@@ -2923,6 +2923,25 @@ version_of(int p, char *const argv[])
 	snprintf(peer_version[p], sizeof(peer_version[p]), "%.120s", out);
 }
 
+/* A peer is on when its command is in PATH; its version is recorded. */
+static int
+peer_detect(int p, const char *cmd, const char *vflag, const char *why)
+{
+	char	*v[3];
+
+	if (!in_path(cmd)) {
+		snprintf(peer_note[p], sizeof(peer_note[0]),
+		    "skipped: not installed%s", why);
+		return 0;
+	}
+	v[0] = (char *)cmd;
+	v[1] = (char *)vflag;
+	v[2] = NULL;
+	version_of(p, v);
+	peer_on[p] = 1;
+	return 1;
+}
+
 static void
 setup_peers(void)
 {
@@ -2963,57 +2982,18 @@ setup_peers(void)
 			    "model off (BENCH_SESS_NOMODEL=NAME=VALUE names "
 			    "one once it has)");
 	}
-	if (in_path("dtach")) {
-		v[0] = "dtach";
-		v[1] = "--version";
-		v[2] = NULL;
-		version_of(P_DTACH, v);
-		peer_on[P_DTACH] = 1;
-	} else
-		snprintf(peer_note[P_DTACH], sizeof(peer_note[0]),
-		    "skipped: not installed");
-	if (in_path("abduco")) {
-		v[0] = "abduco";
-		v[1] = "-v";
-		v[2] = NULL;
-		version_of(P_ABDUCO, v);
-		peer_on[P_ABDUCO] = 1;
-	} else
-		snprintf(peer_note[P_ABDUCO], sizeof(peer_note[0]),
-		    "skipped: not installed (not packaged in Debian 12)");
-	if (in_path("tmux")) {
-		v[0] = "tmux";
-		v[1] = "-V";
-		v[2] = NULL;
-		version_of(P_TMUX, v);
-		peer_on[P_TMUX] = 1;
+	peer_detect(P_DTACH, "dtach", "--version", "");
+	peer_detect(P_ABDUCO, "abduco", "-v", " (not packaged in Debian 12)");
+	if (peer_detect(P_TMUX, "tmux", "-V", "")) {
 		snprintf(tmuxconf, sizeof(tmuxconf), "%s/tmux.conf", tmpdir);
 		if ((f = fopen(tmuxconf, "we")) == NULL)
 			die("%s: %s", tmuxconf, strerror(errno));
 		/* no status line: the program has the whole 80x24 */
 		fputs("set -g status off\n", f);
 		fclose(f);
-	} else
-		snprintf(peer_note[P_TMUX], sizeof(peer_note[0]),
-		    "skipped: not installed");
-	if (in_path("screen")) {
-		v[0] = "screen";
-		v[1] = "-v";
-		v[2] = NULL;
-		version_of(P_SCREEN, v);
-		peer_on[P_SCREEN] = 1;
-	} else
-		snprintf(peer_note[P_SCREEN], sizeof(peer_note[0]),
-		    "skipped: not installed");
-	if (in_path("reptyr")) {
-		v[0] = "reptyr";
-		v[1] = "-v";
-		v[2] = NULL;
-		version_of(P_REPTYR, v);
-		peer_on[P_REPTYR] = 1;
-	} else
-		snprintf(peer_note[P_REPTYR], sizeof(peer_note[0]),
-		    "skipped: not installed");
+	}
+	peer_detect(P_SCREEN, "screen", "-v", "");
+	peer_detect(P_REPTYR, "reptyr", "-v", "");
 }
 
 /* BENCH_PEERS=sess,dtach,...: leave the others out (the bare pty stays). */
