@@ -129,8 +129,14 @@ memcheck: sess-dynamic $(MEMCHECK_UNIT) $(MEMCHECK_E2E)
 .PHONY: memcheck
 
 # Not part of check: timings belong here, never in a test.
-bench: sess
+bench: sess bench/sess-nomodel
 	bench/run
+
+# sess with its screen model fed nothing: what make bench compares the
+# forwarding against (not a product: its redraws show nothing).
+bench/sess-nomodel: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DSESS_NO_MODEL $(LDFLAGS) $(SESS_LDFLAGS) \
+		-o $@ $(SRC) $(SESS_LIBS)
 
 # How long sess adopt takes, beside reptyr when it is installed.
 bench-adopt: sess bench/adopt
@@ -168,7 +174,7 @@ uninstall:
 
 clean:
 	rm -f sess sess-dynamic src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
-		$(FUZZ_REPLAYS) bench/adopt
+		$(FUZZ_REPLAYS) bench/adopt bench/sess-nomodel
 	rm -rf fuzz/bin fuzz/work
 
 .PHONY: all bench bench-adopt check clean fuzz install uninstall

@@ -3,14 +3,16 @@
  * installed), measured in one run with the tools interleaved, reported as
  * medians, spreads and ratios to the bare pty of the same run.
  *
- *	bench [-kq] [-s SESS] [-o FILE] [-c COMMAND]
+ *	bench [-kq] [-s SESS] [-S SESS] [-o FILE] [-c COMMAND]
  *
  * -q or BENCH_QUICK=1: a smaller corpus and fewer rounds; -k: keep the work
  * directory; -o: write the results as markdown too; -c: the command named
- * there. BENCH_ONLY=throughput,latency,attach,memory,scale,adopt,screen and
- * BENCH_PEERS=sess,dtach,tmux,screen,abduco,reptyr narrow the run (for a
- * profiler). BENCH_SESS_NOMODEL=NAME=VALUE: the environment that makes a
- * sess server run without its screen model, for the "no model" column.
+ * there; -S: a sess built without its screen model (make
+ * bench/sess-nomodel), for the "no model" column. BENCH_ONLY=throughput,
+ * latency,attach,memory,scale,adopt,screen and BENCH_PEERS=sess,dtach,tmux,
+ * screen,abduco,reptyr narrow the run (for a profiler).
+ * BENCH_SESS_NOMODEL=NAME=VALUE: instead of -S, an environment that makes a
+ * sess server run without its model.
  *
  * The same binary is also the program run inside the sessions
  * ("bench --prog MODE ..."): it feeds the corpus, echoes keys, shows a
@@ -103,6 +105,7 @@ static char		 corpus[PATH_MAX], corpus_small[PATH_MAX];
 static char		 lines80[PATH_MAX], screenfile[PATH_MAX];
 static char		 tmuxconf[PATH_MAX];
 static char		 nomodel_env[256];
+static char		 sess0bin[PATH_MAX];	/* the build without a model */
 static char		 expect[ROWS][COLS * 4 + 1];
 static size_t		 corpus_size;
 static int		 logfd = -1;
@@ -1187,7 +1190,7 @@ create_args(struct args *a, int p, const char *name, char *const prog[])
 	switch (p) {
 	case P_SESS:
 	case P_SESS0:
-		arg(a, sessbin);
+		arg(a, p == P_SESS0 && sess0bin[0] != '\0' ? sess0bin : sessbin);
 		arg(a, "-q");
 		arg(a, "-n");
 		arg(a, name);
@@ -1239,7 +1242,7 @@ attach_args(struct args *a, int p, const char *name)
 	switch (p) {
 	case P_SESS:
 	case P_SESS0:
-		arg(a, sessbin);
+		arg(a, p == P_SESS0 && sess0bin[0] != '\0' ? sess0bin : sessbin);
 		arg(a, "-a");
 		arg(a, name);
 		break;
@@ -2971,7 +2974,12 @@ setup_peers(void)
 			snprintf(peer_version[P_SESS],
 			    sizeof(peer_version[0]), "sess");
 		peer_on[P_SESS] = 1;
-		if (nomodel_env[0] != '\0') {
+		if (sess0bin[0] != '\0' && access(sess0bin, X_OK) == 0) {
+			peer_on[P_SESS0] = 1;
+			snprintf(peer_note[P_SESS0], sizeof(peer_note[0]),
+			    "the same sources built with "
+			    "SESS_NO_MODEL, its screen model fed nothing");
+		} else if (nomodel_env[0] != '\0') {
 			peer_on[P_SESS0] = 1;
 			snprintf(peer_note[P_SESS0], sizeof(peer_note[0]),
 			    "sess with %.200s in the server's environment",
@@ -3066,7 +3074,7 @@ section(const char *name)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench [-qk] [-s SESS] [-o FILE] [-c COMMAND]\n"
+	fprintf(stderr, "usage: bench [-qk] [-s SESS] [-S SESS] [-o FILE] [-c COMMAND]\n"
 	    "       bench --prog MODE ARG...\n");
 	exit(2);
 }
@@ -3084,7 +3092,7 @@ main(int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "--prog") == 0)
 		return prog_main(argc - 2, argv + 2);
-	while ((c = getopt(argc, argv, "c:ko:qs:")) != -1) {
+	while ((c = getopt(argc, argv, "c:ko:qs:S:")) != -1) {
 		switch (c) {
 		case 'c':
 			command = optarg;
@@ -3101,6 +3109,11 @@ main(int argc, char **argv)
 		case 's':
 			if (realpath(optarg, sessbin) == NULL)
 				snprintf(sessbin, sizeof(sessbin), "%s",
+				    optarg);
+			break;
+		case 'S':
+			if (realpath(optarg, sess0bin) == NULL)
+				snprintf(sess0bin, sizeof(sess0bin), "%s",
 				    optarg);
 			break;
 		default:

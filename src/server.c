@@ -1077,8 +1077,11 @@ pty_output(struct server *s)
 			client_release(s, c, EXIT_FAILED, 0, 0);
 	}
 	/* The model comes after the terminals, and on its own thread: it
-	 * never delays them. */
+	 * never delays them. (SESS_NO_MODEL: a build for make bench to
+	 * measure what the model costs; its redraws show nothing.) */
+#ifndef SESS_NO_MODEL
 	model_input(s->model, readbuf, (size_t)n);
+#endif
 	return 0;
 }
 
