@@ -17,8 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -87,17 +85,7 @@ victim_tick(void)
 static void
 victim_seccomp(void)
 {
-	struct sock_filter	 f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_setsid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
-	};
-	struct sock_fprog	 prog = { nitems(f), f };
-
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == -1)
+	if (seccomp_refuse_setsid() == -1)
 		printf("seccomp: %s\n", strerror(errno));
 	victim_tick();
 }
@@ -779,24 +767,6 @@ test_failure_restores(void **state)
 	free(b);
 }
 
-static int
-count_fds(pid_t pid)
-{
-	char		 path[64];
-	DIR		*d;
-	struct dirent	*de;
-	int		 n = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* A process whose mount namespace has a /dev/pts of its own cannot
  * open the session's terminal by name: it is handed the descriptor. */
 static void
@@ -817,7 +787,7 @@ test_adopt_own_devpts(void **state)
 	expect_moved(old, cli);
 	expect_old_shell(old);
 	/* Nothing of the hand-over is left in it. */
-	assert_int_equal(count_fds(pid), 3);
+	assert_int_equal(proc_fd_count(pid), 3);
 	assert_int_equal(term_resize(cli, 30, 90), 0);
 	expect_output(cli, "winch 30x90");
 	term_type(cli, "\003");

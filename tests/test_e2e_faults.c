@@ -102,25 +102,6 @@ expect_idle(const char *name, pid_t server)
 	expect_idle_while(server, work_list, (void *)(uintptr_t)name);
 }
 
-/* Open descriptors of pid. */
-static int
-fd_count(pid_t pid)
-{
-	char		 path[64];
-	struct dirent	*de;
-	DIR		*d;
-	int		 n = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* Sockets pid has open. */
 static int
 socket_count(pid_t pid)
@@ -159,7 +140,7 @@ fd_count_settled(pid_t server)
 {
 	assert_true(poll_until(cond_listening_only, (void *)(intptr_t)server,
 	    TEST_TIMEOUT));
-	return fd_count(server);
+	return proc_fd_count(server);
 }
 
 /* Resident memory of pid in kB, from /proc/PID/status. */

@@ -142,4 +142,11 @@ int		 poll_until(int (*cond)(void *), void *arg, int timeout);
 /* Sleeps ms between polls. */
 void		 nap(int ms);
 
+/* Descriptors pid has open, or -1. */
+int		 proc_fd_count(pid_t);
+/* Makes setsid() fail with EPERM in this process from now on (a seccomp
+ * filter): what an adoption that must fail half way meets. -1 if the
+ * kernel refused the filter. */
+int		 seccomp_refuse_setsid(void);
+
 #endif
