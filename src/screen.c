@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "screen_priv.h"
+#include "skim.h"
 #include "util.h"
 
 static void	screen_vt(struct screen *, const char *, size_t);
@@ -1521,6 +1522,13 @@ screen_free(struct screen *s)
 }
 
 void
+screen_set_scrollback(struct screen *s, size_t lines)
+{
+	hist_free(&s->hist);
+	hist_init(&s->hist, lines, SCROLLBACK_BYTES);
+}
+
+void
 screen_input(struct screen *s, const char *p, size_t n)
 {
 	if (s->comb.n > s->comb_limit) {
@@ -1533,6 +1541,79 @@ screen_input(struct screen *s, const char *p, size_t n)
 		screen_vt(s, "", 0);
 	if (s->nofast)
 		screen_lineinfo(s);
+}
+
+/* Below this, passing over a flood saves less than asking libvterm for
+ * the scroll region costs. */
+#define SKIP_MIN	(64 * 1024)
+
+/* The line feed that ends the plain line just before p[at], or NULL. */
+static const char *
+skip_lf(const char *p, size_t at)
+{
+	return at == 0 ? NULL : memrchr(p, '\n', at);
+}
+
+size_t
+screen_skip(struct screen *s, const char *p, size_t plain)
+{
+	const char	*lf, *e;
+	size_t		 need, lines, cut, at, reset, len, i;
+	int		 top, bot, left, right;
+
+	/* Nothing begun (a sequence, a character, a single shift), and
+	 * every line feed scrolls the whole primary screen. */
+	if (s->alt || s->m.lrmm || s->ss || s->utf8part ||
+	    !scan_idle(&s->scan))
+		return 0;
+	if (plain < SKIP_MIN)
+		return 0;
+	/* The cut follows a CR LF (the cursor in column 0, no wrap
+	 * pending) and has enough line feeds after it that everything
+	 * before it, and the line it starts, leaves the screen (rows
+	 * feeds to reach the bottom, rows more) and the scrollback. */
+	need = 2 * (size_t)s->rows + s->hist.maxlines + 1;
+	cut = 0;
+	for (lines = 0, at = plain; (lf = skip_lf(p, at)) != NULL;
+	    lines++, at = (size_t)(lf - p)) {
+		if (lines >= need && lf > p && lf[-1] == '\r') {
+			cut = (size_t)(lf - p) + 1;
+			break;
+		}
+	}
+	if (cut < SKIP_MIN)
+		return 0;
+	/* What is after the cut prints something, so the character a REP
+	 * repeats comes from there in both cases. */
+	for (i = cut; i < plain; i += len) {
+		len = skim_item(p + i, plain - i);
+		if ((unsigned char)p[i] >= 0x20 && p[i] != 0x1b)
+			break;
+	}
+	if (i == plain)
+		return 0;
+	screen_margins(s, &top, &bot, &left, &right);
+	if (top != 0 || bot != s->rows)
+		return 0;
+	/* The pen is what the SGRs since the last that reset it made. */
+	reset = 0;
+	for (at = cut; at > 0 && (e = memrchr(p, 0x1b, at)) != NULL;
+	    at = (size_t)(e - p)) {
+		len = skim_item(e, plain - (size_t)(e - p));
+		if (skim_sgr_resets(e, len)) {
+			reset = (size_t)(e - p);
+			break;
+		}
+	}
+	for (i = reset; i < cut &&
+	    (e = memchr(p + i, 0x1b, cut - i)) != NULL; i += len) {
+		i = (size_t)(e - p);
+		len = skim_item(e, cut - i);
+		if (e[len - 1] == 'm')
+			scan_input(&s->scan, e, len);
+	}
+	scan_input(&s->scan, "\r", 1);
+	return cut;
 }
 
 void

@@ -10,10 +10,17 @@ struct screen;
 
 struct screen	*screen_new(int rows, int cols);
 void		 screen_free(struct screen *);
+/* Drops the scrollback, and keeps this many lines from now on. */
+void		 screen_set_scrollback(struct screen *, size_t);
 
 /* Program output, in the order it was written. */
 void		 screen_input(struct screen *, const char *, size_t);
 void		 screen_resize(struct screen *, int rows, int cols);
+/* Takes the start of a flood of plain lines (p: that many bytes of
+ * plain output, see skim.h) that the rest of them push off the screen
+ * and out of the scrollback, for the pen it leaves: returns its length,
+ * and the caller feeds what follows. 0 when there is no such start. */
+size_t		 screen_skip(struct screen *, const char *, size_t);
 
 /* Replies the terminal would send to the program's queries (DA, DSR,
  * DECRQM...). The server installs this while no client is attached. */

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "lib/screencmp.h"
 #include "screen_priv.h"
+#include "skim.h"
 #include "util.h"
 
 #define S(x)	x, sizeof(x) - 1
@@ -982,6 +983,278 @@ test_combining_last_column(void **state)
 	screen_free(a);
 }
 
+/* skim_plain as its definition reads, a byte at a time. */
+static size_t
+skim_slow(const unsigned char *p, size_t n)
+{
+	size_t	 i = 0, j;
+	int	 digits;
+
+	while (i < n) {
+		if (p[i] == 0x1b) {
+			if (i + 1 >= n || p[i + 1] != '[')
+				return i;
+			digits = 1;
+			for (j = i + 2; j < n && j - i < 64; j++) {
+				if (p[j] >= '0' && p[j] <= '9')
+					continue;
+				if (p[j] != ';' && p[j] != ':')
+					break;
+				digits = 0;
+			}
+			if (j >= n || j - i >= 64 ||
+			    (p[j] != 'm' && (p[j] != 'K' || !digits)))
+				return i;
+			i = j + 1;
+			continue;
+		}
+		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' &&
+		    p[i] != '\t' && p[i] != '\b') || p[i] == 0x7f)
+			return i;
+		i++;
+	}
+	return i;
+}
+
+/* What counts as plain output, and which SGRs set the whole pen. */
+static void
+test_skim(void **state)
+{
+	static const char	 alpha[] = "ab\033[;0123m:K\n\r\t\b(\177\a"
+	    "\303\377 ";
+	unsigned char		 in[80];
+	size_t			 n, i;
+	int			 k;
+
+	(void)state;
+	/* Against the definition, on short strings of the bytes that
+	 * matter, where a control falls anywhere in a stride. */
+	rng_state = 3;
+	for (k = 0; k < 300000; k++) {
+		n = (size_t)pick((int)sizeof in);
+		for (i = 0; i < n; i++)
+			in[i] = (unsigned char)alpha[pick(pick(3) ? 6 :
+			    (int)sizeof alpha - 1)];
+		if (skim_plain((const char *)in, n) != skim_slow(in, n)) {
+			show("input", (const char *)in, n);
+			fail();
+		}
+	}
+	assert_int_equal(skim_plain(S("abc\r\n\tx\by")), 9);
+	assert_int_equal(skim_plain(S("caf\xc3\xa9 \xe4\xb8\xad")), 9);
+	assert_int_equal(skim_plain(S("a\033[1;38;5;3mb\033[0mc\033[Kd")), 22);
+	assert_int_equal(skim_plain(S("a\033[38:2::1:2:3mb\033[2Kc")), 21);
+	assert_int_equal(skim_plain(S("ab\acd")), 2);
+	assert_int_equal(skim_plain(S("ab\177")), 2);
+	assert_int_equal(skim_plain(S("ab\016")), 2);
+	assert_int_equal(skim_plain(S("ab\v")), 2);
+	assert_int_equal(skim_plain(S("ab\033[?25l")), 2);
+	assert_int_equal(skim_plain(S("ab\033[>4;1m")), 2);
+	assert_int_equal(skim_plain(S("ab\033[1;2K")), 2);
+	assert_int_equal(skim_plain(S("ab\033[2J")), 2);
+	assert_int_equal(skim_plain(S("ab\033]0;t\a")), 2);
+	assert_int_equal(skim_plain(S("ab\033(0q")), 2);
+	/* A sequence the input ends in is not plain yet. */
+	assert_int_equal(skim_plain(S("ab\033")), 2);
+	assert_int_equal(skim_plain(S("ab\033[38;5")), 2);
+	/* Eight bytes at a time, with the control anywhere in them. */
+	assert_int_equal(skim_plain(S("0123456789abcdef\a")), 16);
+	assert_int_equal(skim_plain(S("01234\a6789abcdef")), 5);
+	assert_int_equal(skim_plain(S("0123456789a\177cdef")), 11);
+	assert_int_equal(skim_plain(S("\xff\xfe\x80\x9f\xa0\xc3\xa9xyz\x1f")), 10);
+
+	assert_true(skim_sgr_resets(S("\033[m")));
+	assert_true(skim_sgr_resets(S("\033[0m")));
+	assert_true(skim_sgr_resets(S("\033[0;31m")));
+	assert_true(skim_sgr_resets(S("\033[;1m")));
+	assert_false(skim_sgr_resets(S("\033[01m")));
+	assert_false(skim_sgr_resets(S("\033[1;0m")));
+	assert_false(skim_sgr_resets(S("\033[0;4:3m")));
+	assert_false(skim_sgr_resets(S("\033[K")));
+
+	assert_true(skim_partial(S("\033")));
+	assert_true(skim_partial(S("\033[")));
+	assert_true(skim_partial(S("\033[38;5:")));
+	assert_false(skim_partial(S("\033]")));
+	assert_false(skim_partial(S("\033[?")));
+	assert_false(skim_partial(S("a")));
+	assert_false(skim_partial(S("")));
+}
+
+/* One line of a flood: words, wide and combining characters, tabs,
+ * backspaces, colours and erases, mostly ending in CR LF. */
+static void
+gen_plain_line(struct buf *b, int cols, int sgr_odds, int lf_only)
+{
+	static const char *words[] = { "log", "wörld", "\xe4\xb8\xad\xe6\x96\x87",
+		"e\xcc\x81", "\xf0\x9f\x98\x80", "\t", "\b", "x", "  ",
+		"\xcc\x81", "0123456789abcdef", "\xff", "\xc3" };
+	static const char *sgr[] = { "\033[m", "\033[0m", "\033[0;31m",
+		"\033[;1;4m", "\033[01m", "\033[1;0m", "\033[4:3m", "\033[2m",
+		"\033[8m", "\033[7;9m", "\033[22;27m", "\033[38;5;200m",
+		"\033[48;2;1;2;3m", "\033[38:2::9:8:7m", "\033[K", "\033[1K",
+		"\033[2K", "\033[0K", "\033[94;101m", "\033[5;3m" };
+	int	n = pick(cols * 3 / 2 + 2);
+
+	while (n-- > 0) {
+		if (pick(sgr_odds) == 0)
+			buf_adds(b, sgr[pick(nitems(sgr))]);
+		else
+			buf_adds(b, words[pick(nitems(words))]);
+	}
+	if (lf_only)
+		buf_adds(b, pick(1000) ? "\n" : "\r\n");
+	else
+		buf_adds(b, (const char *[]){ "\r\n", "\r\n", "\r\n",
+		    "\r\n", "\n", "\r" }[pick(6)]);
+}
+
+/* Passing over the start of a flood leaves the model as feeding all of
+ * it does: screen, scrollback, pen, modes, and what later input makes of
+ * them, whatever came before the flood (modes, margins, the alternate
+ * screen, a character set) and wherever the reads cut it. */
+static void
+test_skip_flood(void **state)
+{
+	static const size_t	 lines[] = { 0, 1, 7, 60, 400 };
+	static const char	*breaks[] = { "\a", "\033[?25l", "\033]2;t\a",
+		"\033[3;1H", "\033[2;4r", "\033[?1049h", "\033(0", "\016" };
+	struct screen		*a, *b;
+	struct buf		 pre = { 0 }, in = { 0 }, post = { 0 };
+	struct buf		 ra = { 0 }, rb = { 0 };
+	size_t			 off, cut, k, skipped;
+	int			 seed, i, rows, cols, odds, lf, failures = 0;
+	int			 hits = 0;
+
+	(void)state;
+	for (seed = 1; seed <= 160 && failures < 3; seed++) {
+		rng_state = 0x2545f4914f6cdd1dull * (uint64_t)seed;
+		rows = 2 + pick(12);
+		cols = 4 + pick(100);
+		buf_reset(&pre);
+		buf_reset(&in);
+		buf_reset(&post);
+		for (i = pick(4) == 0 ? 0 : pick(30); i > 0; i--)
+			gen_one(&pre, rows, cols);
+		/* Colours in every line, or so seldom that the pen the
+		 * start of the flood left lasts to its end. */
+		odds = pick(2) ? 4 : 20000;
+		/* Lines that a raw terminal gets as they are: LF without CR,
+		 * the cursor's column carried on. */
+		lf = pick(5) == 0;
+		while (in.len < 200 * 1024) {
+			gen_plain_line(&in, cols, odds, lf);
+			if (pick(5000) == 0)
+				buf_adds(&in, breaks[pick(nitems(breaks))]);
+		}
+		for (i = 1 + pick(20); i > 0; i--)
+			gen_one(&post, rows, cols);
+		buf_adds(&post, "\033[3bz\033[b");
+
+		a = screen_new(rows, cols);
+		b = screen_new(rows, cols);
+		assert_non_null(a);
+		assert_non_null(b);
+		hist_free(&a->hist);
+		hist_free(&b->hist);
+		k = lines[pick(nitems(lines))];
+		i = pick(3) == 0 ? 4096 : SCROLLBACK_BYTES;
+		hist_init(&a->hist, k, (size_t)i);
+		hist_init(&b->hist, k, (size_t)i);
+		screen_input(a, pre.data, pre.len);
+		screen_input(b, pre.data, pre.len);
+
+		screen_input(a, in.data, in.len);
+		/* As the model's thread takes it: what came since it last
+		 * looked, in reads of any size. */
+		skipped = 0;
+		for (off = 0; off < in.len; off += cut) {
+			cut = seed % 2 ? in.len : 1 + (size_t)pick(150 * 1024);
+			if (cut > in.len - off)
+				cut = in.len - off;
+			k = screen_skip(b, in.data + off,
+			    skim_plain(in.data + off, cut));
+			assert_true(k <= cut);
+			skipped += k;
+			screen_input(b, in.data + off + k, cut - k);
+		}
+		hits += skipped > 0;
+
+		for (i = 0; i < 3; i++) {
+			buf_reset(&ra);
+			buf_reset(&rb);
+			assert_int_equal(screen_redraw(a, SCREEN_SCROLLBACK,
+			    &ra), 0);
+			assert_int_equal(screen_redraw(b, SCREEN_SCROLLBACK,
+			    &rb), 0);
+			if (ra.len != rb.len ||
+			    memcmp(ra.data, rb.data, ra.len) != 0 ||
+			    screen_differs(a, b) == 1) {
+				for (off = 0; off < ra.len && off < rb.len &&
+				    ra.data[off] == rb.data[off]; off++)
+					/* nothing */;
+				fprintf(stderr, "seed %d (%dx%d) step %d, "
+				    "%zu of %zu skipped: %s\n", seed, rows,
+				    cols, i, skipped, in.len, screen_why);
+				show("a", ra.data + off, ra.len - off);
+				show("b", rb.data + off, rb.len - off);
+				failures++;
+				break;
+			}
+			if (i == 0) {
+				screen_input(a, post.data, post.len);
+				screen_input(b, post.data, post.len);
+			} else if (i == 1) {
+				screen_resize(a, rows + 5, cols + 7);
+				screen_resize(b, rows + 5, cols + 7);
+			}
+		}
+		screen_free(a);
+		screen_free(b);
+	}
+	buf_free(&pre);
+	buf_free(&in);
+	buf_free(&post);
+	buf_free(&ra);
+	buf_free(&rb);
+	assert_int_equal(failures, 0);
+	/* Half the floods come after a prefix that leaves the alternate
+	 * screen or margins set, where nothing may be passed over. */
+	assert_true(hits > 160 / 3);
+}
+
+/* With the scrollback of config.h, a flood of 8 MiB leaves the same
+ * model, and most of it is passed over. */
+static void
+test_skip_scrollback(void **state)
+{
+	struct screen	*a, *b;
+	struct buf	 in = { 0 }, ra = { 0 }, rb = { 0 };
+	size_t		 k;
+
+	(void)state;
+	rng_state = 7;
+	while (in.len < 8 * 1024 * 1024)
+		gen_plain_line(&in, 80, 4, 0);
+	a = model(24, 80, "\033[31m");
+	b = model(24, 80, "\033[31m");
+	screen_input(a, in.data, in.len);
+	k = screen_skip(b, in.data, skim_plain(in.data, in.len));
+	assert_true(k > in.len / 2);
+	screen_input(b, in.data + k, in.len - k);
+	assert_int_equal(b->hist.n, SCROLLBACK_LINES);
+	assert_int_equal(screen_redraw(a, SCREEN_SCROLLBACK, &ra), 0);
+	assert_int_equal(screen_redraw(b, SCREEN_SCROLLBACK, &rb), 0);
+	assert_int_equal(ra.len, rb.len);
+	assert_memory_equal(ra.data, rb.data, ra.len);
+	assert_int_equal(screen_differs(a, b), 0);
+	buf_free(&in);
+	buf_free(&ra);
+	buf_free(&rb);
+	screen_free(a);
+	screen_free(b);
+}
+
 int
 main(void)
 {
@@ -1007,6 +1280,9 @@ main(void)
 		cmocka_unit_test(test_split_anywhere),
 		cmocka_unit_test(test_roundtrip_random),
 		cmocka_unit_test(test_roundtrip_recordings),
+		cmocka_unit_test(test_skim),
+		cmocka_unit_test(test_skip_flood),
+		cmocka_unit_test(test_skip_scrollback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
