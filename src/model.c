@@ -6,8 +6,16 @@
  * A few bytes with the thread idle are parsed by the loop itself. The
  * screen belongs to whoever set busy (the thread, or the loop parsing
  * inline), and to the loop after model_sync, which waits for an empty
- * backlog and busy clear: only the loop adds input, so no lock is needed
- * around the screen. */
+ * backlog, nothing held and busy clear: only the loop adds input, so no
+ * lock is needed around the screen.
+ *
+ * Output is not parsed as it comes but when it pauses or has grown to a
+ * flood: most of a flood of plain lines would only scroll through the
+ * screen and out of the scrollback, and the screen passes over it
+ * (screen_skip). While the flood goes on, its plain end is held back,
+ * since the next part may push it out as well; so a cat of a big file
+ * costs the model a scan of its bytes and the parsing of its last
+ * screens. */
 #include <sys/eventfd.h>
 
 #include <errno.h>
@@ -15,15 +23,21 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "model.h"
+#include "skim.h"
 
 /* The most of a parsed buffer kept for the next one. */
 #define MODEL_KEEP	(256 * 1024)
 /* Output up to this size is parsed by the loop when the thread is idle. */
 #define MODEL_INLINE	512
+/* A backlog this large is a flood, taken at once. */
+#define MODEL_FLOOD	(2 * 1024 * 1024)
+/* Output that stops coming for this long is parsed. */
+#define MODEL_PAUSE_MS	4
 
 struct model {
 	struct screen	*screen;
@@ -32,14 +46,22 @@ struct model {
 
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;
-	pthread_cond_t	 work;		/* backlog not empty, or stop */
-	pthread_cond_t	 idle;		/* backlog empty, thread idle */
+	pthread_cond_t	 work;		/* backlog begun or a flood, stop, hurry */
+	pthread_cond_t	 idle;		/* all parsed, thread idle */
+	pthread_cond_t	 fed;		/* feeding ended */
 	struct buf	 backlog;
 	struct buf	 replies;
 	int		 busy;
+	int		 feeding;	/* the thread is in the screen */
 	int		 stop;
+	int		 hurry;		/* model_sync waits for everything */
 	int		 full;		/* the loop was told to stop reading */
+	int		 tell_idle;	/* the loop waits for the thread */
 	int		 efd;
+
+	struct buf	 held;		/* the thread's: a flood's plain end */
+	size_t		 held_plain;	/* the whole plain items in it */
+	size_t		 nheld;		/* held.len, for the loop, locked */
 };
 
 static void
@@ -62,22 +84,96 @@ model_queue_reply(const char *p, size_t n, void *arg)
 	model_wake(m);
 }
 
+/* Feeds the screen a batch, after what was held: the start of a flood of
+ * plain lines is passed over, and if the flood goes on (flood) and ends
+ * plain, its end is held for the next batch instead of parsed. */
+static void
+model_feed(struct model *m, struct buf *batch, int flood)
+{
+	struct buf	*in = batch;
+	size_t		 plain = 0, k, n;
+
+	if (m->held.len > 0) {
+		buf_add(&m->held, batch->data, batch->len);
+		in = &m->held;
+		plain = m->held_plain;
+	}
+	plain += skim_plain(in->data + plain, in->len - plain);
+	k = screen_skip(m->screen, in->data, plain);
+	n = in->len - k;
+	if (flood && n < MODEL_FLOOD && (plain == in->len ||
+	    skim_partial(in->data + plain, in->len - plain))) {
+		if (in == &m->held)
+			buf_consume(&m->held, k);
+		else
+			buf_add(&m->held, in->data + k, n);
+		m->held_plain = plain - k;
+		return;
+	}
+	screen_input(m->screen, in->data + k, n);
+	buf_reset(&m->held);
+	m->held_plain = 0;
+}
+
+static void
+model_deadline(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_nsec += (long)ms * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+/* Under the lock: waits until there is something to parse now. Returns
+ * whether it is a flood that goes on, -1 to stop. */
+static int
+model_wait(struct model *m)
+{
+	struct timespec	 ts;
+	size_t		 seen;
+
+	for (;;) {
+		if (m->stop)
+			return -1;
+		if (m->backlog.len == 0 && m->nheld == 0) {
+			m->busy = 0;
+			m->hurry = 0;
+			pthread_cond_broadcast(&m->idle);
+			if (m->tell_idle) {
+				m->tell_idle = 0;
+				model_wake(m);
+			}
+			pthread_cond_wait(&m->work, &m->lock);
+			continue;
+		}
+		if (m->hurry)
+			return 0;
+		if (m->backlog.len >= MODEL_FLOOD)
+			return 1;
+		/* Output is coming: wait for more, or for a pause. */
+		seen = m->backlog.len;
+		model_deadline(&ts, MODEL_PAUSE_MS);
+		while (!m->stop && !m->hurry && m->backlog.len < MODEL_FLOOD &&
+		    pthread_cond_timedwait(&m->work, &m->lock, &ts) == 0)
+			/* nothing */;
+		if (m->stop || m->hurry || m->backlog.len >= MODEL_FLOOD)
+			continue;
+		if (m->backlog.len == seen)
+			return 0;
+	}
+}
+
 static void *
 model_main(void *arg)
 {
 	struct model	*m = arg;
 	struct buf	 batch = { 0 }, tmp;
-	int		 was_full;
+	int		 was_full, flood;
 
 	pthread_mutex_lock(&m->lock);
-	for (;;) {
-		while (m->backlog.len == 0 && !m->stop) {
-			m->busy = 0;
-			pthread_cond_broadcast(&m->idle);
-			pthread_cond_wait(&m->work, &m->lock);
-		}
-		if (m->stop)
-			break;
+	while ((flood = model_wait(m)) != -1) {
 		m->busy = 1;
 		/* Take everything: one swap, no copy. The loop goes on
 		 * with the buffer parsed last time, so that in a flood
@@ -87,18 +183,24 @@ model_main(void *arg)
 		batch = tmp;
 		was_full = m->full;
 		m->full = 0;
+		m->feeding = 1;
 		pthread_mutex_unlock(&m->lock);
 		if (was_full)
 			model_wake(m);
-		screen_input(m->screen, batch.data, batch.len);
+		model_feed(m, &batch, flood);
 		/* What a flood grew is not kept for an idle session, and
 		 * goes back to the system (malloc keeps it otherwise). */
-		if (batch.cap > MODEL_KEEP) {
+		if (!flood && (batch.cap > MODEL_KEEP ||
+		    m->held.cap > MODEL_KEEP)) {
 			buf_free(&batch);
+			buf_free(&m->held);
 			malloc_trim(0);
 		} else
 			buf_reset(&batch);
 		pthread_mutex_lock(&m->lock);
+		m->nheld = m->held.len;
+		m->feeding = 0;
+		pthread_cond_broadcast(&m->fed);
 	}
 	pthread_mutex_unlock(&m->lock);
 	buf_free(&batch);
@@ -109,7 +211,8 @@ struct model *
 model_new(struct screen *s, void (*reply)(const char *, size_t, void *),
     void *arg)
 {
-	struct model	*m;
+	struct model		*m;
+	pthread_condattr_t	 ca;
 
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return NULL;
@@ -122,8 +225,12 @@ model_new(struct screen *s, void (*reply)(const char *, size_t, void *),
 		return NULL;
 	}
 	pthread_mutex_init(&m->lock, NULL);
-	pthread_cond_init(&m->work, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->work, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&m->idle, NULL);
+	pthread_cond_init(&m->fed, NULL);
 	screen_set_reply(s, model_queue_reply, m);
 	if ((errno = pthread_create(&m->thread, NULL, model_main, m)) != 0) {
 		close(m->efd);
@@ -146,14 +253,18 @@ model_free(struct model *m)
 	close(m->efd);
 	buf_free(&m->backlog);
 	buf_free(&m->replies);
+	buf_free(&m->held);
 	free(m);
 }
 
 void
 model_input(struct model *m, const char *p, size_t n)
 {
+	size_t	 was;
+
 	pthread_mutex_lock(&m->lock);
-	if (n <= MODEL_INLINE && !m->busy && m->backlog.len == 0) {
+	if (n <= MODEL_INLINE && !m->busy && m->backlog.len == 0 &&
+	    m->nheld == 0) {
 		/* A few bytes (a key's echo) with the thread idle: parsed
 		 * here, after the terminals have them, since waking the
 		 * thread on the other core costs more than the parsing and
@@ -167,10 +278,14 @@ model_input(struct model *m, const char *p, size_t n)
 		pthread_mutex_unlock(&m->lock);
 		return;
 	}
+	was = m->backlog.len;
 	buf_add(&m->backlog, p, n);
 	if (m->backlog.len >= MODEL_BACKLOG)
 		m->full = 1;
-	pthread_cond_signal(&m->work);
+	/* The thread times the pause itself: told only of a start and
+	 * of a flood. */
+	if (was == 0 || (was < MODEL_FLOOD && m->backlog.len >= MODEL_FLOOD))
+		pthread_cond_signal(&m->work);
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -183,6 +298,19 @@ model_full(struct model *m)
 	full = m->full;
 	pthread_mutex_unlock(&m->lock);
 	return full;
+}
+
+int
+model_busy(struct model *m)
+{
+	int	 busy;
+
+	pthread_mutex_lock(&m->lock);
+	busy = m->backlog.len > 0 || m->nheld > 0 || m->busy;
+	if (busy)
+		m->tell_idle = 1;
+	pthread_mutex_unlock(&m->lock);
+	return busy;
 }
 
 int
@@ -207,11 +335,61 @@ model_poll(struct model *m)
 	buf_free(&r);
 }
 
+/* Feeds a screen output that may begin a flood, as the thread would. */
+static void
+model_skim_into(struct screen *v, const char *p, size_t n)
+{
+	size_t	 k;
+
+	k = screen_skip(v, p, skim_plain(p, n));
+	screen_input(v, p + k, n - k);
+}
+
+int
+model_redraw(struct model *m, struct buf *out)
+{
+	struct screen	*v;
+	struct buf	 b = { 0 };
+	int		 rc;
+
+	pthread_mutex_lock(&m->lock);
+	while (m->feeding)
+		pthread_cond_wait(&m->fed, &m->lock);
+	if (m->backlog.len == 0 && m->nheld == 0) {
+		/* Nothing behind: the screen is exact, and stays so while
+		 * the lock is held. */
+		rc = screen_redraw(m->screen, 0, out);
+		pthread_mutex_unlock(&m->lock);
+		return rc;
+	}
+	/* The thread waits for the lock between batches: the screen, what
+	 * it holds and the backlog are still, and say all there is. */
+	rc = -1;
+	v = screen_new(screen_rows(m->screen), screen_cols(m->screen));
+	if (v != NULL && screen_redraw(m->screen, 0, &b) == 0) {
+		screen_set_scrollback(v, 0);
+		screen_input(v, b.data, b.len);
+		model_skim_into(v, m->held.data, m->held.len);
+		model_skim_into(v, m->backlog.data, m->backlog.len);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (rc == 0)
+		rc = screen_redraw(v, 0, out);
+	screen_free(v);
+	buf_free(&b);
+	return rc;
+}
+
 struct screen *
 model_sync(struct model *m)
 {
 	pthread_mutex_lock(&m->lock);
-	while (m->backlog.len > 0 || m->busy)
+	if (m->backlog.len > 0 || m->nheld > 0 || m->busy) {
+		m->hurry = 1;
+		pthread_cond_signal(&m->work);
+	}
+	while (m->backlog.len > 0 || m->nheld > 0 || m->busy)
 		pthread_cond_wait(&m->idle, &m->lock);
 	pthread_mutex_unlock(&m->lock);
 	/* Replies made on the way are the loop's to deliver. */

@@ -40,6 +40,10 @@
 #define READ_SIZE	65536
 #define PTY_CHUNK	4096		/* the most a pty read gives */
 #define DRAIN_MS	200	/* how long output may trail the program's exit */
+/* A terminal that dropped its backlog is redrawn once the model has
+ * caught up, or after this long if a flood keeps it busy: the redraw
+ * waits for the model, and the program meanwhile. */
+#define RESYNC_MS	100
 
 struct client {
 	int		 sock;
@@ -61,6 +65,7 @@ struct client {
 	struct buf	 tq;		/* output the terminal has not taken */
 	size_t		 tq_off;
 	int		 resync;	/* backlog dropped: redraw when it can */
+	int64_t		 dropped;	/* when */
 	int		 sender;	/* sends input: waits on the program */
 	int		 ending;	/* told it exited once its queue is out */
 };
@@ -546,6 +551,7 @@ tty_queue(struct client *c, const char *p, size_t n, int whole)
 		buf_free(&c->tq);
 		c->tq_off = 0;
 		c->resync = 1;
+		c->dropped = now_ms();
 		return;
 	}
 	if (c->tq_off > 0 && c->tq_off >= c->tq.len / 2) {
@@ -616,12 +622,24 @@ tty_redraw(struct server *s, struct client *c, int flags)
 	buf_free(&b);
 }
 
+/* Whether a terminal whose backlog was dropped is to be redrawn now. */
+static int
+tty_resync_due(struct server *s, struct client *c, int64_t now)
+{
+	return c->resync && (now >= c->dropped + RESYNC_MS ||
+	    !model_busy(s->model));
+}
+
 /* The terminal can take output again after its backlog was dropped. */
 static void
 tty_resync(struct server *s, struct client *c)
 {
+	struct buf	 b = { 0 };
+
 	c->resync = 0;
-	tty_redraw(s, c, 0);
+	if (model_redraw(s->model, &b) == 0)
+		tty_send(c, b.data, b.len, 1);
+	buf_free(&b);
 }
 
 /* A program that ended on the alternate screen leaves that screen on the
@@ -1202,6 +1220,8 @@ server_timeout(struct server *s, int64_t now)
 			DUE(c->since + HELLO_TIMEOUT);
 		if (c->keys != NULL && (k = keys_timeout(c->keys, now)) >= 0)
 			DUE(now + k);
+		if (c->resync)
+			DUE(c->dropped + RESYNC_MS);
 	}
 #undef DUE
 	if (due == -1)
@@ -1242,6 +1262,7 @@ server_loop(struct server *s)
 	int64_t		 now;
 
 	while (!s->quit) {
+		now = now_ms();
 		pfd[P_LISTEN].fd = s->lsock;
 		pfd[P_LISTEN].events = POLLIN;
 		pfd[P_MASTER].fd = s->master;
@@ -1280,12 +1301,12 @@ server_loop(struct server *s)
 			if (c->tty != -1) {
 				if (reading)
 					pfd[n].events |= POLLIN;
-				if (c->tq.len > c->tq_off || c->resync)
+				if (c->tq.len > c->tq_off ||
+				    tty_resync_due(s, c, now))
 					pfd[n].events |= POLLOUT;
 			}
 			n++;
 		}
-		now = now_ms();
 		timeout = server_timeout(s, now);
 		if (poll(pfd, (nfds_t)n, timeout) == -1) {
 			if (errno == EINTR)
@@ -1322,7 +1343,8 @@ server_loop(struct server *s)
 
 			if (pt->fd != -1 && c->tty == pt->fd) {
 				if (pt->revents & POLLOUT) {
-					if (c->resync && c->tq.len == c->tq_off)
+					if (c->tq.len == c->tq_off &&
+					    tty_resync_due(s, c, now))
 						tty_resync(s, c);
 					if (tty_flush(c) == -1)
 						client_release(s, c,

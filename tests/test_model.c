@@ -1,0 +1,124 @@
+/* The model's thread: what it shows after a flood is what the screen
+ * shows fed every byte, whether it is asked while the flood is still being
+ * taken in (model_redraw) or after it caught up (model_sync). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+#include "screen.h"
+#include "util.h"
+
+static uint64_t	rng_state = 88172645463325252ull;
+
+static uint32_t
+rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 11);
+}
+
+/* Lines of text and colours, now and then something that is not plain
+ * (a title, a mode, a cursor move), so that a flood is passed over in
+ * parts. */
+static void
+gen_flood(struct buf *b, size_t size)
+{
+	static const char *bits[] = { "word ", "\033[1;31m", "\033[0m",
+		"\xe4\xb8\xad\xe6\x96\x87", "e\xcc\x81", "\t", "\033[38;5;99m",
+		"0123456789abcdefghij", "\033[K" };
+	static const char *rare[] = { "\033]2;title\a", "\033[?25l",
+		"\033[?25h", "\033[5;1H", "\a", "\033[?2004h" };
+	int	 i;
+
+	while (b->len < size) {
+		for (i = (int)(rng() % 12); i > 0; i--)
+			buf_adds(b, bits[rng() % nitems(bits)]);
+		buf_adds(b, "\r\n");
+		if (rng() % 20000 == 0)
+			buf_adds(b, rare[rng() % nitems(rare)]);
+	}
+}
+
+static void
+no_reply(const char *p, size_t n, void *arg)
+{
+	(void)p;
+	(void)n;
+	(void)arg;
+}
+
+static void
+test_flood(void **state)
+{
+	struct screen	*s, *ref;
+	struct model	*m;
+	struct buf	 in = { 0 }, early = { 0 }, late = { 0 }, want = { 0 };
+	size_t		 off, n;
+	int		 round, behind = 0;
+
+	(void)state;
+	gen_flood(&in, 24 * 1024 * 1024);
+	ref = screen_new(24, 80);
+	assert_non_null(ref);
+	for (round = 0; round < 4; round++) {
+		s = screen_new(24, 80);
+		assert_non_null(s);
+		m = model_new(s, no_reply, NULL);
+		assert_non_null(m);
+		/* As the loop gives it: reads of up to 64 KiB, and the
+		 * flood cut in a different place each round. */
+		n = in.len / 4 * (size_t)(round + 1) - (size_t)round * 4099;
+		for (off = 0; off < n; off += 65536)
+			model_input(m, in.data + off,
+			    n - off < 65536 ? n - off : 65536);
+		behind += model_busy(m);
+		buf_reset(&early);
+		assert_int_equal(model_redraw(m, &early), 0);
+
+		screen_free(ref);
+		ref = screen_new(24, 80);
+		screen_input(ref, in.data, n);
+		buf_reset(&want);
+		assert_int_equal(screen_redraw(ref, 0, &want), 0);
+		assert_int_equal(early.len, want.len);
+		assert_memory_equal(early.data, want.data, want.len);
+
+		buf_reset(&late);
+		assert_int_equal(screen_redraw(model_sync(m), SCREEN_SCROLLBACK,
+		    &late), 0);
+		buf_reset(&want);
+		assert_int_equal(screen_redraw(ref, SCREEN_SCROLLBACK, &want),
+		    0);
+		assert_int_equal(late.len, want.len);
+		assert_memory_equal(late.data, want.data, want.len);
+		model_free(m);
+		screen_free(s);
+	}
+	/* The redraw was asked while the thread was behind, at least once
+	 * (it waits 4 ms for a flood to go on before it parses). */
+	assert_true(behind > 0);
+	screen_free(ref);
+	buf_free(&in);
+	buf_free(&early);
+	buf_free(&late);
+	buf_free(&want);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flood),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
