@@ -188,19 +188,24 @@ model_main(void *arg)
 		if (was_full)
 			model_wake(m);
 		model_feed(m, &batch, flood);
-		/* What a flood grew is not kept for an idle session, and
-		 * goes back to the system (malloc keeps it otherwise). */
-		if (!flood && (batch.cap > MODEL_KEEP ||
-		    m->held.cap > MODEL_KEEP)) {
-			buf_free(&batch);
-			buf_free(&m->held);
-			malloc_trim(0);
-		} else
-			buf_reset(&batch);
+		buf_reset(&batch);
 		pthread_mutex_lock(&m->lock);
 		m->nheld = m->held.len;
 		m->feeding = 0;
 		pthread_cond_broadcast(&m->fed);
+		/* What a flood grew is not kept once it is over, and goes
+		 * back to the system (malloc keeps it otherwise): the
+		 * buffers swap, so the loop's may be the big one. */
+		if (!flood && (batch.cap > MODEL_KEEP ||
+		    m->held.cap > MODEL_KEEP || m->backlog.cap > MODEL_KEEP)) {
+			buf_free(&batch);
+			buf_free(&m->held);
+			if (m->backlog.len == 0)
+				buf_free(&m->backlog);
+			pthread_mutex_unlock(&m->lock);
+			malloc_trim(0);
+			pthread_mutex_lock(&m->lock);
+		}
 	}
 	pthread_mutex_unlock(&m->lock);
 	buf_free(&batch);

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -1462,6 +1463,10 @@ server_init(struct server *s, const struct server_opts *o,
 	s->o = o;
 	s->lsock = s->master = s->sigfd = s->notify = s->watch = -1;
 	s->adopt.pidfd = s->adopt.shell_pidfd = -1;
+	/* A flood's buffers (megabytes) get pages of their own, given
+	 * back when freed: malloc would put them in a heap, among the
+	 * scrollback's blocks, and keep what they leave between them. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	s->rows = o->rows > 0 ? o->rows : 24;
 	s->cols = o->cols > 0 ? o->cols : 80;
 	s->created = time(NULL);
