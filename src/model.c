@@ -9,13 +9,14 @@
  * backlog, nothing held and busy clear: only the loop adds input, so no
  * lock is needed around the screen.
  *
- * Output is not parsed as it comes but when it pauses or has grown to a
- * flood: most of a flood of plain lines would only scroll through the
- * screen and out of the scrollback, and the screen passes over it
- * (screen_skip). While the flood goes on, its plain end is held back,
- * since the next part may push it out as well; so a cat of a big file
- * costs the model a scan of its bytes and the parsing of its last
- * screens. */
+ * Output is parsed as it comes, but for a flood (a read of tens of
+ * kilobytes says the pty had that much waiting), which is taken by the
+ * megabyte, or when it ends: most of a flood of plain lines would only
+ * scroll through the screen and out of the scrollback, and the screen
+ * passes over it (screen_skip). While the flood goes on, its plain end
+ * is held back, since the next part may push it out as well; so a cat
+ * of a big file costs the model a scan of its bytes and the parsing of
+ * its last screens. */
 #include <sys/eventfd.h>
 
 #include <errno.h>
@@ -34,10 +35,12 @@
 #define MODEL_KEEP	(256 * 1024)
 /* Output up to this size is parsed by the loop when the thread is idle. */
 #define MODEL_INLINE	512
-/* A backlog this large is a flood, taken at once. */
+/* A read this large (the pty had that much waiting) begins a flood. */
+#define MODEL_FLOOD_READ (32 * 1024)
+/* In a flood, output is taken when there is this much of it, */
 #define MODEL_FLOOD	(2 * 1024 * 1024)
-/* Output that stops coming for this long is parsed. */
-#define MODEL_PAUSE_MS	4
+/* or when none came for this long (the flood is over). */
+#define MODEL_PAUSE_MS	16
 
 struct model {
 	struct screen	*screen;
@@ -55,6 +58,7 @@ struct model {
 	int		 feeding;	/* the thread is in the screen */
 	int		 stop;
 	int		 hurry;		/* model_sync waits for everything */
+	int		 flooding;	/* output is taken by the megabyte */
 	int		 full;		/* the loop was told to stop reading */
 	int		 tell_idle;	/* the loop waits for the thread */
 	int		 efd;
@@ -148,11 +152,11 @@ model_wait(struct model *m)
 			pthread_cond_wait(&m->work, &m->lock);
 			continue;
 		}
-		if (m->hurry)
+		if (m->hurry || !m->flooding)
 			return 0;
 		if (m->backlog.len >= MODEL_FLOOD)
 			return 1;
-		/* Output is coming: wait for more, or for a pause. */
+		/* A flood: wait for more of it, or for its end. */
 		seen = m->backlog.len;
 		model_deadline(&ts, MODEL_PAUSE_MS);
 		while (!m->stop && !m->hurry && m->backlog.len < MODEL_FLOOD &&
@@ -160,8 +164,10 @@ model_wait(struct model *m)
 			/* nothing */;
 		if (m->stop || m->hurry || m->backlog.len >= MODEL_FLOOD)
 			continue;
-		if (m->backlog.len == seen)
+		if (m->backlog.len == seen) {
+			m->flooding = 0;
 			return 0;
+		}
 	}
 }
 
@@ -285,10 +291,12 @@ model_input(struct model *m, const char *p, size_t n)
 	}
 	was = m->backlog.len;
 	buf_add(&m->backlog, p, n);
+	if (n >= MODEL_FLOOD_READ)
+		m->flooding = 1;
 	if (m->backlog.len >= MODEL_BACKLOG)
 		m->full = 1;
-	/* The thread times the pause itself: told only of a start and
-	 * of a flood. */
+	/* In a flood the thread times the pause itself: it is told only
+	 * of a start and of a flood's worth. */
 	if (was == 0 || (was < MODEL_FLOOD && m->backlog.len >= MODEL_FLOOD))
 		pthread_cond_signal(&m->work);
 	pthread_mutex_unlock(&m->lock);

@@ -104,7 +104,8 @@ test_flood(void **state)
 		screen_free(s);
 	}
 	/* The redraw was asked while the thread was behind, at least once
-	 * (it waits 4 ms for a flood to go on before it parses). */
+	 * (reads of 64 KiB are a flood, which it takes by the megabyte or
+	 * after a pause of 16 ms). */
 	assert_true(behind > 0);
 	screen_free(ref);
 	buf_free(&in);
