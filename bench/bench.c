@@ -1093,6 +1093,52 @@ prog_jobshell(char **argv)
 		pause();
 }
 
+/*
+ * relay: the least a tool in the middle does. The program (argv) runs on
+ * a pty of its own; what comes from the terminal is written to it, what
+ * it writes goes to the terminal, with one poll, read and write a time.
+ */
+static int
+prog_relay(char **argv)
+{
+	struct termios	t;
+	struct pollfd	pfd[2];
+	char		buf[4096];
+	ssize_t		n;
+	int		m, i;
+	pid_t		pid;
+
+	if ((pid = forkpty(&m, NULL, NULL, NULL)) == -1)
+		return 1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (tcgetattr(0, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(0, TCSANOW, &t);
+	}
+	pfd[0].fd = 0;
+	pfd[1].fd = m;
+	pfd[0].events = pfd[1].events = POLLIN;
+	for (;;) {
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		for (i = 0; i < 2; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if ((n = read(pfd[i].fd, buf, sizeof(buf))) <= 0)
+				return 0;
+			if (write_all(pfd[1 - i].fd == 0 ? 1 : pfd[1 - i].fd,
+			    buf, (size_t)n) == -1)
+				return 0;
+		}
+	}
+}
+
 static int
 prog_main(int argc, char **argv)
 {
@@ -1104,6 +1150,8 @@ prog_main(int argc, char **argv)
 		return prog_feed(argc - 1, argv + 1, 1);
 	if (strcmp(argv[0], "echo") == 0)
 		return prog_echo();
+	if (strcmp(argv[0], "relay") == 0 && argc >= 2)
+		return prog_relay(argv + 1);
 	if (strcmp(argv[0], "show") == 0 && argc == 2)
 		return prog_show(argv[1]);
 	if (strcmp(argv[0], "tick") == 0 && argc == 2)
@@ -1769,28 +1817,66 @@ roundtrip(int fd, unsigned char c)
 	}
 }
 
+/* Until the program on the terminal at master has made it raw. */
+static void
+wait_raw(int master)
+{
+	struct termios	t;
+	double		end = now() + 2;
+
+	while (now() < end && tcgetattr(master, &t) == 0 &&
+	    (t.c_lflag & ICANON))
+		sleepf(0.002);
+}
+
+/*
+ * Every tool here sits between two ptys, and a key and its echo cross
+ * each twice where the bare pty has them cross one: the relay program, a
+ * loop of poll, read and write and nothing else, measured with the
+ * others, says what that alone costs.
+ */
+static void
+note_relay(const struct sample *relay)
+{
+	double	bare, r50;
+
+	if (relay->n == 0 || res[M_LAT][P_BARE].n == 0)
+		return;
+	bare = quantile(&res[M_LAT][P_BARE], 0.5);
+	r50 = quantile(relay, 0.5);
+	note("key echo latency through a bare relay (a program that only "
+	    "polls, reads and writes between the terminal and a pty of its "
+	    "own, the least any tool here does): p50 %.0f µs (%.2fx bare), "
+	    "p99 %.0f µs", r50 * 1e6, r50 / bare,
+	    quantile(relay, 0.99) * 1e6);
+}
+
 static void
 bench_latency(void)
 {
 	static const char	 keys[] = "abefgijkopvwxyz";
-	char			*v[10], name[64], err[512];
-	int			 master[NPEER], p, i, ok[NPEER];
-	pid_t			 server[NPEER], client[NPEER];
-	struct termios		 t;
-	double			 end, lt;
+	static struct sample	 relay;
+	char			*v[10], *vr[8], name[64], err[512];
+	int			 master[NPEER], p, i, ok[NPEER], rmaster;
+	pid_t			 server[NPEER], client[NPEER], rpid;
+	double			 lt;
 
 	progress("latency: %d round trips each", cfg.lat_n);
 	prog_argv(v, "echo", NULL, NULL, NULL);
+	vr[0] = exe;
+	vr[1] = "--prog";
+	vr[2] = "relay";
+	for (i = 0; v[i] != NULL; i++)
+		vr[3 + i] = v[i];
+	vr[3 + i] = NULL;
+	rpid = start_on_term(vr, NULL, &rmaster);
 	for (p = 0; p < NPEER; p++) {
 		master[p] = -1;
 		server[p] = client[p] = 0;
 		ok[p] = 0;
 		if (p == P_BARE) {
 			client[p] = start_on_term(v, NULL, &master[p]);
-			end = now() + 2;
-			while (now() < end && tcgetattr(master[p], &t) == 0 &&
-			    (t.c_lflag & ICANON))
-				sleepf(0.002);
+			wait_raw(master[p]);
 			ok[p] = 1;
 			continue;
 		}
@@ -1808,7 +1894,17 @@ bench_latency(void)
 	for (p = 0; p < NPEER; p++)
 		if (ok[p] && p != P_BARE)
 			settle(master[p], 0.3, 0.05, 2);
+	wait_raw(rmaster);
+	settle(rmaster, 0.1, 0.05, 1);
 	for (i = 0; i < cfg.lat_warm + cfg.lat_n; i++) {
+		if (rpid > 0) {
+			lt = roundtrip(rmaster, keys[i % (sizeof(keys) - 1)]);
+			if (lt < 0) {
+				kill_tree(rpid, 1);
+				rpid = 0;
+			} else if (i >= cfg.lat_warm)
+				sample_add(&relay, lt);
+		}
 		for (p = 0; p < NPEER; p++) {
 			if (!ok[p])
 				continue;
@@ -1834,6 +1930,10 @@ bench_latency(void)
 		if (master[p] >= 0)
 			close(master[p]);
 	}
+	if (rpid > 0)
+		kill_tree(rpid, 1);
+	close(rmaster);
+	note_relay(&relay);
 }
 
 /* -------------------------------------------------------------- attach */
@@ -2875,7 +2975,10 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		    "terminal, through the session to a raw-mode program that "
 		    "writes it back, until it is read back from the client's "
 		    "terminal; %d round trips after %d of warm-up, all tools "
-		    "attached at once and typed into in turn.\n"
+		    "attached at once and typed into in turn, and with them a "
+		    "bare relay (in the notes): the same program behind a loop "
+		    "of poll, read and write between two ptys, the floor for "
+		    "any tool in the middle.\n"
 		    "- **attach**: from starting the attach command (`sess -a`, "
 		    "`dtach -a`, `tmux attach`, `screen -r`) on a fresh 80x24 "
 		    "terminal until that terminal (rendered with libvterm) shows "
