@@ -74,11 +74,22 @@ sess: src/main.o src/libsess.a
 tests/test_%: tests/test_%.o $(TEST_LIB) src/libsess.a
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_LIB) src/libsess.a $(LIBS) $(CMOCKA_LIBS)
 
+# The screen's tests again, with the scanner of plain output built as it
+# is where there is no SSE2 (eight bytes at a time in a word).
+tests/test_screen_portable: tests/test_screen.o tests/skim_portable.o \
+		$(TEST_LIB) src/libsess.a
+	$(CC) $(LDFLAGS) -o $@ tests/test_screen.o tests/skim_portable.o \
+		$(TEST_LIB) src/libsess.a $(LIBS) $(CMOCKA_LIBS)
+
+tests/skim_portable.o: src/skim.c src/skim.h
+	$(CC) $(ALL_CFLAGS) -U__SSE2__ -c -o $@ src/skim.c
+
 # Every test program, plus the checks that need no program of their own:
 # the sources under clang too, adopt's aarch64 side with a cross compiler,
 # and the man page.
-check: sess $(TESTS) $(FUZZ_REPLAYS)
-	@CC_FLAGS="$(ALL_CFLAGS)" tests/run $(TESTS) tests/check-clang \
+check: sess $(TESTS) tests/test_screen_portable $(FUZZ_REPLAYS)
+	@CC_FLAGS="$(ALL_CFLAGS)" tests/run $(TESTS) \
+		tests/test_screen_portable tests/check-clang \
 		tests/check-aarch64 tests/check-man tests/check-completion \
 		tests/check-install tests/check-fuzz-replay
 
@@ -174,6 +185,7 @@ uninstall:
 
 clean:
 	rm -f sess sess-dynamic src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
+		tests/test_screen_portable \
 		$(FUZZ_REPLAYS) bench/adopt bench/sess-nomodel
 	rm -rf fuzz/bin fuzz/work
 
