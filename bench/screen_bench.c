@@ -2,7 +2,9 @@
  * screen_bench CORPUS [ROUNDS]: the screen model against libvterm's own
  * screen layer on the benchmark's corpus, fed in 4 KiB reads as a server
  * gets them from a pty, at 80x24 and 200x50; then the time to build the
- * redraw of a full coloured 80x24 screen.
+ * redraw of a full coloured 80x24 screen; and the model as the server
+ * runs it on a flood (its thread, which passes over most of a flood of
+ * plain lines), fed in 64 KiB reads.
  *
  * The two take turns every MiB, so that a busy machine slows them alike;
  * each figure is the median of the rounds, the ratio the median of each
@@ -23,6 +25,7 @@
 
 #include <vterm.h>
 
+#include "model.h"
 #include "screen.h"
 #include "util.h"
 
@@ -147,6 +150,50 @@ run_redraw(void)
 	return median(v, 101);
 }
 
+static void
+no_reply(const char *p, size_t n, void *arg)
+{
+	(void)p;
+	(void)n;
+	(void)arg;
+}
+
+/* MB/s of the model's thread taking the corpus as a server reads it from
+ * a pty (LF made CR LF, reads of up to 64 KiB) until it has caught up. */
+static void
+flood_row(const struct buf *b, int rounds)
+{
+	struct buf	 crlf = { 0 };
+	struct screen	*s;
+	struct model	*m;
+	double		 t, v[MAXROUNDS];
+	size_t		 i, off, n;
+	int		 r;
+
+	for (i = 0; i < b->len; i++) {
+		if (b->data[i] == '\n')
+			buf_add(&crlf, "\r", 1);
+		buf_add(&crlf, b->data + i, 1);
+	}
+	for (r = 0; r < rounds; r++) {
+		if ((s = screen_new(24, 80)) == NULL ||
+		    (m = model_new(s, no_reply, NULL)) == NULL)
+			exit(1);
+		t = now();
+		for (off = 0; off < crlf.len; off += n) {
+			n = crlf.len - off < 65536 ? crlf.len - off : 65536;
+			model_input(m, crlf.data + off, n);
+		}
+		model_sync(m);
+		v[r] = (double)crlf.len / 1e6 / (now() - t);
+		model_free(m);
+		screen_free(s);
+	}
+	printf("model on a flood, as the server runs it, 80x24\t%.0f MB/s "
+	    "(median of %d)\t-\t\n", median(v, rounds), rounds);
+	buf_free(&crlf);
+}
+
 /* MB/s of each, and the ratio, at one size: medians of the rounds. */
 static void
 size_row(const struct buf *b, int rows, int cols, int rounds, double want)
@@ -190,6 +237,7 @@ main(int argc, char **argv)
 		n = 5;
 	size_row(&b, 24, 80, n, 3);
 	size_row(&b, 50, 200, n, 6);
+	flood_row(&b, n);
 	ms = run_redraw();
 	printf("redraw build, full coloured 80x24\t%.3f ms (median of 101)"
 	    "\t< 1 ms\t%s\n", ms, ms < 1 ? "pass" : "FAIL");
