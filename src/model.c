@@ -343,7 +343,7 @@ model_poll(struct model *m)
 	r = m->replies;
 	m->replies = (struct buf){ 0 };
 	pthread_mutex_unlock(&m->lock);
-	if (r.len > 0)
+	if (r.len > 0 && m->reply != NULL)
 		m->reply(r.data, r.len, m->arg);
 	buf_free(&r);
 }

@@ -9,7 +9,8 @@
 struct model;
 
 /* Takes the screen over; reply gets the model's answers to the program's
- * queries, called from model_poll in the caller's thread. */
+ * queries, called from model_poll in the caller's thread (NULL: they are
+ * dropped). */
 struct model	*model_new(struct screen *,
 		    void (*reply)(const char *, size_t, void *), void *);
 void		 model_free(struct model *);

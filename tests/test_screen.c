@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "lib/rng.h"
 #include "lib/screencmp.h"
 #include "screen_priv.h"
 #include "skim.h"
@@ -110,23 +111,6 @@ assert_row(struct screen *s, int r, const char *want)
 }
 
 /* Random escape streams. */
-
-static uint64_t	rng_state;
-
-static uint32_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 11);
-}
-
-static int
-pick(int n)
-{
-	return (int)(rng() % (uint32_t)n);
-}
 
 static void
 gen_one(struct buf *b, int rows, int cols)
