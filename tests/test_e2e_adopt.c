@@ -242,6 +242,19 @@ start_victim(struct term *t, const char *prefix, const char *mode,
 	return victim_pid(t);
 }
 
+/* The usual victim: a ticking job in the foreground of an interactive
+ * bash on the old terminal (*old), once it ticks. */
+static pid_t
+ticking_job(struct term **old, int rows, int cols)
+{
+	pid_t	 pid;
+
+	*old = old_bash(rows, cols);
+	pid = start_victim(*old, "", "tick", "");
+	expect_output(*old, "tick 2");
+	return pid;
+}
+
 static const char *
 str_pid(pid_t pid)
 {
@@ -350,9 +363,7 @@ test_adopt_foreground_job(void **state)
 	pid_t		 pid;
 
 	(void)state;
-	old = old_bash(24, 80);
-	pid = start_victim(old, "", "tick", "");
-	expect_output(old, "tick 2");
+	pid = ticking_job(&old, 24, 80);
 
 	cli = term_sess(30, 100, "adopt", str_pid(pid), "job", NULL);
 	assert_non_null(cli);
@@ -382,9 +393,7 @@ test_adopt_sigquit(void **state)
 	pid_t		 pid;
 
 	(void)state;
-	old = old_bash(24, 80);
-	pid = start_victim(old, "", "tick", "");
-	expect_output(old, "tick 2");
+	pid = ticking_job(&old, 24, 80);
 	cli = term_sess(24, 80, "adopt", "-e", "C-a d", str_pid(pid), "quit",
 	    NULL);
 	expect_moved(old, cli);
@@ -406,9 +415,7 @@ test_adopt_detach_reattach(void **state)
 	pid_t		 pid;
 
 	(void)state;
-	old = old_bash(33, 90);
-	pid = start_victim(old, "", "tick", "");
-	expect_output(old, "tick 2");
+	pid = ticking_job(&old, 33, 90);
 	p.fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	p.events = POLLIN;
 	assert_true(p.fd != -1);
@@ -453,9 +460,7 @@ test_adopt_background_job(void **state)
 	pid_t		 pid;
 
 	(void)state;
-	old = old_bash(24, 80);
-	pid = start_victim(old, "", "tick", "");
-	expect_output(old, "tick 2");
+	pid = ticking_job(&old, 24, 80);
 	term_type(old, "\032");
 	expect_output(old, "Stopped");
 	term_type(old, "bg\r");
@@ -518,9 +523,7 @@ test_adopt_sighup_back(void **state)
 	pid_t		 pid;
 
 	(void)state;
-	old = old_bash(24, 80);
-	pid = start_victim(old, "", "tick", "");
-	expect_output(old, "tick 2");
+	pid = ticking_job(&old, 24, 80);
 	assert_false(hup_ignored(&pid));
 	assert_int_equal(run_sess(&r, "adopt", "-n", str_pid(pid), "hup",
 	    NULL), 0);
@@ -600,9 +603,7 @@ test_adopt_signal_redelivered(void **state)
 	pid_t		 pid;
 
 	(void)state;
-	old = old_bash(24, 80);
-	pid = start_victim(old, "", "tick", "");
-	expect_output(old, "tick 2");
+	pid = ticking_job(&old, 24, 80);
 	term_type(old, "\032");
 	expect_output(old, "Stopped");
 	assert_int_equal(kill(pid, SIGUSR1), 0);
@@ -916,9 +917,7 @@ test_refuse_not_yours(void **state)
 	pid_t		 pid;
 
 	(void)state;
-	old = old_bash(24, 80);
-	pid = start_victim(old, "", "tick", "");
-	expect_output(old, "tick 2");
+	pid = ticking_job(&old, 24, 80);
 	run_argv(&r, (const char *const[]){ "setpriv", "--reuid=65534",
 	    "--regid=65534", "--clear-groups", sess_bin(), "adopt", "-n",
 	    str_pid(pid), NULL }, TEST_TIMEOUT);
@@ -950,9 +949,7 @@ test_refuse_traced(void **state)
 	char		 c;
 
 	(void)state;
-	old = old_bash(24, 80);
-	pid = start_victim(old, "", "tick", "");
-	expect_output(old, "tick 2");
+	pid = ticking_job(&old, 24, 80);
 	assert_int_equal(pipe(ready), 0);
 	tracer = fork();
 	assert_true(tracer != -1);

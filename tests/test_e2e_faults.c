@@ -30,28 +30,6 @@
 #include "lib/e2e.h"
 #include "proto.h"
 
-/* CPU time (user + system) pid has used, in clock ticks; -1 if gone. */
-static long
-cpu_ticks(pid_t pid)
-{
-	char		 path[64], line[2048], *p;
-	unsigned long	 ut, st;
-	FILE		*f;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	p = fgets(line, sizeof line, f);
-	fclose(f);
-	if (p == NULL || (p = strrchr(line, ')')) == NULL)
-		return -1;
-	/* Fields 14 and 15 (utime, stime); p is at the end of field 2. */
-	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-	    "%lu %lu", &ut, &st) != 2)
-		return -1;
-	return (long)(ut + st);
-}
-
 /* The server must be idle: over a stretch of at least a second in which
  * the test keeps giving it work (a little), it uses well under half of
  * one CPU. A server spinning on a dead descriptor uses all of it. */

@@ -619,27 +619,54 @@ program_pid(const char *name)
 	return (pid_t)v;
 }
 
+/* /proc/PID/stat from its third field on (past the command, which may
+ * hold anything), into line; NULL if pid is gone. */
+static const char *
+proc_stat_fields(pid_t pid, char *line, size_t size)
+{
+	char	 path[64], *p;
+	FILE	*f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	p = fgets(line, (int)size, f);
+	fclose(f);
+	if (p == NULL || (p = strrchr(line, ')')) == NULL)
+		return NULL;
+	return p + 1;
+}
+
 /* pid's parent and state letter from /proc; -1 if it is gone. */
 static pid_t
 proc_stat(pid_t pid, char *state)
 {
-	char	 path[64], line[1024], *p;
-	FILE	*f;
-	int	 ppid;
-	char	 st;
+	char		 line[2048];
+	const char	*p;
+	int		 ppid;
+	char		 st;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	p = fgets(line, sizeof line, f);
-	fclose(f);
-	if (p == NULL || (p = strrchr(line, ')')) == NULL)
-		return -1;
-	if (sscanf(p + 1, " %c %d", &st, &ppid) != 2)
+	if ((p = proc_stat_fields(pid, line, sizeof line)) == NULL ||
+	    sscanf(p, " %c %d", &st, &ppid) != 2)
 		return -1;
 	if (state != NULL)
 		*state = st;
 	return (pid_t)ppid;
+}
+
+long
+cpu_ticks(pid_t pid)
+{
+	char		 line[2048];
+	const char	*p;
+	unsigned long	 ut, st;
+
+	/* Fields 14 and 15, utime and stime. */
+	if ((p = proc_stat_fields(pid, line, sizeof line)) == NULL ||
+	    sscanf(p, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+	    "%lu %lu", &ut, &st) != 2)
+		return -1;
+	return (long)(ut + st);
 }
 
 pid_t

@@ -70,6 +70,8 @@ int		 socket_holders(const char *name);
 pid_t		 program_pid(const char *name);
 /* The parent of pid, or -1. */
 pid_t		 parent_pid(pid_t);
+/* CPU time (user and system) pid has used, in clock ticks; -1 if gone. */
+long		 cpu_ticks(pid_t);
 /* 1 once pid is gone (reaped, or a zombie of another parent). */
 int		 wait_pid_gone(pid_t, int timeout);
 
