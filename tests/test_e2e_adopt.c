@@ -255,6 +255,27 @@ ticking_job(struct term **old, int rows, int cols)
 	return pid;
 }
 
+/* A victim that forks (mode), and its child, from the "child=PID." the
+ * victim prints; both are killed at the end of the test. */
+static pid_t
+start_parent(struct term *old, const char *mode, const char *suffix,
+    pid_t *child)
+{
+	const char	*p;
+	pid_t		 pid;
+
+	pid = start_victim(old, "", mode, suffix);
+	expect_output(old, "child=");
+	expect_output(old, ".");
+	for (p = old->out.data + (old->mark - (old->total - old->out.len)) - 1;
+	    p > old->out.data && p[-1] >= '0' && p[-1] <= '9'; p--)
+		/* nothing */;
+	*child = (pid_t)atoi(p);
+	assert_true(*child > 0);
+	victims[nvictims++] = *child;
+	return pid;
+}
+
 static const char *
 str_pid(pid_t pid)
 {
@@ -804,20 +825,11 @@ test_watchdog(void **state)
 	struct term	*old;
 	struct run	 r;
 	pid_t		 pid, child;
-	const char	*p;
 	int64_t		 t0;
 
 	(void)state;
 	old = old_bash(24, 80);
-	pid = start_victim(old, "", "stuck", " &");
-	expect_output(old, "child=");
-	expect_output(old, ".");
-	for (p = old->out.data + (old->mark - (old->total - old->out.len)) - 1;
-	    p > old->out.data && p[-1] >= '0' && p[-1] <= '9'; p--)
-		;
-	child = (pid_t)atoi(p);
-	assert_true(child > 0);
-	victims[nvictims++] = child;
+	pid = start_parent(old, "stuck", " &", &child);
 	expect_output(old, "tick 2");
 	t0 = now_ms();
 	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
@@ -985,20 +997,11 @@ test_refuse_state_self(void **state)
 	struct term	*old;
 	struct run	 r;
 	pid_t		 pid, child;
-	const char	*p;
 	char		 cmd[PATH_MAX + 64];
 
 	(void)state;
 	old = old_bash(24, 80);
-	pid = start_victim(old, "", "vfork", "");
-	expect_output(old, "child=");
-	expect_output(old, ".");
-	for (p = old->out.data + (old->mark - (old->total - old->out.len)) - 1;
-	    p > old->out.data && p[-1] >= '0' && p[-1] <= '9'; p--)
-		;
-	child = (pid_t)atoi(p);
-	assert_true(child > 0);
-	victims[nvictims++] = child;
+	pid = start_parent(old, "vfork", "", &child);
 	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
 	expect_refusal(&r, "state D");
 	run_free(&r);
