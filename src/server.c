@@ -42,8 +42,8 @@
 #define PTY_CHUNK	4096		/* the most a pty read gives */
 #define DRAIN_MS	200	/* how long output may trail the program's exit */
 /* A terminal that dropped its backlog is redrawn once the model has
- * caught up, or after this long if a flood keeps it busy: the redraw
- * waits for the model, and the program meanwhile. */
+ * caught up, or this long after the drop while a flood keeps the model
+ * behind: such a redraw reads again what the model has not parsed yet. */
 #define RESYNC_MS	100
 
 struct client {
