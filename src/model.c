@@ -348,13 +348,14 @@ model_poll(struct model *m)
 	buf_free(&r);
 }
 
-/* Feeds a screen output that may begin a flood, as the thread would. */
+/* Feeds a screen output that may begin a flood (its first plain bytes),
+ * as the thread would. */
 static void
-model_skim_into(struct screen *v, const char *p, size_t n)
+model_skim_into(struct screen *v, const char *p, size_t n, size_t plain)
 {
 	size_t	 k;
 
-	k = screen_skip(v, p, skim_plain(p, n));
+	k = screen_skip(v, p, plain);
 	screen_input(v, p + k, n - k);
 }
 
@@ -382,8 +383,9 @@ model_redraw(struct model *m, struct buf *out)
 	if (v != NULL && screen_redraw(m->screen, 0, &b) == 0) {
 		screen_set_scrollback(v, 0);
 		screen_input(v, b.data, b.len);
-		model_skim_into(v, m->held.data, m->held.len);
-		model_skim_into(v, m->backlog.data, m->backlog.len);
+		model_skim_into(v, m->held.data, m->held.len, m->held_plain);
+		model_skim_into(v, m->backlog.data, m->backlog.len,
+		    skim_plain(m->backlog.data, m->backlog.len));
 		rc = 0;
 	}
 	pthread_mutex_unlock(&m->lock);
