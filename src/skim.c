@@ -35,7 +35,7 @@ static const uint8_t skim_kind[256] = {
 
 /* The length of the SGR or EL at p, 0 if there is none, or none whole. */
 static size_t
-skim_seq(const unsigned char *p, size_t n)
+skim_seq_slow(const unsigned char *p, size_t n)
 {
 	size_t	 i, max = n < SKIM_SEQMAX ? n : SKIM_SEQMAX;
 	int	 digits = 1;
@@ -56,6 +56,36 @@ skim_seq(const unsigned char *p, size_t n)
 	return 0;
 }
 
+#ifdef __SSE2__
+/* The same, with the parameters of a short one (most colours) looked at
+ * together: a byte at a time, their digits and separators cost a branch
+ * each that no predictor gets right. */
+static size_t
+skim_seq(const unsigned char *p, size_t n)
+{
+	__m128i		 v, d, sep;
+	unsigned	 other, e;
+
+	if (n < 18 || p[1] != '[')
+		return skim_seq_slow(p, n);
+	v = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+	d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+	d = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+	sep = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+	other = ~(unsigned)_mm_movemask_epi8(_mm_or_si128(d, sep)) & 0xffff;
+	if (other == 0)
+		return skim_seq_slow(p, n);
+	e = (unsigned)__builtin_ctz(other);
+	if (p[2 + e] == 'm' || (p[2 + e] == 'K' &&
+	    ((unsigned)_mm_movemask_epi8(sep) & ((1u << e) - 1)) == 0))
+		return e + 3;
+	return 0;
+}
+#else
+#define skim_seq	skim_seq_slow
+#endif
+
 size_t
 skim_item(const char *p, size_t n)
 {
@@ -70,56 +100,80 @@ skim_item(const char *p, size_t n)
 }
 
 #ifdef __SSE2__
-/* Where in the 16 bytes at p the first below 0x20 or 0x7f is, 16 if
- * none: most of a flood is text, passed here 16 bytes at a time. */
-static unsigned
-skim_special(const unsigned char *p)
+/* The bytes of the 64 at p that end a run of text: below 0x20 but LF,
+ * CR, TAB and BS, and 0x7f; bit k for byte k. Most of a flood is text
+ * and line ends, passed here 64 bytes at a time, so that only its
+ * sequences stop the scan. */
+static uint64_t
+skim_block(const unsigned char *p)
 {
-	__m128i		 v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i		 ctl, del;
-	unsigned	 mask;
+	const __m128i	 c1f = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+	const __m128i	 lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+	const __m128i	 tab = _mm_set1_epi8('\t'), bs = _mm_set1_epi8('\b');
+	__m128i		 v, ctl, ok;
+	uint64_t	 mask = 0;
+	int		 k;
 
-	ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
-	del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f));
-	mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, del));
-	return mask == 0 ? 16 : (unsigned)__builtin_ctz(mask);
+	for (k = 0; k < 64; k += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(p + k));
+		ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v);
+		ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lf),
+		    _mm_cmpeq_epi8(v, cr)), _mm_or_si128(_mm_cmpeq_epi8(v,
+		    tab), _mm_cmpeq_epi8(v, bs)));
+		ctl = _mm_or_si128(_mm_andnot_si128(ok, ctl),
+		    _mm_cmpeq_epi8(v, del));
+		mask |= (uint64_t)(unsigned)_mm_movemask_epi8(ctl) << k;
+	}
+	return mask;
 }
-#define SKIM_STRIDE	16
 #else
-/* The same eight bytes at a time, in a word: the lowest byte flagged is
- * exact (a borrow only runs upwards). */
-static unsigned
-skim_special(const unsigned char *p)
+/* The same from eight bytes at a time in a word: a word with a byte
+ * below 0x20 or 0x7f in it is looked at a byte at a time. */
+static uint64_t
+skim_block(const unsigned char *p)
 {
 	const uint64_t	 ones = 0x0101010101010101ull;
 	const uint64_t	 high = 0x8080808080808080ull;
-	uint64_t	 w, del, mask;
-	unsigned	 i;
+	uint64_t	 w, del, mask = 0;
+	int		 k, i;
 
-	memcpy(&w, p, sizeof w);
-	del = w ^ (0x7f * ones);
-	mask = (((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) & high;
-	if (mask == 0)
-		return 8;
-	for (i = 0; (mask & 0x80) == 0; i++)
-		mask >>= 8;
-	return i;
+	for (k = 0; k < 64; k += 8) {
+		memcpy(&w, p + k, sizeof w);
+		del = w ^ (0x7f * ones);
+		if ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del)) &
+		    high) {
+			for (i = k; i < k + 8; i++)
+				if (skim_kind[p[i]] >= K_ESC)
+					mask |= (uint64_t)1 << i;
+		}
+	}
+	return mask;
 }
-#define SKIM_STRIDE	8
 #endif
 
 size_t
 skim_plain(const char *p, size_t n)
 {
 	const unsigned char	*u = (const unsigned char *)p;
-	size_t			 i = 0, len;
+	size_t			 i = 0, j, len;
+	uint64_t		 mask;
 
-	while (i < n) {
-		if (n - i >= SKIM_STRIDE) {
-			i += skim_special(u + i);
-			if (i == n)
+	/* A block at a time, its sequences stepped over: the rest of one
+	 * that runs into the next block is not flagged there. */
+	while (n - i >= 64) {
+		mask = skim_block(u + i);
+		for (; mask != 0; mask &= ~(uint64_t)0 << (j - i)) {
+			j = i + (size_t)__builtin_ctzll(mask);
+			if (u[j] != 0x1b ||
+			    (len = skim_seq(u + j, n - j)) == 0)
+				return j;
+			j += len;
+			if (j - i >= 64)
 				break;
 		}
+		i += 64;
+	}
+	while (i < n) {
 		switch (skim_kind[u[i]]) {
 		case K_TEXT:
 		case K_CTRL:

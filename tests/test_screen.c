@@ -1000,13 +1000,55 @@ skim_slow(const unsigned char *p, size_t n)
 	return i;
 }
 
+/* Plain items into p, up to size bytes, and now and then one that is
+ * not; returns the length. */
+static size_t
+plain_items(unsigned char *p, size_t size)
+{
+	static const char	 param[] = "0123456789;:";
+	size_t			 n = 0, len, i;
+
+	while (n < size) {
+		switch (pick(6)) {
+		case 0:
+		case 1:
+			len = (size_t)pick(40);
+			for (i = 0; i < len && n < size; i++)
+				p[n++] = (unsigned char)(' ' + pick(95));
+			break;
+		case 2:
+			p[n++] = (unsigned char)"\n\r\t\b"[pick(4)];
+			break;
+		case 3:
+		case 4:
+			/* ESC [ params final, some longer than 64. */
+			len = (size_t)(pick(4) ? pick(12) : pick(70));
+			if (n < size)
+				p[n++] = 0x1b;
+			if (n < size)
+				p[n++] = '[';
+			for (i = 0; i < len && n < size; i++)
+				p[n++] = (unsigned char)param[pick(pick(2) ?
+				    10 : 12)];
+			if (n < size)
+				p[n++] = (unsigned char)"mmmK"[pick(4)];
+			break;
+		default:
+			if (pick(8) == 0)
+				p[n++] = (unsigned char)"\a\177\033\016"[pick(4)];
+			break;
+		}
+	}
+	return n;
+}
+
 /* What counts as plain output, and which SGRs set the whole pen. */
 static void
 test_skim(void **state)
 {
 	static const char	 alpha[] = "ab\033[;0123m:K\n\r\t\b(\177\a"
 	    "\303\377 ";
-	unsigned char		 in[80];
+	unsigned char		 in[400];
 	size_t			 n, i;
 	int			 k;
 
@@ -1015,10 +1057,20 @@ test_skim(void **state)
 	 * matter, where a control falls anywhere in a stride. */
 	rng_state = 3;
 	for (k = 0; k < 300000; k++) {
-		n = (size_t)pick((int)sizeof in);
+		n = (size_t)pick(160);
 		for (i = 0; i < n; i++)
 			in[i] = (unsigned char)alpha[pick(pick(3) ? 6 :
 			    (int)sizeof alpha - 1)];
+		if (skim_plain((const char *)in, n) != skim_slow(in, n)) {
+			show("input", (const char *)in, n);
+			fail();
+		}
+	}
+	/* Long runs of whole items, sequences of every length up to past
+	 * the longest taken, across the scanner's blocks, and sometimes
+	 * one byte that ends the run. */
+	for (k = 0; k < 20000; k++) {
+		n = plain_items(in, sizeof in);
 		if (skim_plain((const char *)in, n) != skim_slow(in, n)) {
 			show("input", (const char *)in, n);
 			fail();
