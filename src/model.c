@@ -16,7 +16,11 @@
  * passes over it (screen_skip). While the flood goes on, its plain end
  * is held back, since the next part may push it out as well; so a cat
  * of a big file costs the model a scan of its bytes and the parsing of
- * its last screens. */
+ * its last screens. What is held stays in the buffer it came in, which
+ * is not handed back to the loop until the next part pushes it out: in
+ * a long flood no byte is copied on this side. Output that is not plain
+ * (a title, a cursor move) is parsed with a little after it, and the
+ * flood passed over again from there. */
 #include <sys/eventfd.h>
 
 #include <errno.h>
@@ -35,6 +39,12 @@
 #define MODEL_KEEP	(256 * 1024)
 /* Output up to this size is parsed by the loop when the thread is idle. */
 #define MODEL_INLINE	512
+/* After output that is not plain, this much more is parsed before what
+ * follows is looked at again for a flood to pass over; */
+#define MODEL_STEP	4096
+/* and at most once in a plain run this long that the screen could not
+ * pass over where it began. */
+#define MODEL_RETRY	(128 * 1024)
 /* A read this large (the pty had that much waiting) begins a flood. */
 #define MODEL_FLOOD_READ (32 * 1024)
 /* In a flood, output is taken when there is this much of it, */
@@ -63,9 +73,10 @@ struct model {
 	int		 tell_idle;	/* the loop waits for the thread */
 	int		 efd;
 
-	struct buf	 held;		/* the thread's: a flood's plain end */
+	struct buf	 held;		/* the thread's: a flood's plain end, */
+	size_t		 held_off;	/* from here */
 	size_t		 held_plain;	/* the whole plain items in it */
-	size_t		 nheld;		/* held.len, for the loop, locked */
+	size_t		 nheld;		/* its length, for the loop, locked */
 };
 
 static void
@@ -88,35 +99,106 @@ model_queue_reply(const char *p, size_t n, void *arg)
 	model_wake(m);
 }
 
-/* Feeds the screen a batch, after what was held: the start of a flood of
- * plain lines is passed over, and if the flood goes on (flood) and ends
- * plain, its end is held for the next batch instead of parsed. */
+/* Whether a flood that goes on (flood) leaves n bytes after its cut
+ * that are plain to the end, or but for a sequence the next part may
+ * finish, and not so many that holding them costs more than parsing. */
+static int
+model_holds(int flood, const char *p, size_t n, size_t plain)
+{
+	return flood && n < MODEL_FLOOD &&
+	    (plain == n || skim_partial(p + plain, n - plain));
+}
+
+/* Feeds v output p (n bytes: the first *plain known plain, the first k
+ * passed over already), passing over the start of each flood of plain
+ * lines in it. Returns where the rest is held instead (a flood that
+ * goes on, flood, and ends plain; *plain: the plain bytes in the rest),
+ * n when all of it was fed. */
+static size_t
+model_pass(struct screen *v, const char *p, size_t n, size_t k,
+    size_t *plain, int flood)
+{
+	size_t	 at = 0, step;
+	int	 again = 0;
+
+	for (;;) {
+		*plain += skim_plain(p + at + *plain, n - at - *plain);
+		if (k == 0)
+			k = screen_skip(v, NULL, 0, p + at, *plain);
+		if (model_holds(flood, p + at + k, n - at - k, *plain - k)) {
+			*plain -= k;
+			return at + k;
+		}
+		/* Where the screen was in the middle of something (a
+		 * character, a sequence the last batch cut), it is not a
+		 * little further on; else past what is not plain, in case
+		 * a flood goes on after it. */
+		if (k == 0 && !again && *plain >= MODEL_RETRY) {
+			step = MODEL_STEP;
+			again = 1;
+		} else {
+			step = *plain + MODEL_STEP;
+			again = 0;
+		}
+		if (step >= n - at)
+			break;
+		screen_input(v, p + at + k, step - k);
+		at += step;
+		*plain = again ? *plain - step : 0;
+		k = 0;
+	}
+	screen_input(v, p + at + k, n - at - k);
+	*plain = 0;
+	return n;
+}
+
+/* Holds in's bytes from off on: its buffer becomes the held one. */
+static void
+model_hold(struct model *m, struct buf *in, size_t off, size_t plain)
+{
+	struct buf	 tmp;
+
+	if (in != &m->held) {
+		buf_reset(&m->held);
+		tmp = m->held;
+		m->held = *in;
+		*in = tmp;
+	}
+	m->held_off = off;
+	m->held_plain = plain;
+}
+
+/* Feeds the screen a batch, after what was held: the start of each flood
+ * of plain lines is passed over, and if the flood goes on (flood) and
+ * ends plain, its end is held for the next batch instead of parsed. */
 static void
 model_feed(struct model *m, struct buf *batch, int flood)
 {
+	const char	*h = m->held.data + m->held_off;
+	size_t		 nh = m->held.len - m->held_off, plain = 0, k = 0;
+	size_t		 off;
 	struct buf	*in = batch;
-	size_t		 plain = 0, k, n;
 
-	if (m->held.len > 0) {
+	if (nh > 0 && m->held_plain == nh) {
+		/* A batch that alone pushes out what is held (a plain end
+		 * of whole items) is all there is to feed: in a long flood
+		 * no byte is copied. */
+		plain = skim_plain(batch->data, batch->len);
+		k = screen_skip(m->screen, h, nh, batch->data, plain);
+	}
+	if (nh > 0 && k == 0) {
+		/* Else what is held and the batch, one after the other. */
+		plain = m->held_plain == nh ? nh + plain : m->held_plain;
+		buf_consume(&m->held, m->held_off);
 		buf_add(&m->held, batch->data, batch->len);
 		in = &m->held;
-		plain = m->held_plain;
 	}
-	plain += skim_plain(in->data + plain, in->len - plain);
-	k = screen_skip(m->screen, in->data, plain);
-	n = in->len - k;
-	if (flood && n < MODEL_FLOOD && (plain == in->len ||
-	    skim_partial(in->data + plain, in->len - plain))) {
-		if (in == &m->held)
-			buf_consume(&m->held, k);
-		else
-			buf_add(&m->held, in->data + k, n);
-		m->held_plain = plain - k;
-		return;
-	}
-	screen_input(m->screen, in->data + k, n);
-	buf_reset(&m->held);
-	m->held_plain = 0;
+	m->held_off = m->held_plain = 0;
+	off = model_pass(m->screen, in->data, in->len, k, &plain, flood);
+	if (off < in->len)
+		model_hold(m, in, off, plain);
+	else
+		buf_reset(&m->held);
 }
 
 static void
@@ -196,7 +278,7 @@ model_main(void *arg)
 		model_feed(m, &batch, flood);
 		buf_reset(&batch);
 		pthread_mutex_lock(&m->lock);
-		m->nheld = m->held.len;
+		m->nheld = m->held.len - m->held_off;
 		m->feeding = 0;
 		pthread_cond_broadcast(&m->fed);
 		/* What a flood grew is not kept once it is over, and goes
@@ -348,15 +430,11 @@ model_poll(struct model *m)
 	buf_free(&r);
 }
 
-/* Feeds a screen output that may begin a flood (its first plain bytes),
- * as the thread would. */
+/* Feeds a screen output as the thread would, all of it. */
 static void
 model_skim_into(struct screen *v, const char *p, size_t n, size_t plain)
 {
-	size_t	 k;
-
-	k = screen_skip(v, p, plain);
-	screen_input(v, p + k, n - k);
+	(void)model_pass(v, p, n, 0, &plain, 0);
 }
 
 int
@@ -383,7 +461,8 @@ model_redraw(struct model *m, struct buf *out)
 	if (v != NULL && screen_redraw(m->screen, 0, &b) == 0) {
 		screen_set_scrollback(v, 0);
 		screen_input(v, b.data, b.len);
-		model_skim_into(v, m->held.data, m->held.len, m->held_plain);
+		model_skim_into(v, m->held.data + m->held_off,
+		    m->held.len - m->held_off, m->held_plain);
 		model_skim_into(v, m->backlog.data, m->backlog.len,
 		    skim_plain(m->backlog.data, m->backlog.len));
 		rc = 0;

@@ -1554,11 +1554,44 @@ skip_lf(const char *p, size_t at)
 	return at == 0 ? NULL : memrchr(p, '\n', at);
 }
 
-size_t
-screen_skip(struct screen *s, const char *p, size_t plain)
+/* Where the last SGR that resets the pen begins in p (n bytes of whole
+ * plain items, looked at up to at), or -1. */
+static ssize_t
+skip_reset(const char *p, size_t n, size_t at)
 {
-	const char	*lf, *e;
-	size_t		 need, lines, cut, at, reset, len, i;
+	const char	*e;
+
+	for (; at > 0 && (e = memrchr(p, 0x1b, at)) != NULL;
+	    at = (size_t)(e - p)) {
+		if (skim_sgr_resets(e, skim_item(e, n - (size_t)(e - p))))
+			return e - p;
+	}
+	return -1;
+}
+
+/* Sets the pen as the SGRs in p[from, to) do. */
+static void
+skip_pen(struct screen *s, const char *p, size_t from, size_t to)
+{
+	const char	*e;
+	size_t		 i, len;
+
+	for (i = from; i < to &&
+	    (e = memchr(p + i, 0x1b, to - i)) != NULL; i += len) {
+		i = (size_t)(e - p);
+		len = skim_item(e, to - i);
+		if (e[len - 1] == 'm')
+			scan_input(&s->scan, e, len);
+	}
+}
+
+size_t
+screen_skip(struct screen *s, const char *pre, size_t npre, const char *p,
+    size_t plain)
+{
+	const char	*lf;
+	size_t		 need, lines, cut, at, len, i;
+	ssize_t		 reset;
 	int		 top, bot, left, right;
 
 	/* Nothing begun (a sequence, a character, a single shift), and
@@ -1566,7 +1599,7 @@ screen_skip(struct screen *s, const char *p, size_t plain)
 	if (s->alt || s->m.lrmm || s->ss || s->utf8part ||
 	    !scan_idle(&s->scan))
 		return 0;
-	if (plain < SKIP_MIN)
+	if (npre + plain < SKIP_MIN)
 		return 0;
 	/* The cut follows a CR LF (the cursor in column 0, no wrap
 	 * pending) and has enough line feeds after it that everything
@@ -1581,7 +1614,7 @@ screen_skip(struct screen *s, const char *p, size_t plain)
 			break;
 		}
 	}
-	if (cut < SKIP_MIN)
+	if (cut == 0 || npre + cut < SKIP_MIN)
 		return 0;
 	/* What is after the cut prints something, so the character a REP
 	 * repeats comes from there in both cases. */
@@ -1596,22 +1629,12 @@ screen_skip(struct screen *s, const char *p, size_t plain)
 	if (top != 0 || bot != s->rows)
 		return 0;
 	/* The pen is what the SGRs since the last that reset it made. */
-	reset = 0;
-	for (at = cut; at > 0 && (e = memrchr(p, 0x1b, at)) != NULL;
-	    at = (size_t)(e - p)) {
-		len = skim_item(e, plain - (size_t)(e - p));
-		if (skim_sgr_resets(e, len)) {
-			reset = (size_t)(e - p);
-			break;
-		}
+	if ((reset = skip_reset(p, plain, cut)) == -1) {
+		reset = skip_reset(pre, npre, npre);
+		skip_pen(s, pre, reset == -1 ? 0 : (size_t)reset, npre);
+		reset = 0;
 	}
-	for (i = reset; i < cut &&
-	    (e = memchr(p + i, 0x1b, cut - i)) != NULL; i += len) {
-		i = (size_t)(e - p);
-		len = skim_item(e, cut - i);
-		if (e[len - 1] == 'm')
-			scan_input(&s->scan, e, len);
-	}
+	skip_pen(s, p, (size_t)reset, cut);
 	scan_input(&s->scan, "\r", 1);
 	return cut;
 }

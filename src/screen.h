@@ -19,8 +19,12 @@ void		 screen_resize(struct screen *, int rows, int cols);
 /* Takes the start of a flood of plain lines (p: that many bytes of
  * plain output, see skim.h) that the rest of them push off the screen
  * and out of the scrollback, for the pen it leaves: returns its length,
- * and the caller feeds what follows. 0 when there is no such start. */
-size_t		 screen_skip(struct screen *, const char *, size_t);
+ * and the caller feeds what follows. 0 when there is no such start. pre
+ * (npre bytes of whole plain items, may be empty) is output not fed yet
+ * that comes before p; it is passed over with the start of p, which
+ * alone must have the lines that push it out. */
+size_t		 screen_skip(struct screen *, const char *pre, size_t npre,
+		    const char *p, size_t plain);
 
 /* Replies the terminal would send to the program's queries (DA, DSR,
  * DECRQM...). The server installs this while no client is attached. */

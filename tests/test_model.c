@@ -16,9 +16,12 @@
 #include "screen.h"
 #include "util.h"
 
+#define MIB	(1024 * 1024)
+
 /* Lines of text and colours, now and then something that is not plain
  * (a title, a mode, a cursor move), so that a flood is passed over in
- * parts. */
+ * parts; but from 4 MiB to 16 MiB none, as in a cat of a big file, where
+ * each part pushes out the plain end held back from the one before. */
 static void
 gen_flood(struct buf *b, size_t size)
 {
@@ -33,7 +36,8 @@ gen_flood(struct buf *b, size_t size)
 		for (i = (int)(rng() % 12); i > 0; i--)
 			buf_adds(b, bits[rng() % nitems(bits)]);
 		buf_adds(b, "\r\n");
-		if (rng() % 20000 == 0)
+		if ((b->len < 4 * MIB || b->len > 16 * MIB) &&
+		    rng() % 20000 == 0)
 			buf_adds(b, rare[rng() % nitems(rare)]);
 	}
 }

@@ -1158,7 +1158,7 @@ test_skip_flood(void **state)
 	struct screen		*a, *b;
 	struct buf		 pre = { 0 }, in = { 0 }, post = { 0 };
 	struct buf		 ra = { 0 }, rb = { 0 };
-	size_t			 off, cut, k, skipped;
+	size_t			 off, cut, k, skipped, plain, held, nheld;
 	int			 seed, i, rows, cols, odds, lf, failures = 0;
 	int			 hits = 0;
 
@@ -1172,9 +1172,10 @@ test_skip_flood(void **state)
 		buf_reset(&post);
 		for (i = pick(4) == 0 ? 0 : pick(30); i > 0; i--)
 			gen_one(&pre, rows, cols);
-		/* Colours in every line, or so seldom that the pen the
-		 * start of the flood left lasts to its end. */
-		odds = pick(2) ? 4 : 20000;
+		/* Colours in every line, every few hundred words (a pen
+		 * that reset long before the cut), or so seldom that the
+		 * pen the start of the flood left lasts to its end. */
+		odds = (int[]){ 4, 4, 300, 20000 }[pick(4)];
 		/* Lines that a raw terminal gets as they are: LF without CR,
 		 * the cursor's column carried on. */
 		lf = pick(5) == 0;
@@ -1204,16 +1205,30 @@ test_skip_flood(void **state)
 		/* As the model's thread takes it: what came since it last
 		 * looked, in reads of any size. */
 		skipped = 0;
+		held = nheld = 0;
 		for (off = 0; off < in.len; off += cut) {
-			cut = seed % 2 ? in.len : 1 + (size_t)pick(150 * 1024);
+			cut = seed % 3 == 0 ? in.len :
+			    1 + (size_t)pick(150 * 1024);
 			if (cut > in.len - off)
 				cut = in.len - off;
-			k = screen_skip(b, in.data + off,
-			    skim_plain(in.data + off, cut));
+			plain = skim_plain(in.data + off, cut);
+			k = screen_skip(b, in.data + held, nheld,
+			    in.data + off, plain);
 			assert_true(k <= cut);
-			skipped += k;
-			screen_input(b, in.data + off + k, cut - k);
+			if (k > 0)
+				skipped += nheld + k;
+			else
+				screen_input(b, in.data + held, nheld);
+			nheld = 0;
+			/* And sometimes, as in a flood, a plain end is
+			 * held back and passed over with the next read. */
+			if (seed % 3 == 2 && k > 0 && plain == cut) {
+				held = off + k;
+				nheld = cut - k;
+			} else
+				screen_input(b, in.data + off + k, cut - k);
 		}
+		screen_input(b, in.data + held, nheld);
 		hits += skipped > 0;
 
 		for (i = 0; i < 3; i++) {
@@ -1259,6 +1274,86 @@ test_skip_flood(void **state)
 	assert_true(hits > 160 / 3);
 }
 
+/* The pen a pass over output held back and the start of the next read
+ * leaves: from SGRs in the read, in what was held, or in both, with the
+ * last reset in either or in neither. */
+static void
+test_skip_held_pen(void **state)
+{
+	static const char	*sets[] = { "\033[1m", "\033[4m", "\033[31m",
+		"\033[38;5;99m", "\033[7;9m", "\033[22m", "\033[44m" };
+	static const char	*resets[] = { "\033[m", "\033[0;35m",
+		"\033[;3m" };
+	struct screen		*a, *b;
+	struct buf		 pre = { 0 }, in = { 0 }, ra = { 0 }, rb = { 0 };
+	size_t			 k;
+	int			 seed, i, rows, cols, where;
+
+	(void)state;
+	for (seed = 1; seed <= 60; seed++) {
+		rng_state = 0x9e3779b97f4a7c15ull * (uint64_t)seed + 5;
+		rows = 2 + pick(30);
+		cols = 10 + pick(90);
+		where = seed % 3;	/* the last reset: held, read, none */
+		buf_reset(&pre);
+		buf_reset(&in);
+		while (pre.len < 70 * 1024) {
+			if (pick(40) == 0)
+				buf_adds(&pre, where == 0 && pick(3) == 0 ?
+				    resets[pick(nitems(resets))] :
+				    sets[pick(nitems(sets))]);
+			gen_plain_line(&pre, cols, 1 << 30, 0);
+		}
+		for (i = 0; i < 200; i++) {
+			if (pick(20) == 0)
+				buf_adds(&in, where == 1 && pick(3) == 0 ?
+				    resets[pick(nitems(resets))] :
+				    sets[pick(nitems(sets))]);
+			gen_plain_line(&in, cols, 1 << 30, 0);
+		}
+		/* What pushes it all out, drawn in the pen of the cut. */
+		for (i = 0; i < 2 * rows + 100; i++) {
+			buf_adds(&in, "line");
+			buf_adds(&in, "\r\n");
+		}
+		buf_adds(&in, "end");
+
+		a = screen_new(rows, cols);
+		b = screen_new(rows, cols);
+		assert_non_null(a);
+		assert_non_null(b);
+		hist_free(&a->hist);
+		hist_free(&b->hist);
+		hist_init(&a->hist, 50, SCROLLBACK_BYTES);
+		hist_init(&b->hist, 50, SCROLLBACK_BYTES);
+		feed(a, "\033[32m");
+		feed(b, "\033[32m");
+		screen_input(a, pre.data, pre.len);
+		screen_input(a, in.data, in.len);
+		assert_int_equal(skim_plain(pre.data, pre.len), pre.len);
+		k = screen_skip(b, pre.data, pre.len, in.data,
+		    skim_plain(in.data, in.len));
+		assert_true(k > 0);
+		screen_input(b, in.data + k, in.len - k);
+		assert_int_equal(screen_redraw(a, SCREEN_SCROLLBACK, &ra), 0);
+		assert_int_equal(screen_redraw(b, SCREEN_SCROLLBACK, &rb), 0);
+		if (ra.len != rb.len || memcmp(ra.data, rb.data, ra.len) != 0 ||
+		    screen_differs(a, b) == 1) {
+			fprintf(stderr, "seed %d (%dx%d): %s\n", seed, rows,
+			    cols, screen_why);
+			fail();
+		}
+		buf_reset(&ra);
+		buf_reset(&rb);
+		screen_free(a);
+		screen_free(b);
+	}
+	buf_free(&pre);
+	buf_free(&in);
+	buf_free(&ra);
+	buf_free(&rb);
+}
+
 /* With the scrollback of config.h, a flood of 8 MiB leaves the same
  * model, and most of it is passed over. */
 static void
@@ -1275,7 +1370,7 @@ test_skip_scrollback(void **state)
 	a = model(24, 80, "\033[31m");
 	b = model(24, 80, "\033[31m");
 	screen_input(a, in.data, in.len);
-	k = screen_skip(b, in.data, skim_plain(in.data, in.len));
+	k = screen_skip(b, NULL, 0, in.data, skim_plain(in.data, in.len));
 	assert_true(k > in.len / 2);
 	screen_input(b, in.data + k, in.len - k);
 	assert_int_equal(b->hist.n, SCROLLBACK_LINES);
@@ -1318,6 +1413,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip_recordings),
 		cmocka_unit_test(test_skim),
 		cmocka_unit_test(test_skip_flood),
+		cmocka_unit_test(test_skip_held_pen),
 		cmocka_unit_test(test_skip_scrollback),
 	};
 
