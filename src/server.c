@@ -1535,31 +1535,51 @@ server_foreground(const struct server_opts *o, struct start_error *e)
 
 /* The server runs a small part of the code and tables it shares a binary
  * with (the client's, adopt's, most of the libraries'), but the kernel
- * maps the pages around each one it touches (64 KiB), which made most of
- * them resident in every server. No read-around for any read-only mapping
- * of a file, and the code the creator ran is let go (only code: a
- * read-only mapping may hold relocated data, which would be lost). */
+ * maps the pages around each one it touches (64 KiB, or a whole large
+ * folio of the page cache), which made most of them resident in every
+ * server. No read-around for any read-only mapping of a file, and the
+ * pages the creator touched are let go: of code, and of read-only data
+ * that nothing wrote (where relocations were written, the mapping has
+ * anonymous pages, which letting go would lose). The mappings are all
+ * read first: the code that reads and parses them is let go too, not
+ * faulted in again line by line. */
 static void
 server_trim_text(void)
 {
+	struct {
+		unsigned long	 a, b;
+		int		 drop;
+	}		 m[64];
 	FILE		*f;
 	char		 line[512], perm[8];
-	unsigned long	 a, b;
-	int		 path;
+	unsigned long	 a, b, kb;
+	int		 path, n = 0, i, cur = -1;
 
-	if ((f = fopen("/proc/self/maps", "re")) == NULL)
+	if ((f = fopen("/proc/self/smaps", "re")) == NULL)
 		return;
 	while (fgets(line, sizeof line, f) != NULL) {
 		path = 0;
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &a, &b, perm,
-		    &path) < 3 || path == 0 || line[path] != '/' ||
-		    perm[1] != '-' || b <= a)
-			continue;
-		(void)madvise((void *)a, b - a, MADV_RANDOM);
-		if (perm[2] == 'x')
-			(void)madvise((void *)a, b - a, MADV_DONTNEED);
+		    &path) >= 3) {
+			cur = -1;
+			if (path == 0 || line[path] != '/' ||
+			    perm[1] != '-' || b <= a || n == (int)nitems(m))
+				continue;
+			m[n].a = a;
+			m[n].b = b;
+			m[n].drop = 1;
+			cur = n++;
+		} else if (cur != -1 &&
+		    sscanf(line, "Anonymous: %lu", &kb) == 1 && kb > 0)
+			m[cur].drop = 0;
 	}
 	fclose(f);
+	for (i = 0; i < n; i++) {
+		(void)madvise((void *)m[i].a, m[i].b - m[i].a, MADV_RANDOM);
+		if (m[i].drop)
+			(void)madvise((void *)m[i].a, m[i].b - m[i].a,
+			    MADV_DONTNEED);
+	}
 }
 
 /* Daemonises: the creator waits on a pipe for the verdict of the server's
