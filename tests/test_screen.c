@@ -1145,6 +1145,18 @@ gen_plain_line(struct buf *b, int cols, int sgr_odds, int lf_only)
 		    "\r\n", "\n", "\r" }[pick(6)]);
 }
 
+/* A screen whose scrollback keeps this many lines and bytes. */
+static struct screen *
+screen_with_hist(int rows, int cols, size_t lines, size_t bytes)
+{
+	struct screen	*s = screen_new(rows, cols);
+
+	assert_non_null(s);
+	hist_free(&s->hist);
+	hist_init(&s->hist, lines, bytes);
+	return s;
+}
+
 /* Passing over the start of a flood leaves the model as feeding all of
  * it does: screen, scrollback, pen, modes, and what later input makes of
  * them, whatever came before the flood (modes, margins, the alternate
@@ -1188,16 +1200,10 @@ test_skip_flood(void **state)
 			gen_one(&post, rows, cols);
 		buf_adds(&post, "\033[3bz\033[b");
 
-		a = screen_new(rows, cols);
-		b = screen_new(rows, cols);
-		assert_non_null(a);
-		assert_non_null(b);
-		hist_free(&a->hist);
-		hist_free(&b->hist);
 		k = lines[pick(nitems(lines))];
 		i = pick(3) == 0 ? 4096 : SCROLLBACK_BYTES;
-		hist_init(&a->hist, k, (size_t)i);
-		hist_init(&b->hist, k, (size_t)i);
+		a = screen_with_hist(rows, cols, k, (size_t)i);
+		b = screen_with_hist(rows, cols, k, (size_t)i);
 		screen_input(a, pre.data, pre.len);
 		screen_input(b, pre.data, pre.len);
 
@@ -1318,14 +1324,8 @@ test_skip_held_pen(void **state)
 		}
 		buf_adds(&in, "end");
 
-		a = screen_new(rows, cols);
-		b = screen_new(rows, cols);
-		assert_non_null(a);
-		assert_non_null(b);
-		hist_free(&a->hist);
-		hist_free(&b->hist);
-		hist_init(&a->hist, 50, SCROLLBACK_BYTES);
-		hist_init(&b->hist, 50, SCROLLBACK_BYTES);
+		a = screen_with_hist(rows, cols, 50, SCROLLBACK_BYTES);
+		b = screen_with_hist(rows, cols, 50, SCROLLBACK_BYTES);
 		feed(a, "\033[32m");
 		feed(b, "\033[32m");
 		screen_input(a, pre.data, pre.len);
