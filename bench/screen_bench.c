@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,7 +152,8 @@ run_redraw(void)
 }
 
 /* MB/s of the model's thread taking the corpus as a server reads it from
- * a pty (LF made CR LF, reads of up to 64 KiB) until it has caught up. */
+ * a pty (LF made CR LF, reads of up to 64 KiB, none while the model's
+ * backlog is full) until it has caught up. */
 static void
 flood_row(const struct buf *b, int rounds)
 {
@@ -161,6 +163,7 @@ flood_row(const struct buf *b, int rounds)
 	double		 t, v[MAXROUNDS];
 	size_t		 i, off, n;
 	int		 r;
+	struct pollfd	 pfd;
 
 	for (i = 0; i < b->len; i++) {
 		if (b->data[i] == '\n')
@@ -171,10 +174,18 @@ flood_row(const struct buf *b, int rounds)
 		if ((s = screen_new(24, 80)) == NULL ||
 		    (m = model_new(s, NULL, NULL)) == NULL)
 			exit(1);
+		pfd.fd = model_fd(m);
+		pfd.events = POLLIN;
 		t = now();
 		for (off = 0; off < crlf.len; off += n) {
 			n = crlf.len - off < 65536 ? crlf.len - off : 65536;
 			model_input(m, crlf.data + off, n);
+			/* As the server: no more reads while the thread
+			 * has a full backlog, until it says it took it. */
+			while (model_full(m)) {
+				poll(&pfd, 1, -1);
+				model_poll(m);
+			}
 		}
 		model_sync(m);
 		v[r] = (double)crlf.len / 1e6 / (now() - t);
