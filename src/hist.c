@@ -285,6 +285,7 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 	const struct cell *c;
 	struct pen	 pen = { COL_DEFAULT, COL_DEFAULT, 0 };
 	size_t		 n = 0, ncap, i;
+	uint64_t	 same, fgbg;
 	int		 k, last;
 	uint16_t	 a;
 
@@ -304,13 +305,20 @@ hist_push(struct hist *h, const struct cell *cells, int ncells, int flags,
 	}
 	p = h->tmp;
 	for (k = 0; k < last; k++) {
-		c = &cells[k];
-		/* Most cells: ASCII in the pen of the one before. */
-		if (c->ch < 0x80 && c->fg == pen.fg && c->bg == pen.bg &&
-		    c->attr == pen.attr) {
+		/* Most cells: ASCII in the pen of the one before, in runs:
+		 * the colours compared as one word, one branch a cell. */
+		memcpy(&same, (uint32_t[2]){ pen.fg, pen.bg }, sizeof same);
+		for (; k < last; k++) {
+			c = &cells[k];
+			memcpy(&fgbg, &c->fg, sizeof fgbg);
+			if (c->ch >= 0x80 || ((fgbg ^ same) |
+			    (uint64_t)(c->attr ^ pen.attr)) != 0)
+				break;
 			p[n++] = c->ch == 0 ? ' ' : (unsigned char)c->ch;
-			continue;
 		}
+		if (k == last)
+			break;
+		c = &cells[k];
 		if (c->ch == CELL_TAIL)
 			continue;
 		a = c->attr & A_PEN;
