@@ -125,7 +125,10 @@ model_pass(struct screen *v, const char *p, size_t n, size_t k,
 		*plain += skim_plain(p + at + *plain, n - at - *plain);
 		if (k == 0)
 			k = screen_skip(v, NULL, 0, p + at, *plain);
-		if (model_holds(flood, p + at + k, n - at - k, *plain - k)) {
+		/* (Not if a retry did not help: the screen cannot pass
+		 * over this flood, on the alternate screen say.) */
+		if ((k > 0 || !again) &&
+		    model_holds(flood, p + at + k, n - at - k, *plain - k)) {
 			*plain -= k;
 			return at + k;
 		}

@@ -19,9 +19,10 @@
 #define MIB	(1024 * 1024)
 
 /* Lines of text and colours, now and then something that is not plain
- * (a title, a mode, a cursor move), so that a flood is passed over in
- * parts; but from 4 MiB to 16 MiB none, as in a cat of a big file, where
- * each part pushes out the plain end held back from the one before. */
+ * (a title, a mode, a cursor move, the alternate screen, where nothing is
+ * passed over), so that a flood is passed over in parts; but from 4 MiB
+ * to 16 MiB none, as in a cat of a big file, where each part pushes out
+ * the plain end held back from the one before. */
 static void
 gen_flood(struct buf *b, size_t size)
 {
@@ -29,7 +30,8 @@ gen_flood(struct buf *b, size_t size)
 		"\xe4\xb8\xad\xe6\x96\x87", "e\xcc\x81", "\t", "\033[38;5;99m",
 		"0123456789abcdefghij", "\033[K" };
 	static const char *rare[] = { "\033]2;title\a", "\033[?25l",
-		"\033[?25h", "\033[5;1H", "\a", "\033[?2004h" };
+		"\033[?25h", "\033[5;1H", "\a", "\033[?2004h",
+		"\033[?1049h", "\033[?1049l" };
 	int	 i;
 
 	while (b->len < size) {
