@@ -28,6 +28,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -109,6 +110,18 @@ model_holds(int flood, const char *p, size_t n, size_t plain)
 	    (plain == n || skim_partial(p + plain, n - plain));
 }
 
+/* Where the line that goes on at p[at] ends (past its line feed, where
+ * nothing is begun), n if it does not end by then. */
+static size_t
+model_line_end(const char *p, size_t at, size_t n)
+{
+	const char	*lf;
+
+	if (at >= n || (lf = memchr(p + at, '\n', n - at)) == NULL)
+		return n;
+	return (size_t)(lf - p) + 1;
+}
+
 /* Feeds v output p (n bytes: the first *plain known plain, the first k
  * passed over already), passing over the start of each flood of plain
  * lines in it. Returns where the rest is held instead (a flood that
@@ -133,14 +146,15 @@ model_pass(struct screen *v, const char *p, size_t n, size_t k,
 			return at + k;
 		}
 		/* Where the screen was in the middle of something (a
-		 * character, a sequence the last batch cut), it is not a
-		 * little further on; else past what is not plain, in case
-		 * a flood goes on after it. */
+		 * character, a sequence the last batch cut), it is not at
+		 * the end of a line a little further on; else past what is
+		 * not plain, in case a flood goes on after it. */
 		if (k == 0 && !again && *plain >= MODEL_RETRY) {
-			step = MODEL_STEP;
+			step = model_line_end(p + at, MODEL_STEP, *plain);
 			again = 1;
 		} else {
-			step = *plain + MODEL_STEP;
+			step = model_line_end(p + at, *plain + MODEL_STEP,
+			    n - at);
 			again = 0;
 		}
 		if (step >= n - at)
