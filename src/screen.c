@@ -840,12 +840,32 @@ mode_restore(struct screen *s)
 	s->m.shape_set = s->sv.shape_set;
 }
 
+/* libvterm 0.1.4 keeps a pending wrap across a switch of screens (and
+ * a restore of the cursor after it), where the model drops it, as a
+ * redraw does: a CUP to where the cursor is drops libvterm's too. */
+static void
+screen_drop_wrap(struct screen *s)
+{
+	char	 cup[32];
+	int	 top, bot, left, right, r = s->crow, c = s->ccol, len;
+
+	if (s->m.origin) {
+		screen_margins(s, &top, &bot, &left, &right);
+		r -= top;
+		c -= left;
+	}
+	if (r < 0 || c < 0)
+		return;
+	len = snprintf(cup, sizeof cup, "\033[%d;%dH", r + 1, c + 1);
+	screen_vt(s, cup, (size_t)len);
+}
+
 static void
 mode_set(struct screen *s, int dec, int n, int on)
 {
 	struct modes	*m = &s->m;
 	char		 tmp[32];
-	int		 len;
+	int		 len, was;
 
 	if (!dec) {
 		if (n == 4)
@@ -917,8 +937,11 @@ mode_set(struct screen *s, int dec, int n, int on)
 		screen_vt(s, on ? "\033=" : "\033>", 2);
 		return;
 	}
+	was = s->phantom;
 	len = snprintf(tmp, sizeof tmp, "\033[?%d%c", n, on ? 'h' : 'l');
 	screen_vt(s, tmp, (size_t)len);
+	if (was && !s->phantom && (n == 47 || n == 1047 || n == 1049))
+		screen_drop_wrap(s);
 	if ((n == 1049 || n == 1048) && !on)
 		mode_restore(s);
 }
