@@ -840,9 +840,9 @@ mode_restore(struct screen *s)
 	s->m.shape_set = s->sv.shape_set;
 }
 
-/* libvterm 0.1.4 keeps a pending wrap across a switch of screens (and
- * a restore of the cursor after it), where the model drops it, as a
- * redraw does: a CUP to where the cursor is drops libvterm's too. */
+/* libvterm 0.1.4 keeps a pending wrap across a switch of screens, even
+ * where ?1049l puts the cursor back somewhere else; the model drops it,
+ * as a redraw must. A CUP to where the cursor is drops libvterm's too. */
 static void
 screen_drop_wrap(struct screen *s)
 {
