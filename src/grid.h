@@ -124,7 +124,4 @@ uint32_t	 comb_add(struct comb *, const uint32_t *, int);
 const uint32_t	*comb_get(const struct comb *, uint32_t);
 void		 comb_gc(struct comb *, struct grid *, int);
 
-size_t	utf8_put(char *, uint32_t);
-int	utf8_get(const unsigned char *, size_t, uint32_t *);
-
 #endif

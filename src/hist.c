@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hist.h"
+#include "utf8.h"
 
 #define H_PEN	0xfe		/* what changed and how, then the bytes
 				   (put_pen) */

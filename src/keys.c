@@ -25,6 +25,7 @@
 #include <termkey.h>
 
 #include "keys.h"
+#include "utf8.h"
 
 /* How long the rest of a split escape sequence is waited for. */
 #define KEYS_HOLD_MS	10
@@ -137,68 +138,6 @@ keys_termkey(const char *term)
 		return NULL;
 	}
 	return tk;
-}
-
-/* Length of the UTF-8 character at p: 0 when it is not valid UTF-8, -1
- * when it is a valid start cut off by the end. */
-static int
-keys_utf8(const unsigned char *p, size_t n)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	int		 len, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;
-		else if (p[0] == 0xed)
-			hi = 0x9f;	/* no surrogates */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;
-		else if (p[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((size_t)i >= n)
-			return -1;
-		if (p[i] < lo || p[i] > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return len;
-}
-
-static size_t
-keys_put_utf8(char *s, long c)
-{
-	if (c < 0x80) {
-		s[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		s[0] = (char)(0xc0 | (c >> 6));
-		s[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		s[0] = (char)(0xe0 | (c >> 12));
-		s[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		s[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	s[0] = (char)(0xf0 | (c >> 18));
-	s[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	s[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	s[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
 }
 
 static int
@@ -434,7 +373,7 @@ keys_frame(const unsigned char *p, size_t n, struct token *t)
 	t->type = TOK_KEY;
 	t->event = 1;
 	if (p[0] != 0x1b) {
-		l = keys_utf8(p, n);
+		l = utf8_length(p, n);
 		if (l > 0) {
 			t->len = (size_t)l;
 			keys_copy(t, p, t->len);
@@ -503,7 +442,7 @@ keys_frame(const unsigned char *p, size_t n, struct token *t)
 		keys_copy(t, p, 1);
 		return;
 	}
-	l = keys_utf8(p + 1, n - 1);
+	l = utf8_length(p + 1, n - 1);
 	if (l < 0)
 		t->type = TOK_PARTIAL;
 	else if (l == 0) {
@@ -840,7 +779,7 @@ keys_parse(TermKey *tk, const char *s, size_t len, TermKeyKey *key)
 	if ((unsigned char)*p < 0x20 || *p == 0x7f)
 		return -1;
 	if ((unsigned char)*p >= 0x80) {
-		l = keys_utf8((const unsigned char *)p, strlen(p));
+		l = utf8_length((const unsigned char *)p, strlen(p));
 		if (l <= 0 || (size_t)l != strlen(p))
 			return -1;
 	}
@@ -918,7 +857,7 @@ keys_encode_char(long c, int mods, char *s, size_t size)
 	if (alt)
 		s[n++] = 0x1b;
 	if (mods == 0)
-		n += keys_put_utf8(s + n, c);
+		n += utf8_put(s + n, (uint32_t)c);
 	else if (mods & TERMKEY_KEYMOD_CTRL) {
 		if ((mods & TERMKEY_KEYMOD_SHIFT) && !(c >= 'a' && c <= 'z'))
 			return keys_encode_other(c, mods | alt, s, size);

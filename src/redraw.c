@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "screen_priv.h"
+#include "utf8.h"
 #include "util.h"
 
 /* Output for one terminal and the pen that terminal has now. */

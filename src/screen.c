@@ -16,6 +16,7 @@
 #include "config.h"
 #include "screen_priv.h"
 #include "skim.h"
+#include "utf8.h"
 #include "util.h"
 
 static void	screen_vt(struct screen *, const char *, size_t);
@@ -567,41 +568,6 @@ fast_put(struct screen *s, const char *p, int n)
 	s->cup = 1;
 }
 
-/* The length of the UTF-8 character lead begins, 0 if it begins none. */
-static int
-utf8_need(unsigned char lead)
-{
-	if (lead >= 0xc2 && lead < 0xe0)
-		return 2;
-	if (lead >= 0xe0 && lead < 0xf0)
-		return 3;
-	if (lead >= 0xf0 && lead < 0xf5)
-		return 4;
-	return 0;
-}
-
-/* Whether c goes on the character begun in s->u8: a continuation byte,
- * and no overlong form, surrogate or code point past U+10FFFF. */
-static int
-utf8_continues(const struct screen *s, unsigned char c)
-{
-	unsigned char	lead = (unsigned char)s->u8[0];
-
-	if (c < 0x80 || c >= 0xc0)
-		return 0;
-	if (s->utf8part > 1)
-		return 1;
-	if (lead == 0xe0)
-		return c >= 0xa0;
-	if (lead == 0xed)
-		return c < 0xa0;
-	if (lead == 0xf0)
-		return c >= 0x90;
-	if (lead == 0xf4)
-		return c < 0x90;
-	return 1;
-}
-
 /* A character begun and cut short (by anything but its own bytes) is one
  * U+FFFD, as in xterm. */
 static void
@@ -609,7 +575,7 @@ utf8_break(struct screen *s)
 {
 	if (s->utf8part > 0) {
 		s->utf8part = 0;
-		screen_vt(s, "\357\277\275", 3);
+		screen_vt(s, UTF8_REPLACEMENT, 3);
 	}
 }
 
@@ -673,9 +639,11 @@ text_other(struct screen *s, const unsigned char *p, size_t n)
 		}
 		c = p[i];
 		if (s->utf8part > 0) {
-			if (utf8_continues(s, c)) {
+			if (utf8_continues((unsigned char)s->u8[0],
+			    s->utf8part, c)) {
 				s->u8[s->utf8part++] = (char)c;
-				if (s->utf8part < utf8_need(s->u8[0]))
+				if (s->utf8part <
+				    utf8_need((unsigned char)s->u8[0]))
 					continue;
 				len = s->utf8part;
 				s->utf8part = 0;
@@ -697,7 +665,7 @@ text_other(struct screen *s, const unsigned char *p, size_t n)
 				continue;
 			}
 			s->utf8part = 0;
-			memcpy(out + o, "\357\277\275", 3);
+			memcpy(out + o, UTF8_REPLACEMENT, 3);
 			o += 3;
 		}
 		if (c < 0x80) {
@@ -705,7 +673,7 @@ text_other(struct screen *s, const unsigned char *p, size_t n)
 			continue;
 		}
 		if (utf8_need(c) == 0) {
-			memcpy(out + o, "\357\277\275", 3);
+			memcpy(out + o, UTF8_REPLACEMENT, 3);
 			o += 3;
 			continue;
 		}

@@ -18,6 +18,7 @@
 #include "lib/screencmp.h"
 #include "screen_priv.h"
 #include "skim.h"
+#include "utf8.h"
 #include "util.h"
 
 #define S(x)	x, sizeof(x) - 1

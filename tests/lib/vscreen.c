@@ -12,6 +12,7 @@
 
 #include <vterm.h>
 
+#include "utf8.h"
 #include "vscreen.h"
 
 #define HISTORY_LINES	4096
@@ -41,31 +42,6 @@ struct vscreen {
 	char		*text;
 };
 
-static size_t
-put_utf8(char *out, uint32_t c)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (c >> 18));
-	out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
-}
-
 /* Cells as text into out (size at least cols * 4 * VTERM_MAX_CHARS_PER_CELL
  * + 1), trailing blanks trimmed. */
 static void
@@ -85,7 +61,7 @@ cells_text(const VTermScreenCell *cells, int n, char *out, size_t len)
 		}
 		for (k = 0; k < VTERM_MAX_CHARS_PER_CELL &&
 		    cells[i].chars[k] != 0; k++)
-			o += put_utf8(out + o, cells[i].chars[k]);
+			o += utf8_put(out + o, cells[i].chars[k]);
 		if (cells[i].chars[0] != ' ' || cells[i].chars[1] != 0)
 			keep = o;
 	}
