@@ -13,8 +13,9 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 OPT ?= -O2
 CFLAGS ?= -g $(OPT)
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+LIBEXECDIR ?= $(PREFIX)/libexec
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -I. -Isrc $(WARN) $(PKG_CFLAGS) \
-	$(CFLAGS)
+	-DCRIU_PRIVATE='"$(LIBEXECDIR)/sess/criu"' $(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -pthread
 
 # sess itself is linked statically when the static libraries are there:
@@ -157,6 +158,13 @@ bench/adopt: bench/adopt.c tests/lib/pty.o tests/lib/vscreen.o src/libsess.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/adopt.c tests/lib/pty.o \
 		tests/lib/vscreen.o src/libsess.a $(LIBS)
 
+# CRIU 4.1 or newer, for checkpoints, where the system's is older (Debian
+# 12's 3.17 cannot start on Linux 6.13 and later): built from Debian's own
+# source package into build/criu, which sess finds beside itself and
+# make install copies to LIBEXECDIR/sess. See contrib/criu-build.
+criu:
+	contrib/criu-build build/criu
+
 install: sess
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
@@ -173,6 +181,10 @@ install: sess
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sess.fish
 	install -m 644 contrib/sess@.service contrib/sess-login.sh \
 		$(DESTDIR)$(PREFIX)/share/sess/
+	if [ -x build/criu/criu ]; then \
+		install -d $(DESTDIR)$(LIBEXECDIR)/sess && \
+		install -m 755 build/criu/criu $(DESTDIR)$(LIBEXECDIR)/sess/criu; \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/sess $(DESTDIR)$(MANPREFIX)/man1/sess.1 \
@@ -180,8 +192,9 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sess \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sess.fish \
 		$(DESTDIR)$(PREFIX)/share/sess/sess@.service \
-		$(DESTDIR)$(PREFIX)/share/sess/sess-login.sh
-	-rmdir $(DESTDIR)$(PREFIX)/share/sess
+		$(DESTDIR)$(PREFIX)/share/sess/sess-login.sh \
+		$(DESTDIR)$(LIBEXECDIR)/sess/criu
+	-rmdir $(DESTDIR)$(PREFIX)/share/sess $(DESTDIR)$(LIBEXECDIR)/sess
 
 clean:
 	rm -f sess sess-dynamic src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
@@ -189,5 +202,5 @@ clean:
 		$(FUZZ_REPLAYS) bench/adopt bench/sess-nomodel
 	rm -rf fuzz/bin fuzz/work
 
-.PHONY: all bench bench-adopt check clean fuzz install uninstall
+.PHONY: all bench bench-adopt check clean criu fuzz install uninstall
 .SECONDARY:

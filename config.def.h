@@ -45,3 +45,8 @@
 /* Scrollback lines written to the terminal before the redraw on attach
  * (0: none). */
 #define SCROLLBACK_REPLAY 10000
+
+/* Where `make criu` builds CRIU, relative to the directory of the sess
+ * binary: a sess run from its build tree uses it. (The installed private
+ * copy, LIBEXECDIR/sess/criu, comes from the Makefile.) */
+#define CRIU_TREE "build/criu/criu"
