@@ -198,10 +198,16 @@ add_payload(struct buf *b, uint32_t type, struct buf *payload)
 int
 proto_add_hello(struct buf *b)
 {
+	return proto_add_hello_as(b, PROTO_VERSION);
+}
+
+int
+proto_add_hello_as(struct buf *b, uint32_t version)
+{
 	struct buf	 p = { 0 };
 
 	put_u32(&p, PROTO_MAGIC);
-	put_u32(&p, PROTO_VERSION);
+	put_u32(&p, version);
 	return add_payload(b, MSG_HELLO, &p);
 }
 
@@ -338,6 +344,27 @@ proto_get_info(const struct proto_msg *m, struct proto_info *i)
 	i->cols = get_u16(&r);
 	i->created = get_u64(&r);
 	get_str(&r, i->cmd, PROTO_CMD_MAX);
+	return rd_done(&r);
+}
+
+int
+proto_add_checkpoint(struct buf *b, const struct proto_checkpoint *c)
+{
+	struct buf	 p = { 0 };
+
+	put_u32(&p, c->flags);
+	put_str(&p, c->dir);
+	return add_payload(b, MSG_CHECKPOINT, &p);
+}
+
+int
+proto_get_checkpoint(const struct proto_msg *m, struct proto_checkpoint *c)
+{
+	struct rd	 r;
+
+	rd_init(&r, m);
+	c->flags = get_u32(&r);
+	get_str(&r, c->dir, PROTO_PATH_MAX);
 	return rd_done(&r);
 }
 
@@ -508,8 +535,10 @@ proto_consume(struct buf *in, const struct proto_msg *m)
 	buf_consume(in, PROTO_HEADER + m->len);
 }
 
-int
-proto_connect(const char *path, int timeout, uint32_t *version)
+/* One connection, saying version in HELLO. */
+static int
+proto_connect_as(const char *path, int timeout, uint32_t say,
+    uint32_t *version)
 {
 	struct sockaddr_un	 sa = { .sun_family = AF_UNIX };
 	struct buf		 b = { 0 }, in = { 0 };
@@ -545,7 +574,7 @@ proto_connect(const char *path, int timeout, uint32_t *version)
 		if (setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
 			goto fail;
 	}
-	if (proto_add_hello(&b) == -1 || proto_send(s, &b, -1) == -1)
+	if (proto_add_hello_as(&b, say) == -1 || proto_send(s, &b, -1) == -1)
 		goto fail;
 	if (proto_recv(s, &in, &m, timeout) == -1)
 		goto fail;
@@ -555,7 +584,7 @@ proto_connect(const char *path, int timeout, uint32_t *version)
 		goto fail;
 	}
 	*version = h.version;
-	if (h.version != PROTO_VERSION) {
+	if (h.version < PROTO_VERSION_MIN) {
 		errno = EPROTO;
 		goto fail;
 	}
@@ -571,4 +600,18 @@ fail:
 	close(s);
 	errno = saved;
 	return -1;
+}
+
+int
+proto_connect(const char *path, int timeout, uint32_t *version)
+{
+	int	 s;
+
+	if ((s = proto_connect_as(path, timeout, PROTO_VERSION, version)) ==
+	    -1 || *version >= PROTO_VERSION)
+		return s;
+	/* An older server: it may close a connection that said a version
+	 * it does not know, so say its own. */
+	close(s);
+	return proto_connect_as(path, timeout, *version, version);
 }

@@ -13,7 +13,15 @@
 #include "util.h"
 
 #define PROTO_MAGIC	0x53455353u	/* "SESS" */
-#define PROTO_VERSION	1
+/* Each version adds messages to the one before and changes none: a server
+ * speaks every version from PROTO_VERSION_MIN to its own, a client says
+ * the newest it knows and, to a server that knows only an older one,
+ * connects again saying that one (sess 0.1.0's servers, version 1, close
+ * any connection whose HELLO has another version). Never reuse a number.
+ *   1	sess 0.1.0
+ *   2	CHECKPOINT, EXIT_SAVED */
+#define PROTO_VERSION		2
+#define PROTO_VERSION_MIN	1
 #define PROTO_HEADER	8
 
 enum proto_type {
@@ -30,6 +38,7 @@ enum proto_type {
 	MSG_INPUT,		/* client: bytes for the program */
 	MSG_DUMP_REQ,		/* client: the screen, please */
 	MSG_DUMP,		/* server: the screen */
+	MSG_CHECKPOINT,		/* client: save the session (version 2) */
 	MSG_TYPE_MAX
 };
 
@@ -80,7 +89,8 @@ enum proto_exit_reason {
 	EXIT_DETACHED = 1,	/* chord, or asked */
 	EXIT_EXITED,		/* the program ended: status */
 	EXIT_KILLED,		/* sess -k */
-	EXIT_FAILED		/* the server could not serve the terminal */
+	EXIT_FAILED,		/* the server could not serve the terminal */
+	EXIT_SAVED		/* checkpointed, and the program ended */
 };
 
 #define EXIT_RELEASE_FOLLOWS	0x1	/* swallow the chord's key release */
@@ -89,6 +99,15 @@ struct proto_exit {
 	uint8_t		reason;
 	uint8_t		flags;
 	int32_t		status;
+};
+
+#define CHECKPOINT_LEAVE_RUNNING	0x1	/* sess checkpoint -r */
+
+#define PROTO_PATH_MAX	4095
+
+struct proto_checkpoint {
+	uint32_t	flags;
+	char		dir[PROTO_PATH_MAX + 1];	/* the state directory */
 };
 
 #define PROTO_ERROR_MAX	256
@@ -114,7 +133,9 @@ int	proto_add(struct buf *, uint32_t type, const void *, size_t);
 
 /* Each encoder appends a whole frame; each decoder returns 0, or -1 with
  * errno EBADMSG when the payload does not have the message's shape. */
+/* HELLO saying PROTO_VERSION, or another version. */
 int	proto_add_hello(struct buf *);
+int	proto_add_hello_as(struct buf *, uint32_t version);
 int	proto_get_hello(const struct proto_msg *, struct proto_hello *);
 int	proto_add_attach(struct buf *, const struct proto_attach *);
 int	proto_get_attach(const struct proto_msg *, struct proto_attach *);
@@ -126,6 +147,9 @@ int	proto_add_exit(struct buf *, const struct proto_exit *);
 int	proto_get_exit(const struct proto_msg *, struct proto_exit *);
 int	proto_add_error(struct buf *, const struct proto_error *);
 int	proto_get_error(const struct proto_msg *, struct proto_error *);
+int	proto_add_checkpoint(struct buf *, const struct proto_checkpoint *);
+int	proto_get_checkpoint(const struct proto_msg *,
+	    struct proto_checkpoint *);
 /* DUMP_REQ carries SCREEN_* flags. */
 int	proto_add_dump_req(struct buf *, uint32_t);
 int	proto_get_dump_req(const struct proto_msg *, uint32_t *);
@@ -142,9 +166,11 @@ int	proto_send(int sock, const struct buf *, int fd);
 int	proto_recv(int sock, struct buf *in, struct proto_msg *, int timeout);
 void	proto_consume(struct buf *in, const struct proto_msg *);
 
-/* Connects to the session socket at path and exchanges hellos. -1 with
- * errno ECONNREFUSED (nobody listens: stale), ENOENT, EPROTO (not a sess
- * server, or another protocol version: *version says which), ... */
+/* Connects to the session socket at path and exchanges hellos; *version
+ * is the server's protocol version, which says which messages it knows.
+ * -1 with errno ECONNREFUSED (nobody listens: stale), ENOENT, EPROTO (not
+ * a sess server, or one older than PROTO_VERSION_MIN: *version says
+ * which), ... */
 int	proto_connect(const char *path, int timeout, uint32_t *version);
 
 #endif
