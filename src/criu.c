@@ -387,6 +387,11 @@ criu_explain(const char *line, struct criu_error *e)
 		criu_fail(e, EBUSY, "the program has a unix socket to a "
 		    "process outside the session (%s): end that connection "
 		    "first", line);
+	} else if (strstr(line, "ctty inheritance") != NULL) {
+		criu_fail(e, EBUSY, "a process of the session has /dev/tty "
+		    "open (dash does, and programs asking for a password), "
+		    "which CRIU cannot take along: use bash or zsh, or close "
+		    "it first");
 	} else if (sscanf(line, "Can't fork for %ld: File exists",
 	    &pid) == 1) {
 		criu_pid_owner((pid_t)pid, comm, sizeof comm);
