@@ -46,6 +46,11 @@
  * (0: none). */
 #define SCROLLBACK_REPLAY 10000
 
+/* How long `sess checkpoint` waits for a server's checkpoint
+ * (milliseconds): criu writes about 0.5 GB a second here; a program of
+ * many gigabytes takes longer. */
+#define CHECKPOINT_TIMEOUT (600 * 1000)
+
 /* Where `make criu` builds CRIU, relative to the directory of the sess
  * binary: a sess run from its build tree uses it. (The installed private
  * copy, LIBEXECDIR/sess/criu, comes from the Makefile.) */

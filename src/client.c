@@ -367,3 +367,38 @@ out:
 	buf_free(&in);
 	return rc;
 }
+
+int
+client_checkpoint(const char *path, const struct proto_checkpoint *pc,
+    char *msg, size_t size, uint32_t *version)
+{
+	struct proto_error	 e;
+	struct proto_msg	 m;
+	struct buf		 b = { 0 }, in = { 0 };
+	int			 sock, rc = -1;
+
+	msg[0] = '\0';
+	if ((sock = proto_connect(path, REQUEST_TIMEOUT, version)) == -1)
+		return -1;
+	if (*version < 2) {
+		close(sock);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	if (proto_add_checkpoint(&b, pc) == 0 && proto_send(sock, &b, -1) == 0 &&
+	    proto_recv(sock, &in, &m, CHECKPOINT_TIMEOUT) == 0) {
+		if (m.type == MSG_OK)
+			rc = 0;
+		else if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0) {
+			snprintf(msg, size, "%s", e.msg);
+			errno = e.code;
+		} else
+			errno = EPROTO;
+	} else if (errno == ETIMEDOUT)
+		snprintf(msg, size, "no answer in %d s", CHECKPOINT_TIMEOUT /
+		    1000);
+	close(sock);
+	buf_free(&b);
+	buf_free(&in);
+	return rc;
+}

@@ -3,6 +3,7 @@
 #ifndef SESS_CLIENT_H
 #define SESS_CLIENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "proto.h"
@@ -42,4 +43,9 @@ int	client_kill(const char *path);
 int	client_send(const char *path, const struct buf *, int fd);
 /* Writes the session's screen (SCREEN_* flags) to fd. */
 int	client_dump(const char *path, uint32_t flags, int fd);
+/* Asks the server at path for a checkpoint; 0 once it is complete. -1
+ * with errno EPROTONOSUPPORT for a server too old to know the request,
+ * or with the server's reason in msg. */
+int	client_checkpoint(const char *path, const struct proto_checkpoint *,
+	    char *msg, size_t, uint32_t *version);
 #endif

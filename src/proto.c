@@ -354,6 +354,7 @@ proto_add_checkpoint(struct buf *b, const struct proto_checkpoint *c)
 
 	put_u32(&p, c->flags);
 	put_str(&p, c->dir);
+	put_str(&p, c->criu);
 	return add_payload(b, MSG_CHECKPOINT, &p);
 }
 
@@ -365,6 +366,7 @@ proto_get_checkpoint(const struct proto_msg *m, struct proto_checkpoint *c)
 	rd_init(&r, m);
 	c->flags = get_u32(&r);
 	get_str(&r, c->dir, PROTO_PATH_MAX);
+	get_str(&r, c->criu, PROTO_PATH_MAX);
 	return rd_done(&r);
 }
 

@@ -108,6 +108,7 @@ struct proto_exit {
 struct proto_checkpoint {
 	uint32_t	flags;
 	char		dir[PROTO_PATH_MAX + 1];	/* the state directory */
+	char		criu[PROTO_PATH_MAX + 1];	/* the criu to run */
 };
 
 #define PROTO_ERROR_MAX	256

@@ -14,6 +14,8 @@ struct server_opts {
 	int		  cols;
 	pid_t		  adopt;	/* adopt this process instead of
 					   running argv */
+	const char	 *restore;	/* or restore the checkpoint in this
+					   directory */
 };
 
 /* What went wrong while starting a session. */
@@ -24,14 +26,16 @@ enum start_stage {
 	START_PTY,		/* cannot make a pty */
 	START_EXEC,		/* cannot run the program */
 	START_FORK,		/* cannot fork */
-	START_ADOPT		/* the adoption was refused or failed */
+	START_ADOPT,		/* the adoption was refused or failed */
+	START_RESTORE		/* the restore failed: msg says why */
 };
 
 struct start_error {
 	int	stage;
 	int	err;		/* errno */
 	int	code;		/* START_ADOPT: enum adopt_code */
-	char	msg[256];	/* START_ADOPT: what and why, one line; also
+	char	msg[512];	/* START_ADOPT, START_RESTORE: what and
+				   why, one line; also
 				   set with START_OK when an adoption went
 				   only part of the way */
 };
