@@ -51,6 +51,10 @@
  * many gigabytes takes longer. */
 #define CHECKPOINT_TIMEOUT (600 * 1000)
 
+/* Files one checkpoint may hold when it arrives from another host (criu
+ * writes a handful per process). */
+#define MIGRATE_FILES_MAX 65536
+
 /* Where `make criu` builds CRIU, relative to the directory of the sess
  * binary: a sess run from its build tree uses it. (The installed private
  * copy, LIBEXECDIR/sess/criu, comes from the Makefile.) */

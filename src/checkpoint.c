@@ -251,10 +251,15 @@ checkpoint_restore(const char *name, const char *newname,
 	struct start_error	 e;
 	struct criu		 criu;
 	char			 statedir[PATH_MAX], saved[PATH_MAX];
-	char			 path[PATH_MAX];
+	char			 path[PATH_MAX], dir[PATH_MAX];
 
 	if (newname == NULL)
 		newname = name;
+	if (sockdir == NULL) {
+		if (checkpoint_sockdir(dir, sizeof dir, 1) == -1)
+			return 1;
+		sockdir = dir;
+	}
 	if (checkpoint_statedir(statedir, sizeof statedir, 0) == -1) {
 		if (errno == ENOENT)
 			sess_warn("no saved session %s", name);
@@ -293,6 +298,45 @@ checkpoint_restore(const char *name, const char *newname,
 		return 1;
 	}
 	log_debug("restored %s as %s", name, newname);
+	return 0;
+}
+
+int
+checkpoint_for_move(const char *name, char *saved, size_t size)
+{
+	struct proto_info	 info;
+	struct criu		 criu;
+	char			 sockdir[PATH_MAX], statedir[PATH_MAX];
+	char			 path[PATH_MAX];
+	uint32_t		 version = 0;
+
+	if (name_check(name) == -1) {
+		sess_warn("bad session name '%s'", name);
+		return 1;
+	}
+	if (checkpoint_sockdir(sockdir, sizeof sockdir, 0) == -1 ||
+	    sockdir_join(path, sizeof path, sockdir, name) == -1) {
+		if (errno == ENOENT)
+			sess_warn("no session %s", name);
+		return 1;
+	}
+	if (client_probe(path, &info, &version) != PROBE_LIVE ||
+	    info.state != INFO_RUNNING) {
+		sess_warn("no running session %s", name);
+		return 1;
+	}
+	if (checkpoint_statedir(statedir, sizeof statedir, 1) == -1 ||
+	    checkpoint_criu(&criu) == -1)
+		return 1;
+	if (statedir_saved(statedir, name) == 0) {
+		sess_warn("session %s has a checkpoint here already: sess -k "
+		    "it, or restore it, first", name);
+		return 1;
+	}
+	if (checkpoint_one(sockdir, statedir, name, &criu, 0) != 0)
+		return 1;
+	if (statedir_join(saved, size, statedir, name) == -1)
+		return 1;
 	return 0;
 }
 
