@@ -647,7 +647,10 @@ server_client_answerer(struct server *s)
 	return NULL;
 }
 
-/* Keys from a terminal: the chord is looked for, the rest goes on. */
+/* Keys from a terminal: the chord is looked for, the rest goes on. The
+ * terminal's answers to queries go on only from the terminal that had
+ * the last output as the answerer: a query it had was answered by no
+ * one else, and one it did not have was (by the model). */
 int
 server_client_read_tty(struct server *s, struct client *c)
 {
@@ -672,7 +675,7 @@ server_client_read_tty(struct server *s, struct client *c)
 		rel = keys_release_follows(c->keys);
 	} else
 		buf_add(&out, server_readbuf, (size_t)n);
-	if (c != server_client_answerer(s))
+	if (!c->answering)
 		out.len = keys_strip_reports(out.data, out.len);
 	if (!(c->flags & ATTACH_READONLY) && out.len > 0) {
 		if (s->owner != c)

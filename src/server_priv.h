@@ -60,6 +60,8 @@ struct client {
 	size_t		 tq_off;
 	int		 resync;	/* backlog dropped: redraw when it can */
 	int64_t		 dropped;	/* when */
+	int		 answering;	/* had the last output as the answerer:
+					   its terminal's reports go on */
 	int		 sender;	/* sends input: waits on the program */
 };
 
@@ -84,6 +86,8 @@ struct server {
 	char		 cmd[PROTO_CMD_MAX + 1];
 	struct screen	*screen;	/* what the program's terminal shows, */
 	struct model	*model;		/* fed and reached through this */
+	int		 answered;	/* the last output went to a terminal
+					   that answers queries */
 	struct buf	 inq;		/* keys the program has not read */
 	struct client	*owner;		/* whose size the pty has */
 	struct client	*conns[MAX_CONNS];

@@ -205,12 +205,13 @@ server_pty_flush_input(struct server *s)
 	}
 }
 
-/* Output to every terminal, as it came. */
+/* Output to every terminal, as it came. Whether the terminal that answers
+ * queries had it is told to the model, which answers those it did not. */
 static void
 server_pty_forward(struct server *s, const char *p, size_t n)
 {
-	struct client	*c;
-	int		 i;
+	struct client	*c, *a = server_client_answerer(s);
+	int		 i, answered;
 
 	for (i = 0; i < s->nconns; i++) {
 		c = s->conns[i];
@@ -219,6 +220,16 @@ server_pty_forward(struct server *s, const char *p, size_t n)
 			    c->sock, strerror(errno));
 			server_client_release(s, c, EXIT_FAILED, 0, 0);
 		}
+	}
+	/* Queued counts as had; dropped (resync) or gone does not. */
+	answered = a != NULL && a->tty != -1 && !a->resync;
+	for (i = 0; i < s->nconns; i++) {
+		c = s->conns[i];
+		c->answering = answered && c == a;
+	}
+	if (answered != s->answered) {
+		s->answered = answered;
+		model_mark(s->model, answered);
 	}
 }
 
@@ -271,15 +282,13 @@ server_pty_ready(struct server *s)
 	}
 }
 
-/* The model answers the program's terminal queries only while no real
- * terminal is there to answer them (read-only ones do not). */
+/* The model's answers to the program's queries: those whose query no
+ * answering terminal had (the model knows, from model_mark). */
 void
 server_pty_reply(const char *p, size_t n, void *arg)
 {
 	struct server	*s = arg;
 
-	if (server_client_answerer(s) != NULL)
-		return;
 	log_debug("model answers a query (%zu bytes)", n);
 	server_pty_input(s, p, n);
 }
