@@ -48,35 +48,26 @@ expect_logged(const char *log, const char *name, const char *s)
 	}
 }
 
-/* The files pid has open (not devices, sockets, pipes or the like):
- * how many, the first in path. */
+/* A file (not a device, socket, pipe or the like); the first one's
+ * path goes to arg. */
 static int
-open_files(pid_t pid, char *path, size_t len)
+is_file(const char *target, void *arg)
 {
-	char		 dir[64], link[PATH_MAX + 64], target[PATH_MAX];
-	DIR		*d;
-	struct dirent	*e;
-	ssize_t		 n;
-	int		 files = 0;
+	char	*first = arg;
 
-	snprintf(dir, sizeof dir, "/proc/%ld/fd", (long)pid);
-	if ((d = opendir(dir)) == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(link, sizeof link, "%s/%s", dir, e->d_name);
-		n = readlink(link, target, sizeof target - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		if (target[0] != '/' || strncmp(target, "/dev/", 5) == 0)
-			continue;
-		if (files++ == 0)
-			snprintf(path, len, "%s", target);
-	}
-	closedir(d);
-	return files;
+	if (target[0] != '/' || strncmp(target, "/dev/", 5) == 0)
+		return 0;
+	if (first[0] == '\0')
+		snprintf(first, PATH_MAX, "%s", target);
+	return 1;
+}
+
+/* The files pid has open: how many, the first in path (PATH_MAX). */
+static int
+open_files(pid_t pid, char *path)
+{
+	path[0] = '\0';
+	return proc_fds(pid, is_file, path);
 }
 
 /* Create, attach, detach, kill: each is in the log. */
@@ -96,7 +87,7 @@ test_log_events(void **state)
 	expect_logged(log, "lg", "connected");
 	expect_logged(log, "lg", "attached at 100x30");
 	/* What test_log_off looks for: the log is the one file open. */
-	assert_int_equal(open_files(server_pid("lg"), path, sizeof path), 1);
+	assert_int_equal(open_files(server_pid("lg"), path), 1);
 	assert_non_null(strstr(path, "sess.log"));
 	expect_detach(t, "\034", "lg");
 	term_free(t);
@@ -138,9 +129,9 @@ test_log_off(void **state)
 	expect_shell(t, 2, 3);
 	pid = server_pid("nl");
 	assert_true(pid > 0);
-	if (open_files(pid, path, sizeof path) != 0)
+	if (open_files(pid, path) != 0)
 		print_error("server has %s open\n", path);
-	assert_int_equal(open_files(pid, path, sizeof path), 0);
+	assert_int_equal(open_files(pid, path), 0);
 	expect_detach(t, "\034", "nl");
 	term_free(t);
 	session_kill("nl");

@@ -110,6 +110,21 @@ answers_seen(struct term *t)
 	return n;
 }
 
+/* The client on t sees the program through to its end, which reports
+ * exactly one answer. */
+static void
+expect_one_answer(struct term *t)
+{
+	assert_non_null(t);
+	expect_output(t, "answers=");
+	assert_int_equal(term_wait_exit(t, TEST_TIMEOUT), 0);
+	if (answers_seen(t) != 1)
+		show_term(t);
+	assert_int_equal(answers_seen(t), 1);
+	term_free(t);
+	assert_true(wait_sock_gone("q", TEST_TIMEOUT));
+}
+
 /* sess -c: the client attaches as the program starts. */
 static void
 test_query_races_create(void **state)
@@ -120,14 +135,7 @@ test_query_races_create(void **state)
 	(void)state;
 	for (i = 0; i < STARTS; i++) {
 		t = term_sess(24, 80, "-c", "q", self, "--victim", NULL);
-		assert_non_null(t);
-		expect_output(t, "answers=");
-		assert_int_equal(term_wait_exit(t, TEST_TIMEOUT), 0);
-		if (answers_seen(t) != 1)
-			show_term(t);
-		assert_int_equal(answers_seen(t), 1);
-		term_free(t);
-		assert_true(wait_sock_gone("q", TEST_TIMEOUT));
+		expect_one_answer(t);
 	}
 }
 
@@ -142,14 +150,7 @@ test_query_races_attach(void **state)
 	for (i = 0; i < STARTS; i++) {
 		session_new("q", self, "--victim", NULL);
 		t = term_sess(24, 80, "-a", "q", NULL);
-		assert_non_null(t);
-		expect_output(t, "answers=");
-		assert_int_equal(term_wait_exit(t, TEST_TIMEOUT), 0);
-		if (answers_seen(t) != 1)
-			show_term(t);
-		assert_int_equal(answers_seen(t), 1);
-		term_free(t);
-		assert_true(wait_sock_gone("q", TEST_TIMEOUT));
+		expect_one_answer(t);
 	}
 }
 
