@@ -43,9 +43,14 @@ struct screen	*model_snapshot(struct model *);
 /* Waits until every byte given is in the screen, and returns it for the
  * caller's use until its next model_input; model_sync_within waits ms at
  * most (-1: no bound), and returns NULL when the model is still behind.
- * Waiting longer than one batch takes is the server loop's choice: its
- * bound is MODEL_SYNC_MS, past which it uses model_redraw or
- * model_snapshot, which wait for no more than the batch being parsed. */
+ *
+ * The server's loop bounds its waits (MODEL_SYNC_MS) rather than leaving
+ * them to the thread: an attach, a dump or a detach is answered at once
+ * and in order with what the loop does next, and a model that catches
+ * up in time (nearly always) gives the exact screen and its scrollback.
+ * Past the bound, the loop takes model_redraw or model_snapshot, which
+ * wait for no more than the batch being parsed (MODEL_FLOOD bytes at
+ * most) and lack only the scrollback; a resize goes to the thread. */
 struct screen	*model_sync(struct model *);
 struct screen	*model_sync_within(struct model *, int ms);
 /* Resizes the screen: at once if the model catches up within ms, else
