@@ -22,8 +22,57 @@
 /* Largest message on the session socket, header excluded. */
 #define PROTO_MAX_PAYLOAD (64 * 1024)
 
-/* Clients one session serves at once. */
+/* Clients one session serves at once, and connections beyond them
+ * (listings, dumps, sends) that may wait for an answer meanwhile. */
 #define MAX_CLIENTS 64
+#define MAX_CONNS_EXTRA 8
+
+/* The most the server reads from the program or a terminal at once: a
+ * flood goes on in writes this large. */
+#define READ_SIZE 65536
+
+/* How long output may trail the program's exit before its status is
+ * given (milliseconds): the last lines are read first. */
+#define DRAIN_MS 200
+
+/* How long a server that ends may take to hand its last frames (EXIT, OK)
+ * to clients that do not read them (milliseconds). */
+#define FLUSH_MS 1000
+
+/* A terminal that dropped its backlog is redrawn once the model has caught
+ * up, or this long after the drop while a flood keeps the model behind
+ * (milliseconds): such a redraw reads again what the model has not parsed
+ * yet. */
+#define RESYNC_MS 100
+
+/* How long the server waits for the screen model to catch up before it
+ * draws, dumps or resizes (milliseconds); past it, a redraw or dump is
+ * made from the model plus the output it has not parsed yet, and a resize
+ * is left to the model's thread. */
+#define MODEL_SYNC_MS 100
+
+/* The screen model's flood policy (src/flood.c). A read this large (the
+ * pty had that much waiting) begins a flood; in a flood, output is taken
+ * by this much, or when none came for MODEL_PAUSE_MS (milliseconds: the
+ * flood is over). */
+#define MODEL_FLOOD_READ (32 * 1024)
+#define MODEL_FLOOD (2 * 1024 * 1024)
+#define MODEL_PAUSE_MS 16
+
+/* Output up to this size is parsed by the server's loop itself when the
+ * model's thread is idle: waking the thread costs more. */
+#define MODEL_INLINE 512
+
+/* After output that is not plain, this much more is parsed before what
+ * follows is looked at again for a flood to pass over, and at most once
+ * in a plain run of MODEL_RETRY bytes that the screen could not pass over
+ * where it began. */
+#define MODEL_STEP 4096
+#define MODEL_RETRY (128 * 1024)
+
+/* The most of a parsed buffer the model keeps for the next one; more goes
+ * back to the system once a flood is over. */
+#define MODEL_KEEP (256 * 1024)
 
 /* How long a session whose program exited waits, unattached, for someone
  * to collect its status (seconds). */

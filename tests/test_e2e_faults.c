@@ -9,7 +9,6 @@
 #include <sys/types.h>
 #include <sys/un.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -80,28 +79,18 @@ expect_idle(const char *name, pid_t server)
 	expect_idle_while(server, work_list, (void *)(uintptr_t)name);
 }
 
+static int
+is_socket(const char *target, void *arg)
+{
+	(void)arg;
+	return strncmp(target, "socket:", 7) == 0;
+}
+
 /* Sockets pid has open. */
 static int
 socket_count(pid_t pid)
 {
-	char		 path[PATH_MAX], link[64];
-	struct dirent	*de;
-	DIR		*d;
-	ssize_t		 n;
-	int		 count = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		snprintf(path, sizeof path, "/proc/%d/fd/%s", (int)pid,
-		    de->d_name);
-		n = readlink(path, link, sizeof link - 1);
-		if (n > 0 && (size_t)n >= 7 && memcmp(link, "socket:", 7) == 0)
-			count++;
-	}
-	closedir(d);
-	return count;
+	return proc_fds(pid, is_socket, NULL);
 }
 
 static int

@@ -142,8 +142,10 @@ int		 poll_until(int (*cond)(void *), void *arg, int timeout);
 /* Sleeps ms between polls. */
 void		 nap(int ms);
 
-/* Descriptors pid has open, or -1. */
+/* Descriptors pid has open, or -1; proc_fds counts those whose target
+ * (what /proc/PID/fd/N links to: "socket:[...]", a path) match accepts. */
 int		 proc_fd_count(pid_t);
+int		 proc_fds(pid_t, int (*match)(const char *, void *), void *);
 /* Makes setsid() fail with EPERM in this process from now on (a seccomp
  * filter): what an adoption that must fail half way meets. -1 if the
  * kernel refused the filter. */
