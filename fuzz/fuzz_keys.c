@@ -30,12 +30,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (off = 2; off < size && rc == KEYS_FORWARD; off += n) {
 		if (n > size - off)
 			n = size - off;
-		rc = keys_input(k, (const char *)data + off, n, now, &out);
+		rc = keys_input(k, (const char *)data + off, n, now, 0, &out);
 		now += data[off] % 20;
 		if (keys_timeout(k, now) == 0)
-			keys_expire(k, now, &out);
+			keys_expire(k, now, 0, &out);
 	}
-	keys_expire(k, now + 100000, &out);
+	keys_expire(k, now + 100000, 0, &out);
 	if (data[0] % 4 == 3) {
 		/* F20 is CSI 34 ~ and its modified forms. */
 		for (i = 2; i + 3 < size; i++)

@@ -1037,12 +1037,14 @@ client_read_tty(struct server *s, struct client *c)
 	if (n == 0)
 		return -1;
 	if (c->keys != NULL) {
-		rc = keys_input(c->keys, readbuf, (size_t)n, now_ms(), &out);
+		rc = keys_input(c->keys, readbuf, (size_t)n, now_ms(),
+		    c != server_answerer(s), &out);
 		rel = keys_release_follows(c->keys);
-	} else
+	} else {
 		buf_add(&out, readbuf, (size_t)n);
-	if (c != server_answerer(s))
-		out.len = keys_strip_reports(out.data, out.len);
+		if (c != server_answerer(s))
+			out.len = keys_strip_reports(out.data, out.len);
+	}
 	if (!(c->flags & ATTACH_READONLY) && out.len > 0) {
 		if (s->owner != c)
 			client_take_size(s, c);
@@ -1060,7 +1062,7 @@ client_expire_keys(struct server *s, struct client *c, int64_t now)
 {
 	struct buf	 out = { 0 };
 
-	keys_expire(c->keys, now, &out);
+	keys_expire(c->keys, now, c != server_answerer(s), &out);
 	if (!(c->flags & ATTACH_READONLY))
 		pty_input(s, out.data, out.len);
 	buf_free(&out);
