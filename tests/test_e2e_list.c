@@ -141,6 +141,43 @@ test_list_format(void **state)
 	session_kill("bee");
 }
 
+/* A command line with a newline, a tab and an ESC in it is listed on
+ * one line, its control characters escaped. */
+static void
+test_list_control_chars(void **state)
+{
+	struct row	 rows[8];
+	struct run	 r;
+	int64_t		 end;
+
+	(void)state;
+	session_new("ctl", "sh", "-c", "exec sleep 1000", "a\nb\tc\033[2Jd\\e",
+	    NULL);
+	session_new("plain", "sleep", "1000", NULL);
+	end = now_ms() + TEST_TIMEOUT;
+	for (;;) {
+		assert_int_equal(run_sess(&r, "-l", NULL), 0);
+		assert_int_equal(count_lines(&r.out), 3);
+		assert_int_equal(list_parse(r.out.data, rows, 8), 2);
+		if ((strcmp(rows[0].state, "?") != 0 &&
+		    strcmp(rows[1].state, "?") != 0) || now_ms() >= end)
+			break;
+		run_free(&r);
+		nap(20);
+	}
+	assert_null(strchr(r.out.data, '\t'));
+	assert_null(strchr(r.out.data, '\033'));
+	assert_string_equal(rows[0].name, "ctl");
+	assert_string_equal(rows[0].state, "detached");
+	assert_string_equal(rows[0].command,
+	    "sh -c exec sleep 1000 a\\nb\\tc\\x1b[2Jd\\\\e");
+	assert_string_equal(rows[1].name, "plain");
+	assert_string_equal(rows[1].command, "sleep 1000");
+	run_free(&r);
+	session_kill("ctl");
+	session_kill("plain");
+}
+
 static void
 test_list_exited(void **state)
 {
@@ -340,6 +377,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		e2e_test(test_list_empty),
 		e2e_test(test_list_format),
+		e2e_test(test_list_control_chars),
 		e2e_test(test_list_exited),
 		e2e_test(test_kill_attached),
 		e2e_test(test_kill_detached_and_missing),
