@@ -154,6 +154,25 @@ test_chord_split_slow(void **state)
 	session_kill("k9");
 }
 
+/* A lone Escape, with nothing after it, is held as the start of a
+ * sequence and then let go by the server's timer: the program gets it. */
+static void
+test_lone_escape(void **state)
+{
+	struct term	*t;
+
+	(void)state;
+	t = term_sess(24, 80, "-c", "k10", "sh", "-c", bytes_prog(1), NULL);
+	wait_ready();
+	assert_true(wait_attached("k10"));
+	term_type(t, "\033");
+	expect_screen(t, "1b");
+	expect_screen(t, "END");
+	expect_detach(t, "\034", "k10");
+	term_free(t);
+	session_kill("k10");
+}
+
 /* The forms a terminal sends C-\ in. */
 static void
 test_chord_forms(void **state)
@@ -302,6 +321,7 @@ main(void)
 		e2e_test(test_chord_mid_input),
 		e2e_test(test_chord_split),
 		e2e_test(test_chord_split_slow),
+		e2e_test(test_lone_escape),
 		e2e_test(test_chord_forms),
 		e2e_test(test_prefix_chord),
 		e2e_test(test_chord_from_environment),
