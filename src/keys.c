@@ -618,7 +618,9 @@ keys_same_key(TermKey *tk, const TermKeyKey *a, const TermKeyKey *b)
 }
 
 /* Inside a bracketed paste: everything goes on; only the end marker is
- * looked for. */
+ * looked for, byte by byte and not in tokens, because what is pasted is
+ * text that may hold anything (a pasted ESC [ M would frame the marker as
+ * the three bytes of a mouse report) and is never held back. */
 static size_t
 keys_paste(struct keys *k, const unsigned char *p, size_t n, struct buf *out)
 {
