@@ -3,6 +3,21 @@
 /* Detach chord, in libtermkey key syntax: one key, or "PREFIX KEY". */
 #define DETACH_KEYS "C-\\"
 
+/* How long an escape sequence cut off at the end of a read waits for its
+ * rest (milliseconds) before it goes to the program as it is; a lone
+ * Escape waits this long too. 100 covers a chord split by a slow link
+ * (50 ms between its halves) with room to spare, and is what vim waits on
+ * its own (ttimeoutlen); tmux's old 500 made Escape feel sluggish. */
+#define ESCAPE_TIME 100
+
+/* Longest incomplete escape sequence held back (bytes); a longer one is
+ * no key and goes on at once. */
+#define ESCAPE_MAX 4096
+
+/* How long a bracketed paste whose end marker never comes lasts without
+ * input (milliseconds), so a lost marker cannot turn the chord off. */
+#define PASTE_TIME 1000
+
 /* Name of the socket directory under $XDG_RUNTIME_DIR; without it,
  * /tmp/SOCKET_DIR_NAME-UID is used. */
 #define SOCKET_DIR_NAME "sess"

@@ -17,25 +17,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct keys		*k;
 	struct buf		 out = { 0 };
 	size_t			 off, n, i;
-	int			 rc = KEYS_FORWARD;
+	int			 rc = KEYS_FORWARD, strip;
 	int64_t			 now = 0;
 
 	if (size < 2)
 		return 0;
-	/* The first byte picks the chord, the second the read sizes. */
+	/* The first byte picks the chord and whether answers are dropped
+	 * (not with F20, whose output is checked whole), the second the
+	 * read sizes. */
 	k = keys_new(specs[data[0] % 4], "xterm-256color");
+	strip = data[0] % 4 != 3 && data[0] / 4 % 2 == 1;
 	if (k == NULL)
 		abort();
 	n = 1 + data[1] % 16;
 	for (off = 2; off < size && rc == KEYS_FORWARD; off += n) {
 		if (n > size - off)
 			n = size - off;
-		rc = keys_input(k, (const char *)data + off, n, now, &out);
+		rc = keys_input(k, (const char *)data + off, n, now, strip,
+		    &out);
 		now += data[off] % 20;
 		if (keys_timeout(k, now) == 0)
-			keys_expire(k, now, &out);
+			keys_expire(k, now, strip, &out);
 	}
-	keys_expire(k, now + 100000, &out);
+	keys_expire(k, now + 100000, strip, &out);
 	if (data[0] % 4 == 3) {
 		/* F20 is CSI 34 ~ and its modified forms. */
 		for (i = 2; i + 3 < size; i++)

@@ -11,11 +11,16 @@
  * answer is taken only when it used up exactly that copy. What goes on
  * to the program is always the original bytes.
  *
+ * The same framing (keys_frame) says which tokens are a terminal's
+ * answers to queries; every byte let out, whether at once, after a hold
+ * or inside a paste, goes through keys_release, which drops those
+ * answers when the caller asks for it.
+ *
  * Timing: an escape sequence cut off at the end of a read is held back
- * for KEYS_HOLD_MS so that a chord split across reads is still caught;
+ * for ESCAPE_TIME so that a chord split across reads is still caught;
  * after that it goes on as it is. A pending prefix waits with no time
  * limit. A bracketed paste that never ends stops being one after
- * KEYS_PASTE_MS without input. Nothing else depends on time. */
+ * PASTE_TIME without input. Nothing else depends on time. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -24,15 +29,9 @@
 
 #include <termkey.h>
 
+#include "config.h"
 #include "keys.h"
 #include "utf8.h"
-
-/* How long the rest of a split escape sequence is waited for. */
-#define KEYS_HOLD_MS	10
-/* How long an unterminated bracketed paste lasts without input. */
-#define KEYS_PASTE_MS	1000
-/* Longest incomplete sequence held back; longer is not a key anyway. */
-#define KEYS_HOLD_MAX	4096
 
 /* Caps Lock and Num Lock in a kitty modifier parameter (less one): they
  * describe the keyboard's state, not the key. */
@@ -52,6 +51,7 @@ enum {
 struct token {
 	int		 type;
 	size_t		 len;		/* input bytes it covers */
+	int		 report;	/* a terminal's answer to a query */
 	int		 csiu;		/* sent as kitty CSI u */
 	int		 event;		/* 1 press, 2 repeat, 3 up */
 	int		 haskey;
@@ -82,6 +82,7 @@ struct keys {
 	size_t		 paste_match;	/* end marker bytes seen */
 	int64_t		 paste_last;
 
+	int		 strip;		/* answers to queries are dropped */
 	int		 release;	/* a release is to come */
 	/* After a detach, repeats and the release of this key are dropped. */
 	int		 swallow;
@@ -271,6 +272,32 @@ other:
 	t->event = 1;
 }
 
+/* Whether CSI p[0..n) (ESC [ included) is an answer to a query rather
+ * than a key: cursor position (row;col R, ?row;col R), device
+ * attributes (?, > or = then c), mode reports ($y), window reports (t)
+ * and keyboard flags (? u). Shift-F3 is CSI 1;2 R, the same as a
+ * cursor report at row 1, column 2; it is given up for reports. */
+static int
+keys_csi_report(const unsigned char *p, size_t n)
+{
+	unsigned char	 final = p[n - 1], lead = n > 3 ? p[2] : 0;
+	const void	*semi = memchr(p + 2, ';', n - 3);
+
+	switch (final) {
+	case 'R':
+		return semi != NULL || lead == '?';
+	case 'c':
+		return lead == '?' || lead == '>' || lead == '=';
+	case 'y':
+		return n > 3 && p[n - 2] == '$';
+	case 't':
+		return 1;
+	case 'u':
+		return lead == '?';
+	}
+	return 0;
+}
+
 static void
 keys_frame_csi(const unsigned char *p, size_t n, struct token *t)
 {
@@ -297,6 +324,7 @@ keys_frame_csi(const unsigned char *p, size_t n, struct token *t)
 		return;
 	}
 	t->len = i + 1;
+	t->report = keys_csi_report(p, t->len);
 	if (i == 2 && p[2] == 'M') {
 		/* X10 mouse: three raw bytes follow. */
 		if (n < 6)
@@ -339,6 +367,7 @@ keys_frame_string(const unsigned char *p, size_t n, struct token *t)
 		if (p[i] == 0x07) {
 			t->type = TOK_OTHER;
 			t->len = i + 1;
+			t->report = 1;
 			return;
 		}
 		if (p[i] == 0x1b) {
@@ -348,6 +377,7 @@ keys_frame_string(const unsigned char *p, size_t n, struct token *t)
 				goto key;
 			t->type = TOK_OTHER;
 			t->len = i + 2;
+			t->report = 1;
 			return;
 		}
 		if (p[i] < 0x20)
@@ -362,7 +392,11 @@ key:
 	keys_copy(t, p, 2);
 }
 
-/* Where the token at p ends and what libtermkey should be shown of it. */
+/* Where the token at p ends (a character, a CSI, SS3 or string sequence,
+ * a paste marker) or that it is cut off, whether it is a terminal's
+ * answer, and what libtermkey should be shown of it. The one framing of
+ * the input: the chord is looked for and answers are dropped in the
+ * tokens it makes. */
 static void
 keys_frame(const unsigned char *p, size_t n, struct token *t)
 {
@@ -428,7 +462,7 @@ keys_frame(const unsigned char *p, size_t n, struct token *t)
 			t->type = TOK_PARTIAL;
 			return;
 		}
-		if (in.type == TOK_KEY && in.copylen > 0 &&
+		if (!in.report && in.type == TOK_KEY && in.copylen > 0 &&
 		    in.copylen < sizeof t->copy) {
 			t->len = in.len + 1;
 			t->copy[0] = 0x1b;
@@ -452,6 +486,47 @@ keys_frame(const unsigned char *p, size_t n, struct token *t)
 		t->len = (size_t)l + 1;
 		keys_copy(t, p, t->len);
 	}
+}
+
+size_t
+keys_strip_reports(char *buf, size_t len)
+{
+	unsigned char	*p = (unsigned char *)buf, *esc;
+	struct token	 t;
+	size_t		 o = 0, i, end;
+
+	for (i = 0; i < len; i += t.len) {
+		/* A token that does not start with ESC is a character and
+		 * has no ESC in it, so the next ESC starts a token. */
+		if (p[i] != 0x1b) {
+			esc = memchr(p + i, 0x1b, len - i);
+			end = esc == NULL ? len : (size_t)(esc - p);
+			memmove(p + o, p + i, end - i);
+			o += end - i;
+			t.len = end - i;
+			continue;
+		}
+		keys_frame(p + i, len - i, &t);
+		if (t.type == TOK_PARTIAL)
+			t.len = len - i;	/* cut off: kept */
+		else if (t.report)
+			continue;
+		memmove(p + o, p + i, t.len);
+		o += t.len;
+	}
+	return o;
+}
+
+/* Every byte that goes on to the program comes through here, so that
+ * answers are dropped the same way from what is let out at once, after a
+ * hold and inside a paste. */
+static void
+keys_release(const struct keys *k, const void *p, size_t n, struct buf *out)
+{
+	size_t	 at = out->len;
+
+	if (buf_add(out, p, n) == 0 && k->strip)
+		out->len = at + keys_strip_reports(out->data + at, n);
 }
 
 /* Gets libtermkey's buffer empty again for the next token. */
@@ -543,7 +618,9 @@ keys_same_key(TermKey *tk, const TermKeyKey *a, const TermKeyKey *b)
 }
 
 /* Inside a bracketed paste: everything goes on; only the end marker is
- * looked for. */
+ * looked for, byte by byte and not in tokens, because what is pasted is
+ * text that may hold anything (a pasted ESC [ M would frame the marker as
+ * the three bytes of a mouse report) and is never held back. */
 static size_t
 keys_paste(struct keys *k, const unsigned char *p, size_t n, struct buf *out)
 {
@@ -561,7 +638,7 @@ keys_paste(struct keys *k, const unsigned char *p, size_t n, struct buf *out)
 		} else
 			k->paste_match = p[i] == 0x1b ? 1 : 0;
 	}
-	buf_add(out, p, i);
+	keys_release(k, p, i, out);
 	return i;
 }
 
@@ -591,10 +668,10 @@ keys_step(struct keys *k, const unsigned char *p, const struct token *t,
 		if (keys_match(k, t, p, 1))
 			return KEYS_DETACH;
 		if (keys_match(k, t, p, 0)) {
-			buf_add(out, k->prefix.data, k->prefixlen);
+			keys_release(k, k->prefix.data, k->prefixlen, out);
 			return KEYS_FORWARD;
 		}
-		buf_add(out, k->prefix.data, k->prefix.len);
+		keys_release(k, k->prefix.data, k->prefix.len, out);
 	} else if (keys_match(k, t, p, 0)) {
 		if (k->nchord == 1)
 			return KEYS_DETACH;
@@ -605,7 +682,7 @@ keys_step(struct keys *k, const unsigned char *p, const struct token *t,
 		return KEYS_FORWARD;
 	}
 
-	buf_add(out, p, t->len);
+	keys_release(k, p, t->len, out);
 	if (t->type == TOK_PASTE) {
 		k->paste = 1;
 		k->paste_match = 0;
@@ -644,7 +721,7 @@ keys_detached(struct keys *k, const struct token *chord,
 
 int
 keys_input(struct keys *k, const char *buf, size_t len, int64_t now,
-    struct buf *out)
+    int strip, struct buf *out)
 {
 	const unsigned char	*p;
 	struct token		 t;
@@ -652,7 +729,8 @@ keys_input(struct keys *k, const char *buf, size_t len, int64_t now,
 	int			 held;
 
 	k->release = 0;
-	keys_expire(k, now, out);
+	k->strip = strip;
+	keys_expire(k, now, strip, out);
 	held = k->tail.len > 0;
 	if (held) {
 		buf_reset(&k->work);
@@ -675,10 +753,10 @@ keys_input(struct keys *k, const char *buf, size_t len, int64_t now,
 		}
 		keys_token(k, p + i, n - i, &t);
 		if (t.type == TOK_PARTIAL) {
-			if (n - i <= KEYS_HOLD_MAX) {
+			if (n - i <= ESCAPE_MAX) {
 				/* Still the same sequence: its time runs on. */
 				if (!held || i != 0)
-					k->tail_due = now + KEYS_HOLD_MS;
+					k->tail_due = now + ESCAPE_TIME;
 				buf_add(&k->tail, p + i, n - i);
 				break;
 			}
@@ -700,8 +778,8 @@ keys_timeout(const struct keys *k, int64_t now)
 
 	if (k->tail.len > 0)
 		due = k->tail_due;
-	if (k->paste && (due == -1 || k->paste_last + KEYS_PASTE_MS < due))
-		due = k->paste_last + KEYS_PASTE_MS;
+	if (k->paste && (due == -1 || k->paste_last + PASTE_TIME < due))
+		due = k->paste_last + PASTE_TIME;
 	if (due == -1)
 		return -1;
 	if (due <= now)
@@ -712,19 +790,20 @@ keys_timeout(const struct keys *k, int64_t now)
 }
 
 void
-keys_expire(struct keys *k, int64_t now, struct buf *out)
+keys_expire(struct keys *k, int64_t now, int strip, struct buf *out)
 {
+	k->strip = strip;
 	if (k->tail.len > 0 && now >= k->tail_due) {
 		/* A sequence that never completed is a key typed after the
 		 * prefix, so the prefix goes on too. */
 		if (k->pending) {
-			buf_add(out, k->prefix.data, k->prefix.len);
+			keys_release(k, k->prefix.data, k->prefix.len, out);
 			k->pending = 0;
 		}
-		buf_add(out, k->tail.data, k->tail.len);
+		keys_release(k, k->tail.data, k->tail.len, out);
 		buf_reset(&k->tail);
 	}
-	if (k->paste && now - k->paste_last >= KEYS_PASTE_MS) {
+	if (k->paste && now - k->paste_last >= PASTE_TIME) {
 		k->paste = 0;
 		k->paste_match = 0;
 	}
@@ -1056,89 +1135,4 @@ keys_encode(const char *name, struct buf *out)
 		return -1;
 	}
 	return buf_add(out, s, (size_t)n);
-}
-
-/* The end of the escape sequence at p (p[0] is ESC), or 0 if it is not
- * complete; *kind is its introducer ('[', ']', 'P') or 0. */
-static size_t
-keys_report_end(const unsigned char *p, size_t n, int *kind)
-{
-	size_t	i;
-
-	*kind = n > 1 ? p[1] : 0;
-	if (*kind == '[') {
-		for (i = 2; i < n; i++) {
-			if (p[i] >= 0x40 && p[i] <= 0x7e)
-				return i + 1;
-			if (p[i] < 0x20 || p[i] > 0x7e)
-				return 0;
-		}
-		return 0;
-	}
-	if (*kind == ']' || *kind == 'P' || *kind == '_' || *kind == '^') {
-		for (i = 2; i < n; i++) {
-			if (p[i] == 0x07 && *kind == ']')
-				return i + 1;
-			if (p[i] == 0x1b && i + 1 < n && p[i + 1] == '\\')
-				return i + 2;
-		}
-		return 0;
-	}
-	*kind = 0;
-	return 0;
-}
-
-/* Whether CSI p[0..n) (ESC [ included) is an answer to a query rather
- * than a key: cursor position (row;col R, ?row;col R), device
- * attributes (?, > or = then c), mode reports ($y), window reports (t)
- * and keyboard flags (? u). Shift-F3 is CSI 1;2 R, the same as a
- * cursor report at row 1, column 2; it is given up for reports. */
-static int
-keys_csi_report(const unsigned char *p, size_t n)
-{
-	unsigned char	 final = p[n - 1], lead = n > 3 ? p[2] : 0;
-	const void	*semi = memchr(p + 2, ';', n - 3);
-
-	switch (final) {
-	case 'R':
-		return semi != NULL || lead == '?';
-	case 'c':
-		return lead == '?' || lead == '>' || lead == '=';
-	case 'y':
-		return n > 3 && p[n - 2] == '$';
-	case 't':
-		return 1;
-	case 'u':
-		return lead == '?';
-	}
-	return 0;
-}
-
-size_t
-keys_strip_reports(char *buf, size_t len)
-{
-	unsigned char	*p = (unsigned char *)buf, *esc;
-	size_t		 o = 0, i = 0, end;
-	int		 kind, report;
-
-	while (i < len) {
-		esc = memchr(p + i, 0x1b, len - i);
-		end = esc == NULL ? len : (size_t)(esc - p);
-		memmove(p + o, p + i, end - i);
-		o += end - i;
-		if ((i = end) == len)
-			break;
-		end = keys_report_end(p + i, len - i, &kind);
-		if (end == 0) {
-			p[o++] = p[i++];
-			continue;
-		}
-		report = kind != '[' || keys_csi_report(p + i, end);
-		if (!report) {
-			memmove(p + o, p + i, end);
-			o += end;
-		}
-		i += end;
-	}
-	return o;
 }

@@ -23,13 +23,17 @@ void		 keys_free(struct keys *);
 
 /* Feeds bytes read from the terminal at time now (ms). Bytes for the
  * program are appended to out; an incomplete escape sequence at the end
- * may be held back until more input or keys_expire. */
+ * is held back until more input or keys_expire (at most ESCAPE_TIME).
+ * With strip, the terminal's answers to queries (as keys_strip_reports)
+ * are left out of what is let go, now or later: for the terminals of
+ * clients other than the one that answers for the session. */
 int		 keys_input(struct keys *, const char *, size_t, int64_t now,
-		     struct buf *out);
+		     int strip, struct buf *out);
 /* Milliseconds until keys_expire is due, or -1 when nothing waits on time. */
 int		 keys_timeout(const struct keys *, int64_t now);
-/* Releases held bytes whose time is up into out. */
-void		 keys_expire(struct keys *, int64_t now, struct buf *out);
+/* Releases held bytes whose time is up into out, with strip as above. */
+void		 keys_expire(struct keys *, int64_t now, int strip,
+		     struct buf *out);
 /* After KEYS_DETACH: the terminal reports key releases (kitty protocol),
  * so the chord's release event is still to come and should be swallowed. */
 int		 keys_release_follows(const struct keys *);
@@ -40,10 +44,9 @@ int		 keys_release_follows(const struct keys *);
 int		 keys_encode(const char *name, struct buf *out);
 
 /* Removes the terminal's answers to queries (cursor position, device
- * attributes, mode and window reports, OSC and DCS strings) from the
- * complete sequences in buf, keeping keys; the new length. For the
- * terminals of clients other than the one that answers for the
- * session. */
+ * attributes, mode and window reports, OSC, DCS and other strings) from
+ * the complete sequences in buf, keeping keys; the new length. What
+ * keys_input does with strip, for input that has no chord to look for. */
 size_t		 keys_strip_reports(char *, size_t);
 
 #endif

@@ -15,6 +15,7 @@
 #include "client.h"
 #include "list.h"
 #include "sockdir.h"
+#include "utf8.h"
 #include "util.h"
 
 struct row {
@@ -24,7 +25,7 @@ struct row {
 	char	clients[16];
 	char	size[24];
 	char	age[24];
-	char	cmd[PROTO_CMD_MAX + 1];
+	char	cmd[4 * PROTO_CMD_MAX + 1];	/* escaped: 4 bytes a byte */
 };
 
 void
@@ -44,6 +45,45 @@ list_age(char *buf, size_t size, uint64_t s)
 		    (unsigned)(s % 86400 / 3600));
 	else
 		snprintf(buf, size, "%ud", (unsigned)(s / 86400));
+}
+
+void
+list_escape(char *buf, size_t size, const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 o = 0, n = strlen(s);
+	char			 e[8];
+	int			 l, el;
+
+	if (size == 0)
+		return;
+	while (n > 0) {
+		l = utf8_length(p, n);
+		if (l <= 0 || (l == 1 && (*p < 0x20 || *p == 0x7f)) ||
+		    (l == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			/* A control (C0, DEL, C1) or a byte that is not
+			 * UTF-8: escaped byte by byte. */
+			if (*p == '\n')
+				el = snprintf(e, sizeof e, "\\n");
+			else if (*p == '\t')
+				el = snprintf(e, sizeof e, "\\t");
+			else
+				el = snprintf(e, sizeof e, "\\x%02x", *p);
+			l = 1;
+		} else if (*p == '\\')
+			el = snprintf(e, sizeof e, "\\\\");
+		else {
+			memcpy(e, p, (size_t)l);
+			el = l;
+		}
+		if (o + (size_t)el >= size)
+			break;
+		memcpy(buf + o, e, (size_t)el);
+		o += (size_t)el;
+		p += l;
+		n -= (size_t)l;
+	}
+	buf[o] = '\0';
 }
 
 static int
@@ -96,7 +136,7 @@ row_fill(struct row *r, const char *dir, const char *name)
 	    (unsigned)info.rows);
 	list_age(r->age, sizeof r->age,
 	    (uint64_t)now > info.created ? (uint64_t)now - info.created : 0);
-	snprintf(r->cmd, sizeof r->cmd, "%s", info.cmd);
+	list_escape(r->cmd, sizeof r->cmd, info.cmd);
 	return 0;
 }
 

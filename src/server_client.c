@@ -671,12 +671,13 @@ server_client_read_tty(struct server *s, struct client *c)
 		return -1;
 	if (c->keys != NULL) {
 		rc = keys_input(c->keys, server_readbuf, (size_t)n, now_ms(),
-		    &out);
+		    !c->answering, &out);
 		rel = keys_release_follows(c->keys);
-	} else
+	} else {
 		buf_add(&out, server_readbuf, (size_t)n);
-	if (!c->answering)
-		out.len = keys_strip_reports(out.data, out.len);
+		if (!c->answering)
+			out.len = keys_strip_reports(out.data, out.len);
+	}
 	if (!(c->flags & ATTACH_READONLY) && out.len > 0) {
 		if (s->owner != c)
 			server_client_take_size(s, c);
@@ -694,7 +695,7 @@ server_client_expire_keys(struct server *s, struct client *c, int64_t now)
 {
 	struct buf	 out = { 0 };
 
-	keys_expire(c->keys, now, &out);
+	keys_expire(c->keys, now, !c->answering, &out);
 	if (!(c->flags & ATTACH_READONLY))
 		server_pty_input(s, out.data, out.len);
 	buf_free(&out);

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "lib/e2e.h"
 
 /* A program that reads n bytes from a raw terminal, prints them in hex
@@ -84,7 +85,7 @@ test_chord_mid_input(void **state)
 
 /* A chord that comes in two writes, as over a slow link, is still a
  * chord, and its first bytes are not let through. (An escape sequence
- * cut short is only held back briefly, so the two writes follow each
+ * cut short is only held back for a while, so the two writes follow each
  * other at once.) */
 static void
 test_chord_split(void **state)
@@ -109,6 +110,67 @@ test_chord_split(void **state)
 	expect_detach(t, "\034", "k2");
 	term_free(t);
 	session_kill("k2");
+}
+
+/* A program that shows, with cat -v, every byte it reads, as it reads
+ * it. */
+static const char *
+show_prog(void)
+{
+	static char	 script[PATH_MAX + 256];
+
+	unlink(scratch_path("ready"));
+	snprintf(script, sizeof script, "stty raw -echo; echo ready > '%s'; "
+	    "exec cat -v", scratch_path("ready"));
+	return script;
+}
+
+/* The kitty chord split in two over a slow link: the server reads the
+ * first half on its own, and the second comes half the escape time later
+ * (that pause is the input being tested). The client detaches and none
+ * of the chord reaches the program. */
+static void
+test_chord_split_slow(void **state)
+{
+	static const char *const first[] = { "a", "\033[92", NULL };
+	struct term	*t;
+	struct run	 r;
+
+	(void)state;
+	t = term_sess(24, 80, "-c", "k9", "sh", "-c", show_prog(), NULL);
+	wait_ready();
+	assert_true(wait_attached("k9"));
+	type_apart(t, first);
+	nap(ESCAPE_TIME / 2);
+	term_type(t, ";5u");
+	expect_exit(t, 0);
+	expect_screen(t, "[detached from k9]");
+	term_free(t);
+	assert_int_equal(run_sess(&r, "send", "k9", "z", NULL), 0);
+	run_free(&r);
+	expect_dump("k9", NULL, "az");
+	assert_false(dump_has("k9", NULL, "^["));
+	assert_false(dump_has("k9", NULL, "92"));
+	session_kill("k9");
+}
+
+/* A lone Escape, with nothing after it, is held as the start of a
+ * sequence and then let go by the server's timer: the program gets it. */
+static void
+test_lone_escape(void **state)
+{
+	struct term	*t;
+
+	(void)state;
+	t = term_sess(24, 80, "-c", "k10", "sh", "-c", bytes_prog(1), NULL);
+	wait_ready();
+	assert_true(wait_attached("k10"));
+	term_type(t, "\033");
+	expect_screen(t, "1b");
+	expect_screen(t, "END");
+	expect_detach(t, "\034", "k10");
+	term_free(t);
+	session_kill("k10");
 }
 
 /* The forms a terminal sends C-\ in. */
@@ -258,6 +320,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		e2e_test(test_chord_mid_input),
 		e2e_test(test_chord_split),
+		e2e_test(test_chord_split_slow),
+		e2e_test(test_lone_escape),
 		e2e_test(test_chord_forms),
 		e2e_test(test_prefix_chord),
 		e2e_test(test_chord_from_environment),

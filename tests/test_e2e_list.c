@@ -52,6 +52,28 @@ age_ok(const char *age)
 	return units == 1 || units == 2;
 }
 
+/* sess -l with two sessions: a header and two lines. Both servers must
+ * answer the same listing; on a loaded machine one may be late (shown as
+ * ?), so ask again. r holds the listing, rows its two rows. */
+static void
+list_two(struct run *r, struct row rows[2])
+{
+	int64_t	 end = now_ms() + TEST_TIMEOUT;
+
+	for (;;) {
+		assert_int_equal(run_sess(r, "-l", NULL), 0);
+		assert_int_equal(r->err.len, 0);
+		assert_int_equal(count_lines(&r->out), 3);
+		assert_int_equal(strncmp(r->out.data, "NAME", 4), 0);
+		assert_int_equal(list_parse(r->out.data, rows, 2), 2);
+		if ((strcmp(rows[0].state, "?") != 0 &&
+		    strcmp(rows[1].state, "?") != 0) || now_ms() >= end)
+			return;
+		run_free(r);
+		nap(20);
+	}
+}
+
 static void
 test_list_empty(void **state)
 {
@@ -76,7 +98,6 @@ test_list_format(void **state)
 	struct row	 rows[8];
 	struct run	 r, bare;
 	struct term	*t;
-	int64_t		 end;
 	pid_t		 pid;
 
 	(void)state;
@@ -86,21 +107,7 @@ test_list_format(void **state)
 	expect_screen(t, "hello");
 	assert_true(wait_state("ant", "attached", TEST_TIMEOUT));
 
-	/* Both servers must answer the same listing; on a loaded machine
-	 * one may be late (shown as ?), so ask again. */
-	end = now_ms() + TEST_TIMEOUT;
-	for (;;) {
-		assert_int_equal(run_sess(&r, "-l", NULL), 0);
-		assert_int_equal(r.err.len, 0);
-		assert_int_equal(count_lines(&r.out), 3);
-		assert_int_equal(strncmp(r.out.data, "NAME", 4), 0);
-		assert_int_equal(list_parse(r.out.data, rows, 8), 2);
-		if ((strcmp(rows[0].state, "?") != 0 &&
-		    strcmp(rows[1].state, "?") != 0) || now_ms() >= end)
-			break;
-		run_free(&r);
-		nap(20);
-	}
+	list_two(&r, rows);
 	/* Sorted by name. */
 	assert_string_equal(rows[0].name, "ant");
 	assert_string_equal(rows[1].name, "bee");
@@ -139,6 +146,32 @@ test_list_format(void **state)
 	term_free(t);
 	session_kill("ant");
 	session_kill("bee");
+}
+
+/* A command line with a newline, a tab and an ESC in it is listed on
+ * one line, its control characters escaped. */
+static void
+test_list_control_chars(void **state)
+{
+	struct row	 rows[2];
+	struct run	 r;
+
+	(void)state;
+	session_new("ctl", "sh", "-c", "exec sleep 1000", "a\nb\tc\033[2Jd\\e",
+	    NULL);
+	session_new("plain", "sleep", "1000", NULL);
+	list_two(&r, rows);
+	assert_null(strchr(r.out.data, '\t'));
+	assert_null(strchr(r.out.data, '\033'));
+	assert_string_equal(rows[0].name, "ctl");
+	assert_string_equal(rows[0].state, "detached");
+	assert_string_equal(rows[0].command,
+	    "sh -c exec sleep 1000 a\\nb\\tc\\x1b[2Jd\\\\e");
+	assert_string_equal(rows[1].name, "plain");
+	assert_string_equal(rows[1].command, "sleep 1000");
+	run_free(&r);
+	session_kill("ctl");
+	session_kill("plain");
 }
 
 static void
@@ -340,6 +373,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		e2e_test(test_list_empty),
 		e2e_test(test_list_format),
+		e2e_test(test_list_control_chars),
 		e2e_test(test_list_exited),
 		e2e_test(test_kill_attached),
 		e2e_test(test_kill_detached_and_missing),

@@ -141,8 +141,6 @@ test_redraw_other_size(void **state)
 	session_kill("other");
 }
 
-static void	expect_dump(const char *, const char *, const char *);
-
 /* less on the alternate screen, reattached; on quitting it, the primary
  * screen under it is back as it was. */
 static void
@@ -220,50 +218,6 @@ test_scrollback_replayed(void **state)
 	expect_detach(b, "\034", "hist");
 	term_free(b);
 	session_kill("hist");
-}
-
-static int
-dump_has(const char *name, const char *flag, const char *want)
-{
-	struct run	 r;
-	int		 found;
-
-	if (flag != NULL)
-		run_sess(&r, "dump", flag, name, NULL);
-	else
-		run_sess(&r, "dump", name, NULL);
-	found = r.code == 0 && strstr(r.out.data, want) != NULL;
-	run_free(&r);
-	return found;
-}
-
-struct dump_wait {
-	const char	*name;
-	const char	*flag;
-	const char	*want;
-};
-
-static int
-dump_ready(void *arg)
-{
-	struct dump_wait	*w = arg;
-
-	return dump_has(w->name, w->flag, w->want);
-}
-
-static void
-expect_dump(const char *name, const char *flag, const char *want)
-{
-	struct dump_wait	 w = { name, flag, want };
-	struct run		 r;
-
-	if (poll_until(dump_ready, &w, TEST_TIMEOUT))
-		return;
-	run_sess(&r, "dump", name, NULL);
-	print_message("sess dump %s never showed \"%s\"; it shows:\n%s\n",
-	    name, want, r.out.data);
-	run_free(&r);
-	fail();
 }
 
 /* send types into a detached session, dump reads its screen; -a keeps

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "keys.h"
 
 #define S(x)	x, sizeof(x) - 1
@@ -59,9 +60,9 @@ expect(const char *spec, const char *in, size_t n, int rc, const char *want,
 
 	k = keys_new(spec, "xterm-256color");
 	assert_non_null(k);
-	got = keys_input(k, in, n, 0, &out);
+	got = keys_input(k, in, n, 0, 0, &out);
 	if (got == KEYS_FORWARD)
-		keys_expire(k, LATER, &out);
+		keys_expire(k, LATER, 0, &out);
 	buf_terminate(&out);
 	if (got != rc)
 		fail_msg("spec %s: %zu bytes gave %d, not %d", spec, n, got,
@@ -161,16 +162,16 @@ test_split_reads(void **state)
 		for (s = 1; s < n; s++) {
 			assert_non_null(k = keys_new("C-\\", "xterm"));
 			buf_reset(&out);
-			assert_int_equal(keys_input(k, "ab", 2, 0, &out),
+			assert_int_equal(keys_input(k, "ab", 2, 0, 0, &out),
 			    KEYS_FORWARD);
-			assert_int_equal(keys_input(k, b, s, 1, &out),
+			assert_int_equal(keys_input(k, b, s, 1, 0, &out),
 			    KEYS_FORWARD);
-			/* Held, on a short clock. */
+			/* Held, for the escape time. */
 			assert_int_equal(out.len, 2);
 			t = keys_timeout(k, 1);
-			assert_true(t > 0 && t <= 50);
-			assert_int_equal(keys_input(k, b + s, n - s, 2, &out),
-			    KEYS_DETACH);
+			assert_int_equal(t, ESCAPE_TIME);
+			assert_int_equal(keys_input(k, b + s, n - s, 2, 0,
+			    &out), KEYS_DETACH);
 			assert_int_equal(out.len, 2);
 			assert_memory_equal(out.data, "ab", 2);
 			keys_free(k);
@@ -182,13 +183,65 @@ test_split_reads(void **state)
 	b = "x\033[A\033[92;5:1uy";
 	n = strlen(b);
 	for (s = 0; s < n; s++) {
-		if (keys_input(k, b + s, 1, (int64_t)s, &out) == KEYS_DETACH)
+		if (keys_input(k, b + s, 1, (int64_t)s, 0, &out) == KEYS_DETACH)
 			break;
 	}
 	assert_int_equal(s, n - 2);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "x\033[A");
 	keys_free(k);
+	buf_free(&out);
+}
+
+/* The chord as a slow link delivers it, cut at every byte: with the rest
+ * inside the escape time it detaches and nothing is let out; with the
+ * rest after it (the server's timer having fired) every byte goes on as
+ * it was. Stripping answers changes neither. */
+static void
+test_split_gap(void **state)
+{
+	static const char	*chords[] = {
+		"\033[92;5u", "\033[27;5;92~",
+	};
+	struct keys		*k;
+	struct buf		 out = { 0 };
+	size_t			 i, s, n;
+	int64_t			 t0 = 1000, late = 1000 + ESCAPE_TIME;
+	int			 strip;
+
+	(void)state;
+	for (i = 0; i < nitems(chords); i++) {
+		n = strlen(chords[i]);
+		for (s = 1; s < n; s++) {
+			for (strip = 0; strip < 2; strip++) {
+				assert_non_null(k = keys_new("C-\\", "xterm"));
+				buf_reset(&out);
+				assert_int_equal(keys_input(k, chords[i], s,
+				    t0, strip, &out), KEYS_FORWARD);
+				assert_int_equal(keys_timeout(k, late - 1), 1);
+				assert_int_equal(keys_input(k, chords[i] + s,
+				    n - s, late - 1, strip, &out),
+				    KEYS_DETACH);
+				assert_int_equal(out.len, 0);
+				keys_free(k);
+
+				assert_non_null(k = keys_new("C-\\", "xterm"));
+				buf_reset(&out);
+				assert_int_equal(keys_input(k, chords[i], s,
+				    t0, strip, &out), KEYS_FORWARD);
+				assert_int_equal(out.len, 0);
+				assert_int_equal(keys_timeout(k, late), 0);
+				keys_expire(k, late, strip, &out);
+				assert_int_equal(out.len, s);
+				assert_int_equal(keys_input(k, chords[i] + s,
+				    n - s, late + 1, strip, &out),
+				    KEYS_FORWARD);
+				assert_int_equal(out.len, n);
+				assert_memory_equal(out.data, chords[i], n);
+				keys_free(k);
+			}
+		}
+	}
 	buf_free(&out);
 }
 
@@ -202,21 +255,25 @@ test_split_too_late(void **state)
 	/* The rest of the sequence comes after the hold ran out: no chord,
 	 * everything forwarded, without keys_expire being called. */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
-	assert_int_equal(keys_input(k, S("\033[92"), 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033[92"), 0, 0, &out), KEYS_FORWARD);
 	assert_int_equal(out.len, 0);
-	assert_int_equal(keys_input(k, S(";5u"), 50, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S(";5u"), ESCAPE_TIME, 0, &out),
+	    KEYS_FORWARD);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\033[92;5u");
-	assert_int_equal(keys_timeout(k, 50), -1);
+	assert_int_equal(keys_timeout(k, ESCAPE_TIME), -1);
 
 	/* The hold is counted from the first part, not the last one. */
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\033"), 100, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("["), 105, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("9"), 109, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033"), 1000, 0, &out),
+	    KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("["), 1000 + ESCAPE_TIME / 2, 0,
+	    &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("9"), 1000 + ESCAPE_TIME - 1, 0,
+	    &out), KEYS_FORWARD);
 	assert_int_equal(out.len, 0);
-	assert_int_equal(keys_timeout(k, 109), 1);
-	keys_expire(k, 110, &out);
+	assert_int_equal(keys_timeout(k, 1000 + ESCAPE_TIME - 1), 1);
+	keys_expire(k, 1000 + ESCAPE_TIME, 0, &out);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\033[9");
 	keys_free(k);
@@ -233,27 +290,27 @@ test_lone_escape(void **state)
 	(void)state;
 	assert_non_null(k = keys_new("C-\\", "xterm"));
 	assert_int_equal(keys_timeout(k, 0), -1);
-	assert_int_equal(keys_input(k, S("ab\033"), 1000, &out),
+	assert_int_equal(keys_input(k, S("ab\033"), 1000, 0, &out),
 	    KEYS_FORWARD);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "ab");
 	t = keys_timeout(k, 1000);
-	assert_true(t > 0 && t <= 50);
+	assert_int_equal(t, ESCAPE_TIME);
 	assert_int_equal(keys_timeout(k, 1000 + t - 1), 1);
 	assert_int_equal(keys_timeout(k, 1000 + t), 0);
-	keys_expire(k, 1000 + t - 1, &out);
+	keys_expire(k, 1000 + t - 1, 0, &out);
 	assert_int_equal(out.len, 2);
-	keys_expire(k, 1000 + t, &out);
+	keys_expire(k, 1000 + t, 0, &out);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "ab\033");
 	assert_int_equal(keys_timeout(k, 1000 + t), -1);
-	keys_expire(k, LATER, &out);
+	keys_expire(k, LATER, 0, &out);
 	assert_int_equal(out.len, 3);
 
 	/* Completed in time: one key, Alt-x, forwarded as typed. */
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\033"), 2000, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("x"), 2001, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033"), 2000, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("x"), 2001, 0, &out), KEYS_FORWARD);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\033x");
 	assert_int_equal(keys_timeout(k, 2001), -1);
@@ -261,8 +318,9 @@ test_lone_escape(void **state)
 	/* Escape, then the chord once the hold is over: out holds the
 	 * Escape even though keys_expire was not called. */
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\033"), 3000, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\x1c"), 3020, &out), KEYS_DETACH);
+	assert_int_equal(keys_input(k, S("\033"), 3000, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\x1c"), 3000 + ESCAPE_TIME, 0,
+	    &out), KEYS_DETACH);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\033");
 	keys_free(k);
@@ -270,8 +328,8 @@ test_lone_escape(void **state)
 	/* Within the hold, ESC and C-\ are Alt-C-\: another key. */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\033"), 0, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\x1c"), 1, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033"), 0, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\x1c"), 1, 0, &out), KEYS_FORWARD);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\033\x1c");
 	keys_free(k);
@@ -292,15 +350,15 @@ test_paste(void **state)
 
 	/* Markers split across reads; the chord obeyed only outside. */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
-	assert_int_equal(keys_input(k, S("\033[20"), 0, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("0~a\x1c"), 1, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("b\033[2"), 2, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("01"), 3, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\x1c~"), 4, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\033[201~"), 5, &out),
+	assert_int_equal(keys_input(k, S("\033[20"), 0, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("0~a\x1c"), 1, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("b\033[2"), 2, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("01"), 3, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\x1c~"), 4, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033[201~"), 5, 0, &out),
 	    KEYS_FORWARD);
 	assert_int_equal(keys_timeout(k, 5), -1);
-	assert_int_equal(keys_input(k, S("z\x1c"), 6, &out), KEYS_DETACH);
+	assert_int_equal(keys_input(k, S("z\x1c"), 6, 0, &out), KEYS_DETACH);
 	buf_terminate(&out);
 	assert_string_equal(out.data,
 	    "\033[200~a\x1c" "b\033[201\x1c~\033[201~z");
@@ -310,17 +368,17 @@ test_paste(void **state)
 	 * silence; input keeps it going. */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\033[200~abc"), 0, &out),
+	assert_int_equal(keys_input(k, S("\033[200~abc"), 0, 0, &out),
 	    KEYS_FORWARD);
 	assert_int_equal(keys_timeout(k, 0), 1000);
 	assert_int_equal(keys_timeout(k, 999), 1);
-	assert_int_equal(keys_input(k, S("\x1c"), 900, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\x1c"), 900, 0, &out), KEYS_FORWARD);
 	assert_int_equal(keys_timeout(k, 900), 1000);
-	keys_expire(k, 1899, &out);
+	keys_expire(k, 1899, 0, &out);
 	assert_int_equal(keys_timeout(k, 1899), 1);
-	keys_expire(k, 1900, &out);
+	keys_expire(k, 1900, 0, &out);
 	assert_int_equal(keys_timeout(k, 1900), -1);
-	assert_int_equal(keys_input(k, S("x\x1c"), 1901, &out), KEYS_DETACH);
+	assert_int_equal(keys_input(k, S("x\x1c"), 1901, 0, &out), KEYS_DETACH);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\033[200~abc\x1cx");
 	keys_free(k);
@@ -328,10 +386,10 @@ test_paste(void **state)
 	/* Same without keys_expire: the next read finds it over. */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\033[200~"), 0, &out),
+	assert_int_equal(keys_input(k, S("\033[200~"), 0, 0, &out),
 	    KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\x1c"), 999, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\x1c"), 1999, &out), KEYS_DETACH);
+	assert_int_equal(keys_input(k, S("\x1c"), 999, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\x1c"), 1999, 0, &out), KEYS_DETACH);
 	keys_free(k);
 	buf_free(&out);
 }
@@ -366,34 +424,34 @@ test_prefix(void **state)
 
 	/* Split across reads; pending forever. */
 	assert_non_null(k = keys_new("C-a d", "xterm"));
-	assert_int_equal(keys_input(k, S("ab\001"), 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("ab\001"), 0, 0, &out), KEYS_FORWARD);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "ab");
 	assert_int_equal(keys_timeout(k, 0), -1);
-	keys_expire(k, LATER, &out);
+	keys_expire(k, LATER, 0, &out);
 	assert_int_equal(out.len, 2);
-	assert_int_equal(keys_input(k, S("d"), LATER, &out), KEYS_DETACH);
+	assert_int_equal(keys_input(k, S("d"), LATER, 0, &out), KEYS_DETACH);
 	assert_int_equal(out.len, 2);
 	keys_free(k);
 
 	/* A sequence held after the prefix runs out: both go on. */
 	assert_non_null(k = keys_new("C-a d", "xterm"));
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\001"), 0, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\033"), 1, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\001"), 0, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033"), 1, 0, &out), KEYS_FORWARD);
 	assert_true(keys_timeout(k, 1) > 0);
-	keys_expire(k, LATER, &out);
+	keys_expire(k, LATER, 0, &out);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\001\033");
-	assert_int_equal(keys_input(k, S("d"), LATER, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("d"), LATER, 0, &out), KEYS_FORWARD);
 	keys_free(k);
 
 	/* The second key alone, split in two. */
 	assert_non_null(k = keys_new("C-a d", "xterm"));
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\001"), 0, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\033[10"), 1, &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("0u"), 2, &out), KEYS_DETACH);
+	assert_int_equal(keys_input(k, S("\001"), 0, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033[10"), 1, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("0u"), 2, 0, &out), KEYS_DETACH);
 	assert_int_equal(out.len, 0);
 	assert_true(keys_release_follows(k));
 	keys_free(k);
@@ -466,7 +524,7 @@ test_terms(void **state)
 		struct buf	 out = { 0 };
 
 		assert_non_null(k = keys_new("C-\\", terms[i]));
-		assert_int_equal(keys_input(k, S("a\033[92;5u"), 0, &out),
+		assert_int_equal(keys_input(k, S("a\033[92;5u"), 0, 0, &out),
 		    KEYS_DETACH);
 		assert_int_equal(out.len, 1);
 		buf_free(&out);
@@ -514,10 +572,10 @@ test_partial_utf8(void **state)
 	(void)state;
 	/* A character cut in two is not held: only escape sequences are. */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
-	assert_int_equal(keys_input(k, S("a\xc3"), 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("a\xc3"), 0, 0, &out), KEYS_FORWARD);
 	assert_int_equal(out.len, 2);
 	assert_int_equal(keys_timeout(k, 0), -1);
-	assert_int_equal(keys_input(k, S("\xa9\x1c"), 1, &out), KEYS_DETACH);
+	assert_int_equal(keys_input(k, S("\xa9\x1c"), 1, 0, &out), KEYS_DETACH);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "a\xc3\xa9");
 	keys_free(k);
@@ -539,18 +597,18 @@ test_long_sequences(void **state)
 
 	/* A short unfinished string is held like any sequence... */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
-	assert_int_equal(keys_input(k, big, 100, 0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, big, 100, 0, 0, &out), KEYS_FORWARD);
 	assert_int_equal(out.len, 0);
-	keys_expire(k, LATER, &out);
+	keys_expire(k, LATER, 0, &out);
 	assert_int_equal(out.len, 100);
 	/* ...a long one is not: it cannot be a key. */
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, big, n, LATER, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, big, n, LATER, 0, &out), KEYS_FORWARD);
 	assert_int_equal(out.len, n);
 	assert_memory_equal(out.data, big, n);
 	assert_int_equal(keys_timeout(k, LATER), -1);
 	/* ...and the chord still works after it. */
-	assert_int_equal(keys_input(k, S("\033\\\x1c"), LATER, &out),
+	assert_int_equal(keys_input(k, S("\033\\\x1c"), LATER, 0, &out),
 	    KEYS_DETACH);
 	assert_int_equal(out.len, n + 2);
 	keys_free(k);
@@ -569,21 +627,21 @@ test_release_follows(void **state)
 	for (i = 0; i < nitems(chord_forms); i++) {
 		assert_non_null(k = keys_new("C-\\", "xterm"));
 		assert_int_equal(keys_input(k, chord_forms[i].bytes,
-		    chord_forms[i].len, 0, &out), KEYS_DETACH);
+		    chord_forms[i].len, 0, 0, &out), KEYS_DETACH);
 		assert_int_equal(keys_release_follows(k), chord_forms[i].csiu);
 		keys_free(k);
 	}
 
 	/* The release already came in the same read. */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
-	assert_int_equal(keys_input(k, S("\033[92;5u\033[92;1:3u"), 0, &out),
-	    KEYS_DETACH);
+	assert_int_equal(keys_input(k, S("\033[92;5u\033[92;1:3u"), 0, 0,
+	    &out), KEYS_DETACH);
 	assert_false(keys_release_follows(k));
 	/* Only the last call counts. */
-	assert_int_equal(keys_input(k, S("\033[92;5u"), 1, &out),
+	assert_int_equal(keys_input(k, S("\033[92;5u"), 1, 0, &out),
 	    KEYS_DETACH);
 	assert_true(keys_release_follows(k));
-	assert_int_equal(keys_input(k, S("x"), 2, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("x"), 2, 0, &out), KEYS_FORWARD);
 	assert_false(keys_release_follows(k));
 	keys_free(k);
 
@@ -591,27 +649,27 @@ test_release_follows(void **state)
 	 * dropped, so a held-down chord detaches once. */
 	assert_non_null(k = keys_new("C-\\", "xterm"));
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\033[92;5u"), 0, &out),
+	assert_int_equal(keys_input(k, S("\033[92;5u"), 0, 0, &out),
 	    KEYS_DETACH);
 	assert_int_equal(keys_input(k, S("\033[92;5:2u\033[92;5:2u"), 1,
-	    &out), KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\033[57442;1:3u"), 1, &out),
+	    0, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033[57442;1:3u"), 1, 0, &out),
 	    KEYS_FORWARD);
-	assert_int_equal(keys_input(k, S("\033[92;1:3u"), 2, &out),
+	assert_int_equal(keys_input(k, S("\033[92;1:3u"), 2, 0, &out),
 	    KEYS_FORWARD);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\033[57442;1:3u");
 	/* Done swallowing: a new press detaches again. */
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("\033[92;5:3u"), 3, &out),
+	assert_int_equal(keys_input(k, S("\033[92;5:3u"), 3, 0, &out),
 	    KEYS_FORWARD);
 	buf_terminate(&out);
 	assert_string_equal(out.data, "\033[92;5:3u");
-	assert_int_equal(keys_input(k, S("\033[92;5u"), 4, &out),
+	assert_int_equal(keys_input(k, S("\033[92;5u"), 4, 0, &out),
 	    KEYS_DETACH);
 	/* Another key ends the swallowing too. */
 	buf_reset(&out);
-	assert_int_equal(keys_input(k, S("x\033[92;5:2u"), 5, &out),
+	assert_int_equal(keys_input(k, S("x\033[92;5:2u"), 5, 0, &out),
 	    KEYS_DETACH);
 	assert_int_equal(out.len, 1);
 	keys_free(k);
@@ -688,12 +746,12 @@ test_random_streams(void **state)
 			/* Sometimes a pause, as the server's timer sees it. */
 			now += rnd(&seed) % 4 == 0 ? rnd(&seed) % 30 : 0;
 			if (keys_timeout(k, now) == 0)
-				keys_expire(k, now, &out);
-			if (keys_input(k, in + off, step, now, &out) !=
+				keys_expire(k, now, 0, &out);
+			if (keys_input(k, in + off, step, now, 0, &out) !=
 			    KEYS_FORWARD)
 				fail_msg("round %d: detached", round);
 		}
-		keys_expire(k, now + LATER, &out);
+		keys_expire(k, now + LATER, 0, &out);
 		if (out.len != n || memcmp(out.data, in, n) != 0)
 			fail_msg("round %d: %zu bytes in, %zu out", round, n,
 			    out.len);
@@ -742,7 +800,7 @@ test_random_chords(void **state)
 			step = 1 + rnd(&seed) % 12;
 			if (step > n - off)
 				step = n - off;
-			rc = keys_input(k, in + off, step, 0, &out);
+			rc = keys_input(k, in + off, step, 0, 0, &out);
 		}
 		if (rc != KEYS_DETACH || off < end || off - step >= end)
 			fail_msg("round %d: chord %zu not seen where it ends",
@@ -901,6 +959,8 @@ test_strip_reports(void **state)
 		{ "x\033[12;4", "x\033[12;4" },		/* incomplete: kept */
 		{ "\033]11;rgb:0", "\033]11;rgb:0" },
 		{ "\303\251\033[2;2R\303\251", "\303\251\303\251" },
+		{ "\033Xsos\033\\", "" },		/* any string */
+		{ "\033]a\rb\007", "\033]a\rb\007" },	/* Alt-], keys */
 		{ "", "" },
 	};
 	char	b[256];
@@ -916,6 +976,74 @@ test_strip_reports(void **state)
 	}
 }
 
+/* Answers are dropped from everything that is let out, however it goes:
+ * completed across reads, inside a paste, after a pending prefix; what
+ * is let out after a hold is framed the same way as the rest. */
+static void
+test_strip_released(void **state)
+{
+	struct keys	*k;
+	struct buf	 out = { 0 };
+
+	(void)state;
+	assert_non_null(k = keys_new("C-\\", "xterm"));
+	assert_int_equal(keys_input(k, S("a\033[12;4"), 0, 1, &out),
+	    KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("0Rb"), 1, 1, &out), KEYS_FORWARD);
+	buf_terminate(&out);
+	assert_string_equal(out.data, "ab");
+
+	/* Inside a paste; the same bytes are kept without strip. */
+	buf_reset(&out);
+	assert_int_equal(keys_input(k, S("\033[200~x\033[5;5Ry\033[201~"), 2,
+	    1, &out), KEYS_FORWARD);
+	buf_terminate(&out);
+	assert_string_equal(out.data, "\033[200~xy\033[201~");
+	buf_reset(&out);
+	assert_int_equal(keys_input(k, S("\033[200~x\033[5;5Ry\033[201~"), 3,
+	    0, &out), KEYS_FORWARD);
+	buf_terminate(&out);
+	assert_string_equal(out.data, "\033[200~x\033[5;5Ry\033[201~");
+
+	/* Cut off and let go when its time is up: not known to be an
+	 * answer, so it goes on as it is. */
+	buf_reset(&out);
+	assert_int_equal(keys_input(k, S("\033]11;rgb:0"), 10, 1, &out),
+	    KEYS_FORWARD);
+	assert_int_equal(out.len, 0);
+	keys_expire(k, 10 + ESCAPE_TIME, 1, &out);
+	buf_terminate(&out);
+	assert_string_equal(out.data, "\033]11;rgb:0");
+
+	/* Keys typed after Alt-] are keys, not the inside of a string. */
+	buf_reset(&out);
+	assert_int_equal(keys_input(k, S("\033]a\rb\007"), LATER, 1, &out),
+	    KEYS_FORWARD);
+	buf_terminate(&out);
+	assert_string_equal(out.data, "\033]a\rb\007");
+	keys_free(k);
+
+	/* A pending prefix let go by an answer: the prefix goes on, the
+	 * answer does not. */
+	assert_non_null(k = keys_new("C-a d", "xterm"));
+	buf_reset(&out);
+	assert_int_equal(keys_input(k, S("\001"), 0, 1, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033[?1;2c"), 1, 1, &out),
+	    KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("d"), 2, 1, &out), KEYS_FORWARD);
+	buf_terminate(&out);
+	assert_string_equal(out.data, "\001d");
+	/* ...and one held after the prefix and let go on time. */
+	buf_reset(&out);
+	assert_int_equal(keys_input(k, S("\001"), 3, 1, &out), KEYS_FORWARD);
+	assert_int_equal(keys_input(k, S("\033"), 4, 1, &out), KEYS_FORWARD);
+	keys_expire(k, 4 + ESCAPE_TIME, 1, &out);
+	buf_terminate(&out);
+	assert_string_equal(out.data, "\001\033");
+	keys_free(k);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -924,6 +1052,7 @@ main(void)
 		cmocka_unit_test(test_all_forms),
 		cmocka_unit_test(test_anywhere_in_a_read),
 		cmocka_unit_test(test_split_reads),
+		cmocka_unit_test(test_split_gap),
 		cmocka_unit_test(test_split_too_late),
 		cmocka_unit_test(test_lone_escape),
 		cmocka_unit_test(test_paste),
@@ -940,6 +1069,7 @@ main(void)
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_encode_round_trip),
 		cmocka_unit_test(test_strip_reports),
+		cmocka_unit_test(test_strip_released),
 	};
 
 	return cmocka_run_group_tests_name("keys", tests, NULL, NULL);

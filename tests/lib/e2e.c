@@ -873,3 +873,47 @@ expect_shell_at(struct term *t, int a, int b, const char *file, int line)
 	term_type(t, cmd);
 	expect_output_at(t, want, file, line);
 }
+
+int
+dump_has(const char *name, const char *flag, const char *want)
+{
+	struct run	 r;
+	int		 found;
+
+	if (flag != NULL)
+		run_sess(&r, "dump", flag, name, NULL);
+	else
+		run_sess(&r, "dump", name, NULL);
+	found = r.code == 0 && strstr(r.out.data, want) != NULL;
+	run_free(&r);
+	return found;
+}
+
+struct dump_wait {
+	const char	*name;
+	const char	*flag;
+	const char	*want;
+};
+
+static int
+dump_ready(void *arg)
+{
+	struct dump_wait	*w = arg;
+
+	return dump_has(w->name, w->flag, w->want);
+}
+
+void
+expect_dump(const char *name, const char *flag, const char *want)
+{
+	struct dump_wait	 w = { name, flag, want };
+	struct run		 r;
+
+	if (poll_until(dump_ready, &w, TEST_TIMEOUT))
+		return;
+	run_sess(&r, "dump", name, NULL);
+	print_message("sess dump %s never showed \"%s\"; it shows:\n%s\n",
+	    name, want, r.out.data);
+	run_free(&r);
+	fail();
+}

@@ -80,6 +80,13 @@ void		 session_new(const char *name, ...);
 /* sess -k NAME must succeed and leave no socket. */
 void		 session_kill(const char *name);
 
+/* Whether sess dump [flag] NAME prints text containing want. */
+int		 dump_has(const char *name, const char *flag, const char *want);
+/* Polls sess dump until it shows want; on timeout the test fails,
+ * printing what it shows. */
+void		 expect_dump(const char *name, const char *flag,
+		     const char *want);
+
 /* A connection to NAME's socket, or -1. */
 int		 unix_connect(const char *name);
 
