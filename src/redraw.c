@@ -219,10 +219,14 @@ draw_grid(struct draw *d, const struct grid *g)
 }
 
 /* Scrollback, pushed into the terminal's own history: the lines, then
- * enough line feeds to scroll the last of them off the screen. */
+ * enough line feeds to scroll the last of them off the screen. Their
+ * combining sequences go to a pool of the redraw's own: the model's is
+ * not the redraw's to grow. */
 static void
-draw_history(struct screen *s, struct draw *d)
+draw_history(const struct screen *s, struct draw *d)
 {
+	struct draw	 h = *d;
+	struct comb	 comb;
 	struct cell	*cells;
 	size_t		 n, i;
 	int		 fl, cols = s->cols, last, r;
@@ -232,26 +236,30 @@ draw_history(struct screen *s, struct draw *d)
 		n = SCROLLBACK_REPLAY;
 	if (n == 0 || (cells = calloc((size_t)cols, sizeof *cells)) == NULL)
 		return;
-	buf_addf(d->b, "\033[%dH", s->rows);
+	comb_init(&comb);
+	h.comb = &comb;
+	buf_addf(h.b, "\033[%dH", s->rows);
 	for (i = s->hist.n - n; i < s->hist.n; i++) {
-		fl = hist_get(&s->hist, i, cells, cols, &s->comb);
+		fl = hist_get(&s->hist, i, cells, cols, &comb);
 		last = cols;
 		while (last > 0 && cell_blank(&cells[last - 1]) &&
 		    cells[last - 1].bg == COL_DEFAULT)
 			last--;
-		draw_cells(d, cells, last);
+		draw_cells(&h, cells, last);
 		if ((fl & ROW_WRAPPED) && last == cols && i + 1 < s->hist.n)
 			continue;
-		draw_pen(d, &pen_default);
-		buf_adds(d->b, "\r\n");
+		draw_pen(&h, &pen_default);
+		buf_adds(h.b, "\r\n");
 	}
 	for (r = 1; r < s->rows; r++)
-		buf_adds(d->b, "\n");
+		buf_adds(h.b, "\n");
+	d->pen = h.pen;
+	comb_free(&comb);
 	free(cells);
 }
 
 static void
-draw_kitty(struct screen *s, struct draw *d, int which)
+draw_kitty(const struct screen *s, struct draw *d, int which)
 {
 	const struct modes	*m = &s->m;
 	int			 i;
@@ -269,11 +277,11 @@ draw_osc(struct draw *d, int num, const char *s)
 }
 
 static void
-draw_cursor(struct screen *s, struct draw *d, int top, int left)
+draw_cursor(const struct screen *s, struct draw *d, int top, int left)
 {
 	const struct modes	*m = &s->m;
-	struct grid		*g = screen_grid(s);
-	struct row		*row;
+	const struct grid	*g = screen_shown(s);
+	const struct row	*row;
 	int			 r = s->crow, c = s->ccol;
 
 	if (m->origin) {
@@ -315,12 +323,12 @@ draw_shape(struct buf *b, int set, int shape, int blink, int dirty)
 /* Whether the wrap pending at the cursor can be made again: the cell
  * under it still reaches the edge (it may have been erased since). */
 int
-screen_phantom_drawable(struct screen *s)
+screen_phantom_drawable(const struct screen *s)
 {
-	struct grid	*g = screen_grid(s);
-	struct row	*row;
-	struct cell	*c;
-	int		 w;
+	const struct grid	*g = screen_shown(s);
+	const struct row	*row;
+	const struct cell	*c;
+	int			 w;
 
 	if (!s->phantom || !s->m.autowrap || s->prow != s->crow ||
 	    s->pcol != s->ccol || s->crow >= g->rows || s->ccol >= g->cols)
@@ -338,7 +346,7 @@ screen_phantom_drawable(struct screen *s)
  * terminal, so that its restore finds the same. Returns whether the
  * cursor shape may be other than the terminal's default now. */
 static int
-draw_saved(struct screen *s, struct draw *d, int decsc)
+draw_saved(const struct screen *s, struct draw *d, int decsc)
 {
 	const struct saved	*sv = &s->sv;
 	int			 shape;
@@ -354,7 +362,7 @@ draw_saved(struct screen *s, struct draw *d, int decsc)
 }
 
 int
-screen_redraw(struct screen *s, int flags, struct buf *b)
+screen_redraw(const struct screen *s, int flags, struct buf *b)
 {
 	const struct modes	*m = &s->m;
 	struct draw		 d = { b, pen_default, &s->comb, 1 };
@@ -375,7 +383,7 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 		shape = draw_saved(s, &d, m->altmode != 1049);
 		buf_addf(b, "\033[?%dh", m->altmode == 0 ? 1049 : m->altmode);
 	}
-	draw_grid(&d, screen_grid(s));
+	draw_grid(&d, screen_shown(s));
 	if (!s->alt)
 		shape = draw_saved(s, &d, 1);
 
@@ -468,7 +476,7 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 }
 
 static void
-reset_kitty(struct screen *s, struct buf *b, int which)
+reset_kitty(const struct screen *s, struct buf *b, int which)
 {
 	const struct modes	*m = &s->m;
 
@@ -479,7 +487,7 @@ reset_kitty(struct screen *s, struct buf *b, int which)
 }
 
 int
-screen_reset(struct screen *s, struct buf *b)
+screen_reset(const struct screen *s, struct buf *b)
 {
 	const struct modes	*m = &s->m;
 	int			 top, bot, left, right, i, charset = 0;
@@ -559,24 +567,30 @@ dump_cells(struct draw *d, const struct cell *c, int n)
 }
 
 int
-screen_dump(struct screen *s, int flags, struct buf *b)
+screen_dump(const struct screen *s, int flags, struct buf *b)
 {
-	struct draw		 d = { b, pen_default, &s->comb, 0 };
-	struct grid		*g = screen_grid(s);
+	struct draw		 d = { b, pen_default, &s->comb, 0 }, h;
+	const struct grid	*g = screen_shown(s);
 	const struct row	*row;
+	struct comb		 comb;
 	struct cell		*cells;
 	size_t			 i;
 	int			 r;
 
-	screen_input(s, "", 0);
 	d.attrs = (flags & SCREEN_ATTRS) != 0;
 	if ((flags & SCREEN_SCROLLBACK) && s->hist.n > 0) {
 		if ((cells = calloc((size_t)s->cols, sizeof *cells)) == NULL)
 			return -1;
+		/* A pool of the dump's own, as for a redraw. */
+		comb_init(&comb);
+		h = d;
+		h.comb = &comb;
 		for (i = 0; i < s->hist.n; i++) {
-			hist_get(&s->hist, i, cells, s->cols, &s->comb);
-			dump_cells(&d, cells, s->cols);
+			hist_get(&s->hist, i, cells, s->cols, &comb);
+			dump_cells(&h, cells, s->cols);
 		}
+		d.pen = h.pen;
+		comb_free(&comb);
 		free(cells);
 	}
 	for (r = 0; r < g->rows; r++) {

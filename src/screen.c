@@ -6,9 +6,10 @@
  * not keep, or keeps where nobody can read them, are tracked here.
  *
  * Plain text takes a shorter way: a run of printable ASCII is written to
- * the cells directly and libvterm is only told where the cursor went. The
- * last character of a run always goes through libvterm, which must know
- * it for what follows (a combining mark, a wrap). */
+ * the cells directly and libvterm is only told where the cursor went (how
+ * the two are kept in step: screen_priv.h). The last character of a run
+ * always goes through libvterm, which must know it for what follows (a
+ * combining mark, a wrap). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,9 +477,7 @@ cb_output(const char *p, size_t n, void *arg)
 {
 	struct screen	*s = arg;
 
-	if (s->capture != NULL)
-		buf_add(s->capture, p, n);
-	else if (s->reply != NULL)
+	if (s->reply != NULL)
 		s->reply(p, n, s->reply_arg);
 }
 
@@ -1122,6 +1121,44 @@ sgr_csi(struct screen *s, const struct scan_csi *c, const char *raw,
 		screen_vt(s, tmp, n);
 }
 
+static void
+margins_reset(struct screen *s)
+{
+	s->top = s->left = 0;
+	s->bot = s->right = -1;
+}
+
+/* DECSTBM and DECSLRM as libvterm takes them (it keeps left and right
+ * also while ?69 is off), so that the margins are known without asking
+ * it. Each moves the cursor home, which libvterm tells. */
+static void
+margins_csi(struct screen *s, const struct scan_csi *c)
+{
+	int	size = c->final == 'r' ? s->rows : s->cols, a, b;
+
+	a = c->arg[0] == SCAN_MISSING ? 0 : c->arg[0] - 1;
+	b = c->nargs < 2 || c->arg[1] == SCAN_MISSING ? -1 : c->arg[1];
+	if (a < 0)
+		a = 0;
+	if (a > size)
+		a = size;
+	if (a == 0 && b == size)
+		b = -1;
+	else if (b > size)
+		b = size;
+	if (c->final == 'r') {
+		if ((b == -1 ? size : b) <= a)
+			a = 0, b = -1;
+		s->top = a;
+		s->bot = b;
+	} else {
+		if (b != -1 && b <= a)
+			a = 0, b = -1;
+		s->left = a;
+		s->right = b;
+	}
+}
+
 /* REP, as more of the same text: libvterm 0.1.4 loops for ever when it
  * has no character to repeat, and stops at the edge where xterm wraps. */
 static void
@@ -1220,6 +1257,9 @@ scan_csi(void *arg, const struct scan_csi *c, const char *raw, size_t len)
 		scan_esc(s, f == 's' ? "\0337" : "\0338", 2);
 		return;
 	}
+	/* What csi_forward passes on, libvterm takes. */
+	if (lead == 0 && in == 0 && (f == 'r' || f == 's') && c->nargs <= 16)
+		margins_csi(s, c);
 	csi_forward(s, c, raw, len);
 	/* libvterm cancels a pending wrap on every cursor movement, also
 	 * one that does not move (it then tells nobody). */
@@ -1238,6 +1278,7 @@ screen_ris(struct screen *s)
 	s->dc = s->saved_dc = 0;
 	s->phantom = 0;
 	modes_reset(s);
+	margins_reset(s);
 	screen_forget(s);
 	grid_scroll(&s->g[1], 0, s->g[1].rows, s->g[1].rows, COL_DEFAULT);
 }
@@ -1474,6 +1515,7 @@ screen_new(int rows, int cols)
 	s->comb_limit = 1024;
 	hist_init(&s->hist, SCROLLBACK_LINES, SCROLLBACK_BYTES);
 	modes_reset(s);
+	margins_reset(s);
 	if (grid_init(&s->g[0], rows, cols) == -1 ||
 	    grid_init(&s->g[1], rows, cols) == -1 ||
 	    scan_init(&s->scan, &screen_scan_ops, s) == -1 ||
@@ -1534,8 +1576,8 @@ screen_input(struct screen *s, const char *p, size_t n)
 		screen_lineinfo(s);
 }
 
-/* Below this, passing over a flood saves less than asking libvterm for
- * the scroll region costs. */
+/* Below this, passing over a flood saves less than looking for where to
+ * cut it costs. */
 #define SKIP_MIN	(64 * 1024)
 
 /* The line feed that ends the plain line just before p[at], or NULL. */
@@ -1656,6 +1698,11 @@ screen_resize(struct screen *s, int rows, int cols)
 		s->crow = rows - 1;
 	if (s->ccol >= cols)
 		s->ccol = cols - 1;
+	/* libvterm keeps a margin at the edge there, and bounds one set. */
+	if (s->bot > rows)
+		s->bot = rows;
+	if (s->right > cols)
+		s->right = cols;
 }
 
 void
@@ -1684,48 +1731,29 @@ screen_cols(const struct screen *s)
 	return s->cols;
 }
 
-int
-screen_ask(struct screen *s, const char *q, char *out, size_t size)
-{
-	struct buf	b = { 0 };
-	size_t		n;
-
-	screen_vt(s, "", 0);
-	s->capture = &b;
-	vterm_input_write(s->vt, q, strlen(q));
-	s->capture = NULL;
-	n = b.len < size - 1 ? b.len : size - 1;
-	if (n > 0)
-		memcpy(out, b.data, n);
-	out[n] = '\0';
-	buf_free(&b);
-	return (int)n;
-}
-
 void
-screen_margins(struct screen *s, int *top, int *bot, int *left, int *right)
+screen_margins(const struct screen *s, int *top, int *bot, int *left,
+    int *right)
 {
-	char		 r[64];
-	const char	*p;
-	int		 a, b;
+	int	a, b;
 
 	*top = 0;
 	*bot = s->rows;
 	*left = 0;
 	*right = s->cols;
-	/* The reply's DCS is 8-bit after S8C1T: read from past it. */
-	if (screen_ask(s, "\033P$qr\033\\", r, sizeof r) > 0 &&
-	    (p = strstr(r, "1$r")) != NULL &&
-	    sscanf(p, "1$r%d;%dr", &a, &b) == 2 && a >= 1 && b >= a &&
-	    b <= s->rows) {
-		*top = a - 1;
+	/* A region a resize left empty (libvterm does not move the top)
+	 * counts as none. */
+	a = s->top;
+	b = s->bot == -1 ? s->rows : s->bot;
+	if (b > a && b <= s->rows) {
+		*top = a;
 		*bot = b;
 	}
-	if (s->m.lrmm && screen_ask(s, "\033P$qs\033\\", r, sizeof r) > 0 &&
-	    (p = strstr(r, "1$r")) != NULL &&
-	    sscanf(p, "1$r%d;%ds", &a, &b) == 2 && a >= 1 && b >= a &&
-	    b <= s->cols) {
-		*left = a - 1;
+	a = s->left;
+	b = s->right == -1 ? s->cols : s->right;
+	if (s->m.lrmm && b > a && b <= s->cols) {
+		*left = a;
 		*right = b;
 	}
 }
+

@@ -20,8 +20,8 @@ cell_text(const struct screen *s, const struct cell *c, uint32_t *out)
 }
 
 static int
-grid_differs(struct screen *a, struct grid *ga, struct screen *b,
-    struct grid *gb, const char *name)
+grid_differs(const struct screen *a, const struct grid *ga,
+    const struct screen *b, const struct grid *gb, const char *name)
 {
 	const struct cell	*ca, *cb;
 	uint32_t		 ta[COMB_CHARS], tb[COMB_CHARS];
@@ -80,7 +80,7 @@ first_diff(const void *a, const void *b, size_t n)
 /* Whether a and b show the same; why says where they do not. -1: the
  * same so far, but a is in a state no redraw can make. */
 int
-screen_differs(struct screen *a, struct screen *b)
+screen_differs(const struct screen *a, const struct screen *b)
 {
 	struct modes	ma = a->m, mb = b->m;
 	int		ta, ba, la, ra, tb, bb, lb, rb, i;
@@ -95,7 +95,7 @@ screen_differs(struct screen *a, struct screen *b)
 		snprintf(screen_why, sizeof screen_why, "alt %d %d", a->alt, b->alt);
 		return 1;
 	}
-	if (grid_differs(a, screen_grid(a), b, screen_grid(b), "active"))
+	if (grid_differs(a, screen_shown(a), b, screen_shown(b), "active"))
 		return 1;
 	if (a->alt && grid_differs(a, &a->g[0], b, &b->g[0], "primary"))
 		return 1;
@@ -115,7 +115,7 @@ screen_differs(struct screen *a, struct screen *b)
 		return -1;
 	/* The cursor past the middle of a line made double width after it
 	 * got there: libvterm leaves it, a terminal brings it back. */
-	if ((grid_row(screen_grid(a), a->crow)->flags & ROW_LINE) &&
+	if ((grid_row(screen_shown(a), a->crow)->flags & ROW_LINE) &&
 	    a->ccol >= a->cols / 2)
 		return -1;
 	if (a->crow != b->crow || a->ccol != b->ccol) {
