@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "mode.h"
 #include "screen_priv.h"
 #include "utf8.h"
 #include "util.h"
@@ -371,7 +372,11 @@ screen_redraw(const struct screen *s, int flags, struct buf *b)
 
 	screen_margins(s, &top, &bot, &left, &right);
 	buf_adds(b, "\033[?2026h");
-	buf_adds(b, "\033[r\033[?6l\033[?69l\033[?7h\033[4l\033(B\017\033[m");
+	/* The terminal's own state, whatever it is, made the default. */
+	buf_adds(b, "\033[r");
+	mode_undo(NULL, MODE_FRAME, b);
+	mode_undo(NULL, MODE_TEXT, b);
+	buf_adds(b, "\033(B\017\033[m");
 
 	if (flags & SCREEN_SCROLLBACK)
 		draw_history(s, &d);
@@ -387,38 +392,18 @@ screen_redraw(const struct screen *s, int flags, struct buf *b)
 	if (!s->alt)
 		shape = draw_saved(s, &d, 1);
 
+	/* DECSLRM after ?69h, without which it is SCOSC. */
+	mode_draw(m, MODE_FRAME, b);
 	if (top != 0 || bot != s->rows)
 		buf_addf(b, "\033[%d;%dr", top + 1, bot);
-	if (m->lrmm) {
-		buf_adds(b, "\033[?69h");
-		if (left != 0 || right != s->cols)
-			buf_addf(b, "\033[%d;%ds", left + 1, right);
-	}
-	if (m->origin)
-		buf_adds(b, "\033[?6h");
-	if (!m->autowrap)
-		buf_adds(b, "\033[?7l");
+	if (m->lrmm && (left != 0 || right != s->cols))
+		buf_addf(b, "\033[%d;%ds", left + 1, right);
 
-	if (m->ckm)
-		buf_adds(b, "\033[?1h");
-	if (m->keypad)
-		buf_adds(b, "\033=");
-	if (m->paste)
-		buf_adds(b, "\033[?2004h");
-	if (m->mouse)
-		buf_addf(b, "\033[?%dh", m->mouse);
-	if (m->mouse_enc)
-		buf_addf(b, "\033[?%dh", m->mouse_enc);
-	if (m->focus)
-		buf_adds(b, "\033[?1004h");
-	if (m->altscroll)
-		buf_adds(b, "\033[?1007h");
+	mode_draw(m, MODE_INPUT, b);
 	draw_kitty(s, &d, s->alt);
 	if (m->mok)
 		buf_addf(b, "\033[>4;%dm", m->mok);
 
-	if (m->reverse)
-		buf_adds(b, "\033[?5h");
 	for (i = 0; i < 256; i++) {
 		if (s->palette[i] != NULL)
 			buf_addf(b, "\033]4;%d;%s\033\\", i, s->palette[i]);
@@ -442,10 +427,7 @@ screen_redraw(const struct screen *s, int flags, struct buf *b)
 		draw_osc(&d, 7, s->cwd);
 
 	draw_cursor(s, &d, top, left);
-	if (m->insert)
-		buf_adds(b, "\033[4h");
-	if (m->lnm)
-		buf_adds(b, "\033[20h");
+	mode_draw(m, MODE_TEXT, b);
 	for (i = 0; i < 4; i++) {
 		if (m->gdes[i][0] != '\0')
 			buf_addf(b, "\033%s", m->gdes[i]);
@@ -460,7 +442,7 @@ screen_redraw(const struct screen *s, int flags, struct buf *b)
 	pen.attr |= s->dc;
 	draw_pen(&d, &pen);
 	draw_shape(b, m->shape_set, m->shape, m->blink, shape);
-	buf_adds(b, m->visible ? "\033[?25h" : "\033[?25l");
+	mode_draw(m, MODE_CURSOR, b);
 	buf_adds(b, "\033[?2026l");
 	/* Left of the left margin in origin mode, where no CUP goes and
 	 * where libvterm puts any CSI back inside: a CR, last. */
@@ -490,27 +472,15 @@ int
 screen_reset(const struct screen *s, struct buf *b)
 {
 	const struct modes	*m = &s->m;
+	const struct mode	*e;
 	int			 top, bot, left, right, i, charset = 0;
 
 	screen_margins(s, &top, &bot, &left, &right);
-	if (m->sync)
-		buf_adds(b, "\033[?2026l");
-	if (m->mouse)
-		buf_addf(b, "\033[?%dl", m->mouse);
-	if (m->mouse_enc)
-		buf_addf(b, "\033[?%dl", m->mouse_enc);
-	if (m->paste)
-		buf_adds(b, "\033[?2004l");
-	if (m->focus)
-		buf_adds(b, "\033[?1004l");
-	if (m->altscroll)
-		buf_adds(b, "\033[?1007l");
+	if (m->sync && (e = mode_find(1, 2026)) != NULL)
+		mode_put(b, e, 0);
+	mode_undo(m, MODE_INPUT, b);
 	if (m->mok)
 		buf_adds(b, "\033[>4m");
-	if (m->ckm)
-		buf_adds(b, "\033[?1l");
-	if (m->keypad)
-		buf_adds(b, "\033>");
 	buf_adds(b, "\033[m");
 	if (s->alt) {
 		reset_kitty(s, b, 1);
@@ -518,24 +488,14 @@ screen_reset(const struct screen *s, struct buf *b)
 	}
 	reset_kitty(s, b, 0);
 	/* These move the cursor home: keep it where it is. */
-	if (top != 0 || bot != s->rows || m->origin || m->lrmm) {
+	if (top != 0 || bot != s->rows || mode_undo(m, MODE_FRAME, NULL)) {
 		buf_adds(b, "\0337");
-		if (m->lrmm)
-			buf_adds(b, "\033[?69l");
-		if (m->origin)
-			buf_adds(b, "\033[?6l");
+		mode_undo(m, MODE_FRAME, b);
 		if (top != 0 || bot != s->rows)
 			buf_adds(b, "\033[r");
 		buf_adds(b, "\0338");
 	}
-	if (!m->autowrap)
-		buf_adds(b, "\033[?7h");
-	if (m->insert)
-		buf_adds(b, "\033[4l");
-	if (m->lnm)
-		buf_adds(b, "\033[20l");
-	if (m->reverse)
-		buf_adds(b, "\033[?5l");
+	mode_undo(m, MODE_TEXT, b);
 	for (i = 0; i < 4; i++) {
 		if (m->g[i] != 'B')
 			charset = 1;
@@ -544,11 +504,19 @@ screen_reset(const struct screen *s, struct buf *b)
 		buf_adds(b, "\033(B\033)B\033*B\033+B\017");
 	if (m->shape_set)
 		buf_adds(b, "\033[0 q");
-	if (!m->blink)
-		buf_adds(b, "\033[?12h");
-	buf_adds(b, "\033[?25h");
+	mode_undo(m, MODE_SHAPE, b);
+	mode_undo(m, MODE_CURSOR, b);
 	if (s->title != NULL || s->icon != NULL)
 		buf_adds(b, "\033[23;0t");
+	return 0;
+}
+
+int
+screen_reset_any(struct buf *b)
+{
+	mode_undo(NULL, MODE_INPUT, b);
+	buf_adds(b, "\033[m");
+	mode_undo(NULL, MODE_CURSOR, b);
 	return 0;
 }
 

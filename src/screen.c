@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "mode.h"
 #include "screen_priv.h"
 #include "skim.h"
 #include "utf8.h"
@@ -755,9 +756,7 @@ modes_reset(struct screen *s)
 	struct modes	*m = &s->m;
 
 	memset(m, 0, sizeof *m);
-	m->autowrap = 1;
-	m->visible = 1;
-	m->blink = 1;
+	mode_defaults(m);
 	m->shape = VTERM_PROP_CURSORSHAPE_BLOCK;
 	memset(m->g, 'B', sizeof m->g);
 	kitty_reset(s, 0);
@@ -830,86 +829,26 @@ screen_drop_wrap(struct screen *s)
 static void
 mode_set(struct screen *s, int dec, int n, int on)
 {
-	struct modes	*m = &s->m;
-	char		 tmp[32];
-	int		 len, was;
+	struct modes		*m = &s->m;
+	const struct mode	*e = mode_find(dec, n);
+	char			 tmp[32];
+	int			 was;
 
-	if (!dec) {
-		if (n == 4)
-			m->insert = on;
-		else if (n == 20)
-			m->lnm = on;
-		len = snprintf(tmp, sizeof tmp, "\033[%d%c", n, on ? 'h' : 'l');
-		screen_vt(s, tmp, (size_t)len);
-		return;
-	}
-	switch (n) {
-	case 1:
-		m->ckm = on;
-		break;
-	case 6:
-		m->origin = on;
-		break;
-	case 7:
-		m->autowrap = on;
-		break;
-	case 9:
-	case 1000:
-	case 1002:
-	case 1003:
-		m->mouse = on ? n : 0;
-		break;
-	case 66:
-		m->keypad = on;
-		break;
-	case 69:
-		m->lrmm = on;
-		break;
-	case 1004:
-		m->focus = on;
-		break;
-	case 1005:
-	case 1006:
-	case 1015:
-	case 1016:
-		if (on)
-			m->mouse_enc = n;
-		else if (m->mouse_enc == n)
-			m->mouse_enc = 0;
-		break;
-	case 1007:
-		m->altscroll = on;
-		break;
-	case 2004:
-		m->paste = on;
-		break;
-	case 2026:
-		m->sync = on;
-		break;
-	case 47:
-	case 1047:
-	case 1049:
+	if (e != NULL)
+		mode_store(m, e, on);
+	/* What a set does besides. */
+	if (dec && (n == 47 || n == 1047 || n == 1049)) {
 		if (on && !s->alt)
 			m->altmode = n;
 		if (n == 1049 && on)
 			mode_save(s);
-		break;
-	case 1048:
-		if (on)
-			mode_save(s);
-		break;
-	}
-	if (n == 66) {
-		/* libvterm 0.1.4 knows the keypad only as DECKPAM. */
-		screen_vt(s, on ? "\033=" : "\033>", 2);
-		return;
-	}
+	} else if (dec && n == 1048 && on)
+		mode_save(s);
 	was = s->phantom;
-	len = snprintf(tmp, sizeof tmp, "\033[?%d%c", n, on ? 'h' : 'l');
-	screen_vt(s, tmp, (size_t)len);
-	if (was && !s->phantom && (n == 47 || n == 1047 || n == 1049))
+	screen_vt(s, tmp, mode_seq(e, dec, n, on, tmp, sizeof tmp));
+	if (was && !s->phantom && dec && (n == 47 || n == 1047 || n == 1049))
 		screen_drop_wrap(s);
-	if ((n == 1049 || n == 1048) && !on)
+	if (dec && (n == 1049 || n == 1048) && !on)
 		mode_restore(s);
 }
 
@@ -917,43 +856,14 @@ mode_set(struct screen *s, int dec, int n, int on)
 static int
 mode_get(struct screen *s, int dec, int n)
 {
-	const struct modes	*m = &s->m;
+	const struct mode	*e = mode_find(dec, n);
 	int			 v;
 
-	if (!dec) {
-		if (n == 4)
-			return m->insert ? 1 : 2;
-		if (n == 20)
-			return m->lnm ? 1 : 2;
+	if (e == NULL)
 		return 0;
-	}
-	switch (n) {
-	case 1: v = m->ckm; break;
-	case 5: v = m->reverse; break;
-	case 6: v = m->origin; break;
-	case 7: v = m->autowrap; break;
-	case 12: v = m->blink; break;
-	case 25: v = m->visible; break;
-	case 66: v = m->keypad; break;
-	case 69: v = m->lrmm; break;
-	case 9:
-	case 1000:
-	case 1002:
-	case 1003: v = m->mouse == n; break;
-	case 1004: v = m->focus; break;
-	case 1005:
-	case 1006:
-	case 1015:
-	case 1016: v = m->mouse_enc == n; break;
-	case 1007: v = m->altscroll; break;
-	case 2004: v = m->paste; break;
-	case 2026: v = m->sync; break;
-	case 47:
-	case 1047:
-	case 1049: v = s->alt && m->altmode == n; break;
-	default:
-		return 0;
-	}
+	v = mode_on(&s->m, e);
+	if (e->flags & MODE_SCREEN)
+		v = v && s->alt;
 	return v ? 1 : 2;
 }
 
