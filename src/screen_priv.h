@@ -30,7 +30,8 @@
 #define TITLE_DEPTH	8
 #define PALETTE		259	/* OSC 4 indexes, then OSC 10, 11, 12 */
 
-/* What the program set that is not in the cells. */
+/* What the program set that is not in the cells. The table in mode.c
+ * says which field is which mode and how each is said and undone. */
 struct modes {
 	int	ckm;		/* ?1 application cursor keys */
 	int	keypad;		/* DECKPAM */
