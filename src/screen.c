@@ -314,7 +314,9 @@ screen_resize_grid(struct screen *s, int k, int rows, int cols)
 			bottom--;
 			need--;
 		}
-		shift = need;
+		/* Never past the cursor (libvterm moves its own up as far
+		 * and would leave the screen): rows under it go instead. */
+		shift = active && need > floor ? floor : need;
 		for (i = 0; k == 0 && i < shift; i++) {
 			row = grid_row(g, i);
 			hist_push(&s->hist, row->cells, g->cols, row->flags,
@@ -806,14 +808,13 @@ mode_restore(struct screen *s)
 	s->m.shape_set = s->sv.shape_set;
 }
 
-/* libvterm 0.1.4 keeps a pending wrap across a switch of screens, even
- * where ?1049l puts the cursor back somewhere else; the model drops it,
- * as a redraw must. A CUP to where the cursor is drops libvterm's too. */
+/* Moves libvterm's cursor to row r, column c of the screen, if a CUP can
+ * get there; the model follows through the callbacks. */
 static void
-screen_drop_wrap(struct screen *s)
+screen_cup(struct screen *s, int r, int c)
 {
 	char	 cup[32];
-	int	 top, bot, left, right, r = s->crow, c = s->ccol, len;
+	int	 top, bot, left, right, len;
 
 	if (s->m.origin) {
 		screen_margins(s, &top, &bot, &left, &right);
@@ -824,6 +825,33 @@ screen_drop_wrap(struct screen *s)
 		return;
 	len = snprintf(cup, sizeof cup, "\033[%d;%dH", r + 1, c + 1);
 	screen_vt(s, cup, (size_t)len);
+}
+
+/* libvterm 0.1.4 keeps a pending wrap across a switch of screens, even
+ * where ?1049l puts the cursor back somewhere else; the model drops it,
+ * as a redraw must. A CUP to where the cursor is drops libvterm's too. */
+static void
+screen_drop_wrap(struct screen *s)
+{
+	screen_cup(s, s->crow, s->ccol);
+}
+
+/* libvterm 0.1.4 restores a saved cursor where it was, also where a
+ * shrink has left it off the screen since: it comes back to the edge,
+ * as in xterm. libvterm brings its own back before it acts on the CUP,
+ * so the move is not told: the model takes it. */
+static void
+screen_restored(struct screen *s)
+{
+	int	r = s->crow < s->rows ? s->crow : s->rows - 1;
+	int	c = s->ccol < s->cols ? s->ccol : s->cols - 1;
+
+	if (r == s->crow && c == s->ccol)
+		return;
+	screen_cup(s, r, c);
+	s->crow = r;
+	s->ccol = c;
+	s->phantom = 0;
 }
 
 static void
@@ -848,8 +876,10 @@ mode_set(struct screen *s, int dec, int n, int on)
 	screen_vt(s, tmp, mode_seq(e, dec, n, on, tmp, sizeof tmp));
 	if (was && !s->phantom && dec && (n == 47 || n == 1047 || n == 1049))
 		screen_drop_wrap(s);
-	if (dec && (n == 1049 || n == 1048) && !on)
+	if (dec && (n == 1049 || n == 1048) && !on) {
 		mode_restore(s);
+		screen_restored(s);
+	}
 }
 
 /* DECRQM: 1 set, 2 reset, 0 unknown. */
@@ -1225,6 +1255,7 @@ scan_esc(void *arg, const char *p, size_t n)
 		case '8':
 			screen_vt(s, p, n);
 			mode_restore(s);
+			screen_restored(s);
 			return;
 		case 'N':
 		case 'O':
@@ -1582,6 +1613,35 @@ screen_skip(struct screen *s, const char *pre, size_t npre, const char *p,
 	return cut;
 }
 
+/* A shrink can leave the top margin at or below the bottom one, or the
+ * left at or past the right: libvterm 0.1.4 keeps such a region and
+ * then scrolls it with a negative size (and crashes). The model counts
+ * it as none (screen_margins); libvterm is told so, the cursor left
+ * where it was. */
+static void
+screen_resize_margins(struct screen *s)
+{
+	int	r = s->crow, c = s->ccol, tb, lr;
+
+	tb = (s->bot == -1 ? s->rows : s->bot) <= s->top;
+	lr = (s->right == -1 ? s->cols : s->right) <= s->left;
+	if (!tb && !lr)
+		return;
+	/* Written to libvterm itself: CSI s is DECSLRM there. */
+	if (tb) {
+		screen_vt(s, "\033[r", 3);
+		s->top = 0;
+		s->bot = -1;
+	}
+	if (lr) {
+		screen_vt(s, "\033[s", 3);
+		s->left = 0;
+		s->right = -1;
+	}
+	screen_cup(s, r, c);
+	s->phantom = 0;
+}
+
 void
 screen_resize(struct screen *s, int rows, int cols)
 {
@@ -1613,6 +1673,7 @@ screen_resize(struct screen *s, int rows, int cols)
 		s->bot = rows;
 	if (s->right > cols)
 		s->right = cols;
+	screen_resize_margins(s);
 }
 
 void

@@ -953,6 +953,94 @@ test_margins_roundtrip(void **state)
 	buf_free(&out);
 }
 
+/* A shrink leaves the cursor, a saved cursor and the margins on the
+ * screen: text after it lands in the cells, and libvterm is not left
+ * with a region it cannot scroll. */
+static void
+test_resize_shrink(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	/* Rows under the cursor that are not blank go. */
+	s = model(22, 40, "a\r\nb\r\nc\r\nd\033[H");
+	screen_resize(s, 2, 30);
+	assert_int_equal(s->crow, 0);
+	feed(s, "xyz");
+	assert_row(s, 0, "xyz");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+
+	/* A region below the new bottom is none, in libvterm too. */
+	s = model(24, 40, "\033[20;24r\033[24;1H");
+	screen_resize(s, 10, 40);
+	assert_margins(s, 0, 10, 0, 40);
+	feed(s, "\033[10;1H\n\n\033[Mq\033[1;1H\033[L\033[1;1Hp");
+	assert_row(s, 0, "p");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+	s = model(10, 40, "\033[?69h\033[30;40s");
+	screen_resize(s, 10, 20);
+	assert_margins(s, 0, 10, 0, 20);
+	feed(s, "\033[1;1H\033[@x");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+
+	/* A cursor saved below the new bottom comes back to it. */
+	s = model(24, 40, "\033[20;30H\0337\033[H");
+	screen_resize(s, 5, 20);
+	feed(s, "\0338");
+	assert_int_equal(s->crow, 4);
+	assert_int_equal(s->ccol, 19);
+	feed(s, "w");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+	s = model(24, 40, "\033[20;30H\033[?1049h");
+	screen_resize(s, 5, 20);
+	feed(s, "\033[?1049l\033[?1049l");
+	assert_true(s->crow < 5 && s->ccol < 20);
+	feed(s, "v");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+}
+
+/* Random streams with resizes between the reads: the cursor stays on
+ * the screen, where the next text lands. */
+static void
+test_resize_random(void **state)
+{
+	struct screen	*a;
+	struct buf	 in = { 0 };
+	int		 seed, i, rows, cols;
+
+	(void)state;
+	for (seed = 1; seed <= 1000; seed++) {
+		rng_state = 0x2f0b5d3c91e1a7f3ull * (uint64_t)seed;
+		rows = 2 + pick(30);
+		cols = 4 + pick(80);
+		a = screen_new(rows, cols);
+		for (i = 1 + pick(40); i > 0; i--) {
+			buf_reset(&in);
+			gen_one(&in, rows, cols);
+			screen_input(a, in.data, in.len);
+			if (pick(4) == 0) {
+				rows = 1 + pick(30);
+				cols = 2 + pick(80);
+				screen_resize(a, rows, cols);
+			}
+			if (a->crow < 0 || a->crow >= a->rows ||
+			    a->ccol < 0 || a->ccol >= a->cols) {
+				fprintf(stderr, "seed %d: cursor %d,%d on "
+				    "%dx%d\n", seed, a->crow, a->ccol,
+				    a->rows, a->cols);
+				fail();
+			}
+		}
+		screen_free(a);
+	}
+	buf_free(&in);
+}
+
 /* Every mode of the table: a program's set is what DECRQM reports, a
  * redraw makes it again, a reset undoes it, and so does the reset the
  * client sends when it does not know the modes, for those it covers. */
@@ -1653,6 +1741,8 @@ main(void)
 		cmocka_unit_test(test_scroll_region),
 		cmocka_unit_test(test_scrollback_bounds),
 		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_resize_shrink),
+		cmocka_unit_test(test_resize_random),
 		cmocka_unit_test(test_decset_split),
 		cmocka_unit_test(test_osc_split),
 		cmocka_unit_test(test_tracked_modes),
