@@ -15,13 +15,20 @@
 
 #include "client.h"
 #include "config.h"
+#include "screen.h"
 #include "util.h"
 
 /* What a terminal needs when its server vanished without undoing the
  * program's modes. */
-#define CLIENT_RESET \
-	"\033[?1000l\033[?1002l\033[?1003l\033[?1006l\033[?1004l" \
-	"\033[?2004l\033[?1l\033>\033[0m\033[?25h"
+static void
+client_reset(void)
+{
+	struct buf	b = { 0 };
+
+	if (screen_reset_any(&b) == 0)
+		(void)write(STDOUT_FILENO, b.data, b.len);
+	buf_free(&b);
+}
 
 static int
 send_resize(int sock)
@@ -180,8 +187,7 @@ client_attach(const struct attach_opts *o)
 	if (got && x.flags & EXIT_RELEASE_FOLLOWS)
 		swallow_release();
 	if (!got)
-		(void)write(STDOUT_FILENO, CLIENT_RESET,
-		    sizeof CLIENT_RESET - 1);
+		client_reset();
 	tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
 	if (!got) {
 		sess_warn("lost the connection to session %s", o->name);

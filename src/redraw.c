@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "mode.h"
 #include "screen_priv.h"
 #include "utf8.h"
 #include "util.h"
@@ -219,10 +220,14 @@ draw_grid(struct draw *d, const struct grid *g)
 }
 
 /* Scrollback, pushed into the terminal's own history: the lines, then
- * enough line feeds to scroll the last of them off the screen. */
+ * enough line feeds to scroll the last of them off the screen. Their
+ * combining sequences go to a pool of the redraw's own: the model's is
+ * not the redraw's to grow. */
 static void
-draw_history(struct screen *s, struct draw *d)
+draw_history(const struct screen *s, struct draw *d)
 {
+	struct draw	 h = *d;
+	struct comb	 comb;
 	struct cell	*cells;
 	size_t		 n, i;
 	int		 fl, cols = s->cols, last, r;
@@ -232,26 +237,30 @@ draw_history(struct screen *s, struct draw *d)
 		n = SCROLLBACK_REPLAY;
 	if (n == 0 || (cells = calloc((size_t)cols, sizeof *cells)) == NULL)
 		return;
-	buf_addf(d->b, "\033[%dH", s->rows);
+	comb_init(&comb);
+	h.comb = &comb;
+	buf_addf(h.b, "\033[%dH", s->rows);
 	for (i = s->hist.n - n; i < s->hist.n; i++) {
-		fl = hist_get(&s->hist, i, cells, cols, &s->comb);
+		fl = hist_get(&s->hist, i, cells, cols, &comb);
 		last = cols;
 		while (last > 0 && cell_blank(&cells[last - 1]) &&
 		    cells[last - 1].bg == COL_DEFAULT)
 			last--;
-		draw_cells(d, cells, last);
+		draw_cells(&h, cells, last);
 		if ((fl & ROW_WRAPPED) && last == cols && i + 1 < s->hist.n)
 			continue;
-		draw_pen(d, &pen_default);
-		buf_adds(d->b, "\r\n");
+		draw_pen(&h, &pen_default);
+		buf_adds(h.b, "\r\n");
 	}
 	for (r = 1; r < s->rows; r++)
-		buf_adds(d->b, "\n");
+		buf_adds(h.b, "\n");
+	d->pen = h.pen;
+	comb_free(&comb);
 	free(cells);
 }
 
 static void
-draw_kitty(struct screen *s, struct draw *d, int which)
+draw_kitty(const struct screen *s, struct draw *d, int which)
 {
 	const struct modes	*m = &s->m;
 	int			 i;
@@ -269,11 +278,11 @@ draw_osc(struct draw *d, int num, const char *s)
 }
 
 static void
-draw_cursor(struct screen *s, struct draw *d, int top, int left)
+draw_cursor(const struct screen *s, struct draw *d, int top, int left)
 {
 	const struct modes	*m = &s->m;
-	struct grid		*g = screen_grid(s);
-	struct row		*row;
+	const struct grid	*g = screen_shown(s);
+	const struct row	*row;
 	int			 r = s->crow, c = s->ccol;
 
 	if (m->origin) {
@@ -315,12 +324,12 @@ draw_shape(struct buf *b, int set, int shape, int blink, int dirty)
 /* Whether the wrap pending at the cursor can be made again: the cell
  * under it still reaches the edge (it may have been erased since). */
 int
-screen_phantom_drawable(struct screen *s)
+screen_phantom_drawable(const struct screen *s)
 {
-	struct grid	*g = screen_grid(s);
-	struct row	*row;
-	struct cell	*c;
-	int		 w;
+	const struct grid	*g = screen_shown(s);
+	const struct row	*row;
+	const struct cell	*c;
+	int			 w;
 
 	if (!s->phantom || !s->m.autowrap || s->prow != s->crow ||
 	    s->pcol != s->ccol || s->crow >= g->rows || s->ccol >= g->cols)
@@ -338,7 +347,7 @@ screen_phantom_drawable(struct screen *s)
  * terminal, so that its restore finds the same. Returns whether the
  * cursor shape may be other than the terminal's default now. */
 static int
-draw_saved(struct screen *s, struct draw *d, int decsc)
+draw_saved(const struct screen *s, struct draw *d, int decsc)
 {
 	const struct saved	*sv = &s->sv;
 	int			 shape;
@@ -354,7 +363,7 @@ draw_saved(struct screen *s, struct draw *d, int decsc)
 }
 
 int
-screen_redraw(struct screen *s, int flags, struct buf *b)
+screen_redraw(const struct screen *s, int flags, struct buf *b)
 {
 	const struct modes	*m = &s->m;
 	struct draw		 d = { b, pen_default, &s->comb, 1 };
@@ -363,7 +372,11 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 
 	screen_margins(s, &top, &bot, &left, &right);
 	buf_adds(b, "\033[?2026h");
-	buf_adds(b, "\033[r\033[?6l\033[?69l\033[?7h\033[4l\033(B\017\033[m");
+	/* The terminal's own state, whatever it is, made the default. */
+	buf_adds(b, "\033[r");
+	mode_undo(NULL, MODE_FRAME, b);
+	mode_undo(NULL, MODE_TEXT, b);
+	buf_adds(b, "\033(B\017\033[m");
 
 	if (flags & SCREEN_SCROLLBACK)
 		draw_history(s, &d);
@@ -375,42 +388,22 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 		shape = draw_saved(s, &d, m->altmode != 1049);
 		buf_addf(b, "\033[?%dh", m->altmode == 0 ? 1049 : m->altmode);
 	}
-	draw_grid(&d, screen_grid(s));
+	draw_grid(&d, screen_shown(s));
 	if (!s->alt)
 		shape = draw_saved(s, &d, 1);
 
+	/* DECSLRM after ?69h, without which it is SCOSC. */
+	mode_draw(m, MODE_FRAME, b);
 	if (top != 0 || bot != s->rows)
 		buf_addf(b, "\033[%d;%dr", top + 1, bot);
-	if (m->lrmm) {
-		buf_adds(b, "\033[?69h");
-		if (left != 0 || right != s->cols)
-			buf_addf(b, "\033[%d;%ds", left + 1, right);
-	}
-	if (m->origin)
-		buf_adds(b, "\033[?6h");
-	if (!m->autowrap)
-		buf_adds(b, "\033[?7l");
+	if (m->lrmm && (left != 0 || right != s->cols))
+		buf_addf(b, "\033[%d;%ds", left + 1, right);
 
-	if (m->ckm)
-		buf_adds(b, "\033[?1h");
-	if (m->keypad)
-		buf_adds(b, "\033=");
-	if (m->paste)
-		buf_adds(b, "\033[?2004h");
-	if (m->mouse)
-		buf_addf(b, "\033[?%dh", m->mouse);
-	if (m->mouse_enc)
-		buf_addf(b, "\033[?%dh", m->mouse_enc);
-	if (m->focus)
-		buf_adds(b, "\033[?1004h");
-	if (m->altscroll)
-		buf_adds(b, "\033[?1007h");
+	mode_draw(m, MODE_INPUT, b);
 	draw_kitty(s, &d, s->alt);
 	if (m->mok)
 		buf_addf(b, "\033[>4;%dm", m->mok);
 
-	if (m->reverse)
-		buf_adds(b, "\033[?5h");
 	for (i = 0; i < 256; i++) {
 		if (s->palette[i] != NULL)
 			buf_addf(b, "\033]4;%d;%s\033\\", i, s->palette[i]);
@@ -434,10 +427,7 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 		draw_osc(&d, 7, s->cwd);
 
 	draw_cursor(s, &d, top, left);
-	if (m->insert)
-		buf_adds(b, "\033[4h");
-	if (m->lnm)
-		buf_adds(b, "\033[20h");
+	mode_draw(m, MODE_TEXT, b);
 	for (i = 0; i < 4; i++) {
 		if (m->gdes[i][0] != '\0')
 			buf_addf(b, "\033%s", m->gdes[i]);
@@ -452,7 +442,7 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 	pen.attr |= s->dc;
 	draw_pen(&d, &pen);
 	draw_shape(b, m->shape_set, m->shape, m->blink, shape);
-	buf_adds(b, m->visible ? "\033[?25h" : "\033[?25l");
+	mode_draw(m, MODE_CURSOR, b);
 	buf_adds(b, "\033[?2026l");
 	/* Left of the left margin in origin mode, where no CUP goes and
 	 * where libvterm puts any CSI back inside: a CR, last. */
@@ -468,7 +458,7 @@ screen_redraw(struct screen *s, int flags, struct buf *b)
 }
 
 static void
-reset_kitty(struct screen *s, struct buf *b, int which)
+reset_kitty(const struct screen *s, struct buf *b, int which)
 {
 	const struct modes	*m = &s->m;
 
@@ -479,30 +469,18 @@ reset_kitty(struct screen *s, struct buf *b, int which)
 }
 
 int
-screen_reset(struct screen *s, struct buf *b)
+screen_reset(const struct screen *s, struct buf *b)
 {
 	const struct modes	*m = &s->m;
+	const struct mode	*e;
 	int			 top, bot, left, right, i, charset = 0;
 
 	screen_margins(s, &top, &bot, &left, &right);
-	if (m->sync)
-		buf_adds(b, "\033[?2026l");
-	if (m->mouse)
-		buf_addf(b, "\033[?%dl", m->mouse);
-	if (m->mouse_enc)
-		buf_addf(b, "\033[?%dl", m->mouse_enc);
-	if (m->paste)
-		buf_adds(b, "\033[?2004l");
-	if (m->focus)
-		buf_adds(b, "\033[?1004l");
-	if (m->altscroll)
-		buf_adds(b, "\033[?1007l");
+	if (m->sync && (e = mode_find(1, 2026)) != NULL)
+		mode_put(b, e, 0);
+	mode_undo(m, MODE_INPUT, b);
 	if (m->mok)
 		buf_adds(b, "\033[>4m");
-	if (m->ckm)
-		buf_adds(b, "\033[?1l");
-	if (m->keypad)
-		buf_adds(b, "\033>");
 	buf_adds(b, "\033[m");
 	if (s->alt) {
 		reset_kitty(s, b, 1);
@@ -510,24 +488,14 @@ screen_reset(struct screen *s, struct buf *b)
 	}
 	reset_kitty(s, b, 0);
 	/* These move the cursor home: keep it where it is. */
-	if (top != 0 || bot != s->rows || m->origin || m->lrmm) {
+	if (top != 0 || bot != s->rows || mode_undo(m, MODE_FRAME, NULL)) {
 		buf_adds(b, "\0337");
-		if (m->lrmm)
-			buf_adds(b, "\033[?69l");
-		if (m->origin)
-			buf_adds(b, "\033[?6l");
+		mode_undo(m, MODE_FRAME, b);
 		if (top != 0 || bot != s->rows)
 			buf_adds(b, "\033[r");
 		buf_adds(b, "\0338");
 	}
-	if (!m->autowrap)
-		buf_adds(b, "\033[?7h");
-	if (m->insert)
-		buf_adds(b, "\033[4l");
-	if (m->lnm)
-		buf_adds(b, "\033[20l");
-	if (m->reverse)
-		buf_adds(b, "\033[?5l");
+	mode_undo(m, MODE_TEXT, b);
 	for (i = 0; i < 4; i++) {
 		if (m->g[i] != 'B')
 			charset = 1;
@@ -536,11 +504,19 @@ screen_reset(struct screen *s, struct buf *b)
 		buf_adds(b, "\033(B\033)B\033*B\033+B\017");
 	if (m->shape_set)
 		buf_adds(b, "\033[0 q");
-	if (!m->blink)
-		buf_adds(b, "\033[?12h");
-	buf_adds(b, "\033[?25h");
+	mode_undo(m, MODE_SHAPE, b);
+	mode_undo(m, MODE_CURSOR, b);
 	if (s->title != NULL || s->icon != NULL)
 		buf_adds(b, "\033[23;0t");
+	return 0;
+}
+
+int
+screen_reset_any(struct buf *b)
+{
+	mode_undo(NULL, MODE_INPUT, b);
+	buf_adds(b, "\033[m");
+	mode_undo(NULL, MODE_CURSOR, b);
 	return 0;
 }
 
@@ -559,24 +535,30 @@ dump_cells(struct draw *d, const struct cell *c, int n)
 }
 
 int
-screen_dump(struct screen *s, int flags, struct buf *b)
+screen_dump(const struct screen *s, int flags, struct buf *b)
 {
-	struct draw		 d = { b, pen_default, &s->comb, 0 };
-	struct grid		*g = screen_grid(s);
+	struct draw		 d = { b, pen_default, &s->comb, 0 }, h;
+	const struct grid	*g = screen_shown(s);
 	const struct row	*row;
+	struct comb		 comb;
 	struct cell		*cells;
 	size_t			 i;
 	int			 r;
 
-	screen_input(s, "", 0);
 	d.attrs = (flags & SCREEN_ATTRS) != 0;
 	if ((flags & SCREEN_SCROLLBACK) && s->hist.n > 0) {
 		if ((cells = calloc((size_t)s->cols, sizeof *cells)) == NULL)
 			return -1;
+		/* A pool of the dump's own, as for a redraw. */
+		comb_init(&comb);
+		h = d;
+		h.comb = &comb;
 		for (i = 0; i < s->hist.n; i++) {
-			hist_get(&s->hist, i, cells, s->cols, &s->comb);
-			dump_cells(&d, cells, s->cols);
+			hist_get(&s->hist, i, cells, s->cols, &comb);
+			dump_cells(&h, cells, s->cols);
 		}
+		d.pen = h.pen;
+		comb_free(&comb);
 		free(cells);
 	}
 	for (r = 0; r < g->rows; r++) {

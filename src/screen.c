@@ -6,14 +6,16 @@
  * not keep, or keeps where nobody can read them, are tracked here.
  *
  * Plain text takes a shorter way: a run of printable ASCII is written to
- * the cells directly and libvterm is only told where the cursor went. The
- * last character of a run always goes through libvterm, which must know
- * it for what follows (a combining mark, a wrap). */
+ * the cells directly and libvterm is only told where the cursor went (how
+ * the two are kept in step: screen_priv.h). The last character of a run
+ * always goes through libvterm, which must know it for what follows (a
+ * combining mark, a wrap). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
+#include "mode.h"
 #include "screen_priv.h"
 #include "skim.h"
 #include "utf8.h"
@@ -312,7 +314,9 @@ screen_resize_grid(struct screen *s, int k, int rows, int cols)
 			bottom--;
 			need--;
 		}
-		shift = need;
+		/* Never past the cursor (libvterm moves its own up as far
+		 * and would leave the screen): rows under it go instead. */
+		shift = active && need > floor ? floor : need;
 		for (i = 0; k == 0 && i < shift; i++) {
 			row = grid_row(g, i);
 			hist_push(&s->hist, row->cells, g->cols, row->flags,
@@ -476,9 +480,7 @@ cb_output(const char *p, size_t n, void *arg)
 {
 	struct screen	*s = arg;
 
-	if (s->capture != NULL)
-		buf_add(s->capture, p, n);
-	else if (s->reply != NULL)
+	if (s->reply != NULL)
 		s->reply(p, n, s->reply_arg);
 }
 
@@ -756,9 +758,7 @@ modes_reset(struct screen *s)
 	struct modes	*m = &s->m;
 
 	memset(m, 0, sizeof *m);
-	m->autowrap = 1;
-	m->visible = 1;
-	m->blink = 1;
+	mode_defaults(m);
 	m->shape = VTERM_PROP_CURSORSHAPE_BLOCK;
 	memset(m->g, 'B', sizeof m->g);
 	kitty_reset(s, 0);
@@ -808,14 +808,13 @@ mode_restore(struct screen *s)
 	s->m.shape_set = s->sv.shape_set;
 }
 
-/* libvterm 0.1.4 keeps a pending wrap across a switch of screens, even
- * where ?1049l puts the cursor back somewhere else; the model drops it,
- * as a redraw must. A CUP to where the cursor is drops libvterm's too. */
+/* Moves libvterm's cursor to row r, column c of the screen, if a CUP can
+ * get there; the model follows through the callbacks. */
 static void
-screen_drop_wrap(struct screen *s)
+screen_cup(struct screen *s, int r, int c)
 {
 	char	 cup[32];
-	int	 top, bot, left, right, r = s->crow, c = s->ccol, len;
+	int	 top, bot, left, right, len;
 
 	if (s->m.origin) {
 		screen_margins(s, &top, &bot, &left, &right);
@@ -828,133 +827,73 @@ screen_drop_wrap(struct screen *s)
 	screen_vt(s, cup, (size_t)len);
 }
 
+/* libvterm 0.1.4 keeps a pending wrap across a switch of screens, even
+ * where ?1049l puts the cursor back somewhere else; the model drops it,
+ * as a redraw must. A CUP to where the cursor is drops libvterm's too. */
+static void
+screen_drop_wrap(struct screen *s)
+{
+	screen_cup(s, s->crow, s->ccol);
+}
+
+/* libvterm 0.1.4 restores a saved cursor where it was, also where a
+ * shrink has left it off the screen since: it comes back to the edge,
+ * as in xterm. libvterm brings its own back before it acts on the CUP,
+ * so the move is not told: the model takes it. */
+static void
+screen_restored(struct screen *s)
+{
+	int	r = s->crow < s->rows ? s->crow : s->rows - 1;
+	int	c = s->ccol < s->cols ? s->ccol : s->cols - 1;
+
+	if (r == s->crow && c == s->ccol)
+		return;
+	screen_cup(s, r, c);
+	s->crow = r;
+	s->ccol = c;
+	s->phantom = 0;
+}
+
 static void
 mode_set(struct screen *s, int dec, int n, int on)
 {
-	struct modes	*m = &s->m;
-	char		 tmp[32];
-	int		 len, was;
+	struct modes		*m = &s->m;
+	const struct mode	*e = mode_find(dec, n);
+	char			 tmp[32];
+	int			 was;
 
-	if (!dec) {
-		if (n == 4)
-			m->insert = on;
-		else if (n == 20)
-			m->lnm = on;
-		len = snprintf(tmp, sizeof tmp, "\033[%d%c", n, on ? 'h' : 'l');
-		screen_vt(s, tmp, (size_t)len);
-		return;
-	}
-	switch (n) {
-	case 1:
-		m->ckm = on;
-		break;
-	case 6:
-		m->origin = on;
-		break;
-	case 7:
-		m->autowrap = on;
-		break;
-	case 9:
-	case 1000:
-	case 1002:
-	case 1003:
-		m->mouse = on ? n : 0;
-		break;
-	case 66:
-		m->keypad = on;
-		break;
-	case 69:
-		m->lrmm = on;
-		break;
-	case 1004:
-		m->focus = on;
-		break;
-	case 1005:
-	case 1006:
-	case 1015:
-	case 1016:
-		if (on)
-			m->mouse_enc = n;
-		else if (m->mouse_enc == n)
-			m->mouse_enc = 0;
-		break;
-	case 1007:
-		m->altscroll = on;
-		break;
-	case 2004:
-		m->paste = on;
-		break;
-	case 2026:
-		m->sync = on;
-		break;
-	case 47:
-	case 1047:
-	case 1049:
+	if (e != NULL)
+		mode_store(m, e, on);
+	/* What a set does besides. */
+	if (dec && (n == 47 || n == 1047 || n == 1049)) {
 		if (on && !s->alt)
 			m->altmode = n;
 		if (n == 1049 && on)
 			mode_save(s);
-		break;
-	case 1048:
-		if (on)
-			mode_save(s);
-		break;
-	}
-	if (n == 66) {
-		/* libvterm 0.1.4 knows the keypad only as DECKPAM. */
-		screen_vt(s, on ? "\033=" : "\033>", 2);
-		return;
-	}
+	} else if (dec && n == 1048 && on)
+		mode_save(s);
 	was = s->phantom;
-	len = snprintf(tmp, sizeof tmp, "\033[?%d%c", n, on ? 'h' : 'l');
-	screen_vt(s, tmp, (size_t)len);
-	if (was && !s->phantom && (n == 47 || n == 1047 || n == 1049))
+	screen_vt(s, tmp, mode_seq(e, dec, n, on, tmp, sizeof tmp));
+	if (was && !s->phantom && dec && (n == 47 || n == 1047 || n == 1049))
 		screen_drop_wrap(s);
-	if ((n == 1049 || n == 1048) && !on)
+	if (dec && (n == 1049 || n == 1048) && !on) {
 		mode_restore(s);
+		screen_restored(s);
+	}
 }
 
 /* DECRQM: 1 set, 2 reset, 0 unknown. */
 static int
 mode_get(struct screen *s, int dec, int n)
 {
-	const struct modes	*m = &s->m;
+	const struct mode	*e = mode_find(dec, n);
 	int			 v;
 
-	if (!dec) {
-		if (n == 4)
-			return m->insert ? 1 : 2;
-		if (n == 20)
-			return m->lnm ? 1 : 2;
+	if (e == NULL)
 		return 0;
-	}
-	switch (n) {
-	case 1: v = m->ckm; break;
-	case 5: v = m->reverse; break;
-	case 6: v = m->origin; break;
-	case 7: v = m->autowrap; break;
-	case 12: v = m->blink; break;
-	case 25: v = m->visible; break;
-	case 66: v = m->keypad; break;
-	case 69: v = m->lrmm; break;
-	case 9:
-	case 1000:
-	case 1002:
-	case 1003: v = m->mouse == n; break;
-	case 1004: v = m->focus; break;
-	case 1005:
-	case 1006:
-	case 1015:
-	case 1016: v = m->mouse_enc == n; break;
-	case 1007: v = m->altscroll; break;
-	case 2004: v = m->paste; break;
-	case 2026: v = m->sync; break;
-	case 47:
-	case 1047:
-	case 1049: v = s->alt && m->altmode == n; break;
-	default:
-		return 0;
-	}
+	v = mode_on(&s->m, e);
+	if (e->flags & MODE_SCREEN)
+		v = v && s->alt;
 	return v ? 1 : 2;
 }
 
@@ -1122,6 +1061,44 @@ sgr_csi(struct screen *s, const struct scan_csi *c, const char *raw,
 		screen_vt(s, tmp, n);
 }
 
+static void
+margins_reset(struct screen *s)
+{
+	s->top = s->left = 0;
+	s->bot = s->right = -1;
+}
+
+/* DECSTBM and DECSLRM as libvterm takes them (it keeps left and right
+ * also while ?69 is off), so that the margins are known without asking
+ * it. Each moves the cursor home, which libvterm tells. */
+static void
+margins_csi(struct screen *s, const struct scan_csi *c)
+{
+	int	size = c->final == 'r' ? s->rows : s->cols, a, b;
+
+	a = c->arg[0] == SCAN_MISSING ? 0 : c->arg[0] - 1;
+	b = c->nargs < 2 || c->arg[1] == SCAN_MISSING ? -1 : c->arg[1];
+	if (a < 0)
+		a = 0;
+	if (a > size)
+		a = size;
+	if (a == 0 && b == size)
+		b = -1;
+	else if (b > size)
+		b = size;
+	if (c->final == 'r') {
+		if ((b == -1 ? size : b) <= a)
+			a = 0, b = -1;
+		s->top = a;
+		s->bot = b;
+	} else {
+		if (b != -1 && b <= a)
+			a = 0, b = -1;
+		s->left = a;
+		s->right = b;
+	}
+}
+
 /* REP, as more of the same text: libvterm 0.1.4 loops for ever when it
  * has no character to repeat, and stops at the edge where xterm wraps. */
 static void
@@ -1220,6 +1197,9 @@ scan_csi(void *arg, const struct scan_csi *c, const char *raw, size_t len)
 		scan_esc(s, f == 's' ? "\0337" : "\0338", 2);
 		return;
 	}
+	/* What csi_forward passes on, libvterm takes. */
+	if (lead == 0 && in == 0 && (f == 'r' || f == 's') && c->nargs <= 16)
+		margins_csi(s, c);
 	csi_forward(s, c, raw, len);
 	/* libvterm cancels a pending wrap on every cursor movement, also
 	 * one that does not move (it then tells nobody). */
@@ -1238,6 +1218,7 @@ screen_ris(struct screen *s)
 	s->dc = s->saved_dc = 0;
 	s->phantom = 0;
 	modes_reset(s);
+	margins_reset(s);
 	screen_forget(s);
 	grid_scroll(&s->g[1], 0, s->g[1].rows, s->g[1].rows, COL_DEFAULT);
 }
@@ -1274,6 +1255,7 @@ scan_esc(void *arg, const char *p, size_t n)
 		case '8':
 			screen_vt(s, p, n);
 			mode_restore(s);
+			screen_restored(s);
 			return;
 		case 'N':
 		case 'O':
@@ -1474,6 +1456,7 @@ screen_new(int rows, int cols)
 	s->comb_limit = 1024;
 	hist_init(&s->hist, SCROLLBACK_LINES, SCROLLBACK_BYTES);
 	modes_reset(s);
+	margins_reset(s);
 	if (grid_init(&s->g[0], rows, cols) == -1 ||
 	    grid_init(&s->g[1], rows, cols) == -1 ||
 	    scan_init(&s->scan, &screen_scan_ops, s) == -1 ||
@@ -1534,8 +1517,8 @@ screen_input(struct screen *s, const char *p, size_t n)
 		screen_lineinfo(s);
 }
 
-/* Below this, passing over a flood saves less than asking libvterm for
- * the scroll region costs. */
+/* Below this, passing over a flood saves less than looking for where to
+ * cut it costs. */
 #define SKIP_MIN	(64 * 1024)
 
 /* The line feed that ends the plain line just before p[at], or NULL. */
@@ -1630,6 +1613,35 @@ screen_skip(struct screen *s, const char *pre, size_t npre, const char *p,
 	return cut;
 }
 
+/* A shrink can leave the top margin at or below the bottom one, or the
+ * left at or past the right: libvterm 0.1.4 keeps such a region and
+ * then scrolls it with a negative size (and crashes). The model counts
+ * it as none (screen_margins); libvterm is told so, the cursor left
+ * where it was. */
+static void
+screen_resize_margins(struct screen *s)
+{
+	int	r = s->crow, c = s->ccol, tb, lr;
+
+	tb = (s->bot == -1 ? s->rows : s->bot) <= s->top;
+	lr = (s->right == -1 ? s->cols : s->right) <= s->left;
+	if (!tb && !lr)
+		return;
+	/* Written to libvterm itself: CSI s is DECSLRM there. */
+	if (tb) {
+		screen_vt(s, "\033[r", 3);
+		s->top = 0;
+		s->bot = -1;
+	}
+	if (lr) {
+		screen_vt(s, "\033[s", 3);
+		s->left = 0;
+		s->right = -1;
+	}
+	screen_cup(s, r, c);
+	s->phantom = 0;
+}
+
 void
 screen_resize(struct screen *s, int rows, int cols)
 {
@@ -1656,6 +1668,12 @@ screen_resize(struct screen *s, int rows, int cols)
 		s->crow = rows - 1;
 	if (s->ccol >= cols)
 		s->ccol = cols - 1;
+	/* libvterm keeps a margin at the edge there, and bounds one set. */
+	if (s->bot > rows)
+		s->bot = rows;
+	if (s->right > cols)
+		s->right = cols;
+	screen_resize_margins(s);
 }
 
 void
@@ -1684,48 +1702,29 @@ screen_cols(const struct screen *s)
 	return s->cols;
 }
 
-int
-screen_ask(struct screen *s, const char *q, char *out, size_t size)
-{
-	struct buf	b = { 0 };
-	size_t		n;
-
-	screen_vt(s, "", 0);
-	s->capture = &b;
-	vterm_input_write(s->vt, q, strlen(q));
-	s->capture = NULL;
-	n = b.len < size - 1 ? b.len : size - 1;
-	if (n > 0)
-		memcpy(out, b.data, n);
-	out[n] = '\0';
-	buf_free(&b);
-	return (int)n;
-}
-
 void
-screen_margins(struct screen *s, int *top, int *bot, int *left, int *right)
+screen_margins(const struct screen *s, int *top, int *bot, int *left,
+    int *right)
 {
-	char		 r[64];
-	const char	*p;
-	int		 a, b;
+	int	a, b;
 
 	*top = 0;
 	*bot = s->rows;
 	*left = 0;
 	*right = s->cols;
-	/* The reply's DCS is 8-bit after S8C1T: read from past it. */
-	if (screen_ask(s, "\033P$qr\033\\", r, sizeof r) > 0 &&
-	    (p = strstr(r, "1$r")) != NULL &&
-	    sscanf(p, "1$r%d;%dr", &a, &b) == 2 && a >= 1 && b >= a &&
-	    b <= s->rows) {
-		*top = a - 1;
+	/* A region a resize left empty (libvterm does not move the top)
+	 * counts as none. */
+	a = s->top;
+	b = s->bot == -1 ? s->rows : s->bot;
+	if (b > a && b <= s->rows) {
+		*top = a;
 		*bot = b;
 	}
-	if (s->m.lrmm && screen_ask(s, "\033P$qs\033\\", r, sizeof r) > 0 &&
-	    (p = strstr(r, "1$r")) != NULL &&
-	    sscanf(p, "1$r%d;%ds", &a, &b) == 2 && a >= 1 && b >= a &&
-	    b <= s->cols) {
-		*left = a - 1;
+	a = s->left;
+	b = s->right == -1 ? s->cols : s->right;
+	if (s->m.lrmm && b > a && b <= s->cols) {
+		*left = a;
 		*right = b;
 	}
 }
+

@@ -36,11 +36,14 @@ void		 screen_set_reply(struct screen *,
 
 /* Bytes that make an xterm-like terminal show exactly this screen, its
  * modes and cursor. */
-int		 screen_redraw(struct screen *, int flags, struct buf *);
+int		 screen_redraw(const struct screen *, int flags, struct buf *);
 /* Bytes that undo on a terminal every mode the program turned on. */
-int		 screen_reset(struct screen *, struct buf *);
+int		 screen_reset(const struct screen *, struct buf *);
+/* Bytes that undo on a terminal every mode of input and the cursor's
+ * visibility, when what the program turned on is not known. */
+int		 screen_reset_any(struct buf *);
 /* The visible screen as text, one line per row, trailing blanks trimmed. */
-int		 screen_dump(struct screen *, int flags, struct buf *);
+int		 screen_dump(const struct screen *, int flags, struct buf *);
 
 int		 screen_rows(const struct screen *);
 /* Whether the program is on the alternate screen. */

@@ -1,5 +1,16 @@
 /* The screen model's insides, shared by the model (screen.c) and the
- * serializer (redraw.c), and looked at by the tests. */
+ * serializer (redraw.c), and looked at by the tests.
+ *
+ * Who owns what: bytes go down scanner -> libvterm's parser and state ->
+ * our cells, through the state callbacks; everything a serializer needs
+ * (cells, cursor, pen, modes, margins) is kept here, so redraw, reset and
+ * dump read this struct and never feed libvterm or ask it anything.
+ *
+ * The one place the two part: a run of printable ASCII is written to the
+ * cells directly (screen.c, fast_put), which moves crow and ccol without
+ * libvterm. cup then says libvterm's cursor is behind; the next write to
+ * libvterm (screen_vt) moves it first, and screen_input ends with that
+ * move, so between calls into the model libvterm and the cells agree. */
 #ifndef SESS_SCREEN_PRIV_H
 #define SESS_SCREEN_PRIV_H
 
@@ -19,7 +30,8 @@
 #define TITLE_DEPTH	8
 #define PALETTE		259	/* OSC 4 indexes, then OSC 10, 11, 12 */
 
-/* What the program set that is not in the cells. */
+/* What the program set that is not in the cells. The table in mode.c
+ * says which field is which mode and how each is said and undone. */
 struct modes {
 	int	ckm;		/* ?1 application cursor keys */
 	int	keypad;		/* DECKPAM */
@@ -82,6 +94,13 @@ struct screen {
 	int		 pcol;
 	struct modes	 m;
 	struct saved	 sv;		/* cursor saved by ?1049h */
+	/* The margins as libvterm keeps them (DECSTBM, DECSLRM), 0-based:
+	 * bot and right exclusive, -1 for the edge of the screen whatever
+	 * its size; left and right are kept while ?69 is off. */
+	int		 top;
+	int		 bot;
+	int		 left;
+	int		 right;
 
 	char		*title;
 	char		*icon;
@@ -101,7 +120,6 @@ struct screen {
 
 	void		(*reply)(const char *, size_t, void *);
 	void		*reply_arg;
-	struct buf	*capture;	/* libvterm's output goes here */
 };
 
 static inline struct grid *
@@ -110,12 +128,18 @@ screen_grid(struct screen *s)
 	return &s->g[s->alt];
 }
 
-/* Asks libvterm for a report (DECRQSS); its answer, NUL-ended. */
-int	screen_ask(struct screen *, const char *, char *, size_t);
-/* The scroll region and margins, 0-based, bottom and right exclusive. */
-void	screen_margins(struct screen *, int *, int *, int *, int *);
+/* The grid on show, for those that only read it. */
+static inline const struct grid *
+screen_shown(const struct screen *s)
+{
+	return &s->g[s->alt];
+}
+
+/* The scroll region and margins in effect, 0-based, bottom and right
+ * exclusive. */
+void	screen_margins(const struct screen *, int *, int *, int *, int *);
 /* Whether a redraw can make the pending wrap at the cursor again. */
-int	screen_phantom_drawable(struct screen *);
+int	screen_phantom_drawable(const struct screen *);
 /* The current kitty keyboard flags of a screen. */
 int	screen_kitty(const struct screen *, int);
 

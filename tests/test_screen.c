@@ -16,6 +16,7 @@
 #include "config.h"
 #include "lib/rng.h"
 #include "lib/screencmp.h"
+#include "mode.h"
 #include "screen_priv.h"
 #include "skim.h"
 #include "utf8.h"
@@ -542,6 +543,30 @@ test_resize(void **state)
 	screen_free(s);
 }
 
+static struct buf replies;
+
+static void
+on_reply(const char *p, size_t n, void *arg)
+{
+	(void)arg;
+	buf_add(&replies, p, n);
+}
+
+/* libvterm's own answer to a query, the model's scanner passed by. */
+static void
+vt_ask(struct screen *s, const char *q, char *out, size_t size)
+{
+	size_t	n;
+
+	buf_reset(&replies);
+	screen_set_reply(s, on_reply, NULL);
+	vterm_input_write(s->vt, q, strlen(q));
+	screen_set_reply(s, NULL, NULL);
+	n = replies.len < size - 1 ? replies.len : size - 1;
+	memcpy(out, replies.data, n);
+	out[n] = '\0';
+}
+
 /* libvterm 0.1.4 applies only the first mode of a list. */
 static void
 test_decset_split(void **state)
@@ -555,9 +580,9 @@ test_decset_split(void **state)
 	assert_int_equal(s->m.mouse_enc, 1006);
 	assert_int_equal(s->m.paste, 1);
 	/* libvterm itself got all three. */
-	screen_ask(s, "\033[?2004$p", r, sizeof r);
+	vt_ask(s, "\033[?2004$p", r, sizeof r);
 	assert_string_equal(r, "\033[?2004;1$y");
-	screen_ask(s, "\033[?1006$p", r, sizeof r);
+	vt_ask(s, "\033[?1006$p", r, sizeof r);
 	assert_string_equal(r, "\033[?1006;1$y");
 	feed(s, "\033[?1000;2004l");
 	assert_int_equal(s->m.mouse, 0);
@@ -709,15 +734,6 @@ test_dump(void **state)
 	screen_free(s);
 }
 
-static struct buf replies;
-
-static void
-on_reply(const char *p, size_t n, void *arg)
-{
-	(void)arg;
-	buf_add(&replies, p, n);
-}
-
 static void
 test_replies(void **state)
 {
@@ -759,6 +775,331 @@ test_replies(void **state)
 	assert_true(replies.len > 4);
 	buf_free(&replies);
 	screen_free(s);
+}
+
+/* A model copied out: the struct itself (every field, the scanner's
+ * and the scrollback's included) and the cells of both screens. */
+struct snap {
+	unsigned char	 top[sizeof(struct screen)];
+	int		 margins[4];
+	struct buf	 cells;
+};
+
+static void
+snap_take(const struct screen *s, struct snap *k)
+{
+	const struct row	*row;
+	int			 g, r;
+
+	memset(k, 0, sizeof *k);
+	memcpy(k->top, s, sizeof *s);
+	screen_margins(s, &k->margins[0], &k->margins[1], &k->margins[2],
+	    &k->margins[3]);
+	for (g = 0; g < 2; g++) {
+		for (r = 0; r < s->g[g].rows; r++) {
+			row = grid_row(&s->g[g], r);
+			buf_add(&k->cells, row->cells,
+			    (size_t)s->g[g].cols * sizeof *row->cells);
+			buf_add(&k->cells, &row->flags, sizeof row->flags);
+		}
+	}
+}
+
+static void
+snap_same(const struct snap *a, const struct snap *b)
+{
+	assert_memory_equal(a->top, b->top, sizeof a->top);
+	assert_memory_equal(a->margins, b->margins, sizeof a->margins);
+	assert_int_equal(a->cells.len, b->cells.len);
+	assert_memory_equal(a->cells.data, b->cells.data, a->cells.len);
+}
+
+/* Redraw, reset and dump only read: on random streams the model is the
+ * same after all of them, a second redraw is the same bytes as the
+ * first, and that redraw still makes the same screen in a fresh model.
+ * They take a const screen, so the compiler holds them to it too. */
+static void
+test_serializers_read_only(void **state)
+{
+	struct screen		*a, *b;
+	const struct screen	*ca;
+	struct snap		 before, after;
+	struct buf		 in = { 0 }, r1 = { 0 }, r2 = { 0 }, x = { 0 };
+	int			 seed, i, rows, cols;
+
+	(void)state;
+	for (seed = 1; seed <= 500; seed++) {
+		rng_state = 0x51ed270b27b3e2d5ull * (uint64_t)seed;
+		rows = 2 + pick(20);
+		cols = 4 + pick(60);
+		buf_reset(&in);
+		for (i = 1 + pick(60); i > 0; i--)
+			gen_one(&in, rows, cols);
+		a = screen_new(rows, cols);
+		screen_input(a, in.data, in.len);
+		ca = a;
+		snap_take(ca, &before);
+		buf_reset(&r1);
+		buf_reset(&r2);
+		buf_reset(&x);
+		assert_int_equal(screen_redraw(ca, SCREEN_SCROLLBACK, &r1), 0);
+		assert_int_equal(screen_dump(ca, SCREEN_SCROLLBACK |
+		    SCREEN_ATTRS, &x), 0);
+		assert_int_equal(screen_reset(ca, &x), 0);
+		assert_int_equal(screen_redraw(ca, 0, &x), 0);
+		assert_int_equal(screen_redraw(ca, SCREEN_SCROLLBACK, &r2), 0);
+		snap_take(ca, &after);
+		snap_same(&before, &after);
+		assert_int_equal(r1.len, r2.len);
+		assert_memory_equal(r1.data, r2.data, r1.len);
+		b = screen_new(rows, cols);
+		screen_input(b, r1.data, r1.len);
+		if (screen_differs(a, b) == 1) {
+			fprintf(stderr, "seed %d: %s\n", seed, screen_why);
+			show("input", in.data, in.len);
+			fail();
+		}
+		buf_free(&before.cells);
+		buf_free(&after.cells);
+		screen_free(a);
+		screen_free(b);
+	}
+	buf_free(&in);
+	buf_free(&r1);
+	buf_free(&r2);
+	buf_free(&x);
+}
+
+static void
+assert_margins(const struct screen *s, int top, int bot, int left,
+    int right)
+{
+	int	m[4];
+
+	screen_margins(s, &m[0], &m[1], &m[2], &m[3]);
+	assert_int_equal(m[0], top);
+	assert_int_equal(m[1], bot);
+	assert_int_equal(m[2], left);
+	assert_int_equal(m[3], right);
+}
+
+/* The margins the model keeps, and a redraw into a fresh model that
+ * gives them back: libvterm scrolls both the same afterwards. */
+static void
+test_margins_roundtrip(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 top, bot, left, right;
+	} cases[] = {
+		{ "", 0, 10, 0, 30 },
+		{ "\033[3;7r", 2, 7, 0, 30 },
+		{ "\033[3r", 2, 10, 0, 30 },
+		{ "\033[;4r", 0, 4, 0, 30 },
+		{ "\033[1;10r", 0, 10, 0, 30 },
+		{ "\033[7;3r", 0, 10, 0, 30 },		/* empty: none */
+		{ "\033[3;99r", 2, 10, 0, 30 },
+		{ "\033[?69h\033[5;20s", 0, 10, 4, 20 },
+		{ "\033[?69h\033[5;20s\033[2;6r", 1, 6, 4, 20 },
+		/* Kept while ?69 is off, in force again when it is on. */
+		{ "\033[?69h\033[5;20s\033[?69l", 0, 10, 0, 30 },
+		{ "\033[?69h\033[5;20s\033[?69l\033[?69h", 0, 10, 4, 20 },
+		{ "\033[5;20s\033[?69h", 0, 10, 4, 20 },
+		{ "\033[?69h\033[5;20s\033[s", 0, 10, 0, 30 },
+		{ "\033[?69h\033[20;5s", 0, 10, 0, 30 },
+		{ "\033[3;7r\033c", 0, 10, 0, 30 },
+		{ "\033[3;7r\033[!p", 0, 10, 0, 30 },
+		{ "\033[3;7r\033[?6h\033[?69h\033[2;9s", 2, 7, 1, 9 },
+		{ "\033[3;7r\033[?1049h", 2, 7, 0, 30 },
+	};
+	const char	*after = "\033[7;1H\n\n\nx\033[2;1H\033[M\033[L\033[@y";
+	struct screen	*a, *b;
+	struct buf	 out = { 0 };
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(cases); i++) {
+		a = model(10, 30, cases[i].in);
+		assert_margins(a, cases[i].top, cases[i].bot, cases[i].left,
+		    cases[i].right);
+		buf_reset(&out);
+		assert_int_equal(screen_redraw(a, 0, &out), 0);
+		b = model(10, 30, "");
+		screen_input(b, out.data, out.len);
+		assert_margins(b, cases[i].top, cases[i].bot, cases[i].left,
+		    cases[i].right);
+		feed(a, after);
+		feed(b, after);
+		if (screen_differs(a, b) == 1) {
+			fprintf(stderr, "case %zu: %s\n", i, screen_why);
+			fail();
+		}
+		screen_free(a);
+		screen_free(b);
+	}
+	/* A resize bounds a region that was set, and one at the edge
+	 * follows it. */
+	a = model(10, 30, "\033[2;9r");
+	screen_resize(a, 6, 30);
+	assert_margins(a, 1, 6, 0, 30);
+	screen_resize(a, 12, 30);
+	assert_margins(a, 1, 6, 0, 30);
+	screen_free(a);
+	a = model(10, 30, "\033[2r");
+	screen_resize(a, 12, 30);
+	assert_margins(a, 1, 12, 0, 30);
+	assert_false(roundtrip(a, 0, 1, NULL, 0));
+	screen_free(a);
+	buf_free(&out);
+}
+
+/* A shrink leaves the cursor, a saved cursor and the margins on the
+ * screen: text after it lands in the cells, and libvterm is not left
+ * with a region it cannot scroll. */
+static void
+test_resize_shrink(void **state)
+{
+	struct screen	*s;
+
+	(void)state;
+	/* Rows under the cursor that are not blank go. */
+	s = model(22, 40, "a\r\nb\r\nc\r\nd\033[H");
+	screen_resize(s, 2, 30);
+	assert_int_equal(s->crow, 0);
+	feed(s, "xyz");
+	assert_row(s, 0, "xyz");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+
+	/* A region below the new bottom is none, in libvterm too. */
+	s = model(24, 40, "\033[20;24r\033[24;1H");
+	screen_resize(s, 10, 40);
+	assert_margins(s, 0, 10, 0, 40);
+	feed(s, "\033[10;1H\n\n\033[Mq\033[1;1H\033[L\033[1;1Hp");
+	assert_row(s, 0, "p");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+	s = model(10, 40, "\033[?69h\033[30;40s");
+	screen_resize(s, 10, 20);
+	assert_margins(s, 0, 10, 0, 20);
+	feed(s, "\033[1;1H\033[@x");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+
+	/* A cursor saved below the new bottom comes back to it. */
+	s = model(24, 40, "\033[20;30H\0337\033[H");
+	screen_resize(s, 5, 20);
+	feed(s, "\0338");
+	assert_int_equal(s->crow, 4);
+	assert_int_equal(s->ccol, 19);
+	feed(s, "w");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+	s = model(24, 40, "\033[20;30H\033[?1049h");
+	screen_resize(s, 5, 20);
+	feed(s, "\033[?1049l\033[?1049l");
+	assert_true(s->crow < 5 && s->ccol < 20);
+	feed(s, "v");
+	assert_false(roundtrip(s, 0, 1, NULL, 0));
+	screen_free(s);
+}
+
+/* Random streams with resizes between the reads: the cursor stays on
+ * the screen, where the next text lands. */
+static void
+test_resize_random(void **state)
+{
+	struct screen	*a;
+	struct buf	 in = { 0 };
+	int		 seed, i, rows, cols;
+
+	(void)state;
+	for (seed = 1; seed <= 1000; seed++) {
+		rng_state = 0x2f0b5d3c91e1a7f3ull * (uint64_t)seed;
+		rows = 2 + pick(30);
+		cols = 4 + pick(80);
+		a = screen_new(rows, cols);
+		for (i = 1 + pick(40); i > 0; i--) {
+			buf_reset(&in);
+			gen_one(&in, rows, cols);
+			screen_input(a, in.data, in.len);
+			if (pick(4) == 0) {
+				rows = 1 + pick(30);
+				cols = 2 + pick(80);
+				screen_resize(a, rows, cols);
+			}
+			if (a->crow < 0 || a->crow >= a->rows ||
+			    a->ccol < 0 || a->ccol >= a->cols) {
+				fprintf(stderr, "seed %d: cursor %d,%d on "
+				    "%dx%d\n", seed, a->crow, a->ccol,
+				    a->rows, a->cols);
+				fail();
+			}
+		}
+		screen_free(a);
+	}
+	buf_free(&in);
+}
+
+/* Every mode of the table: a program's set is what DECRQM reports, a
+ * redraw makes it again, a reset undoes it, and so does the reset the
+ * client sends when it does not know the modes, for those it covers. */
+static void
+test_mode_table(void **state)
+{
+	const struct mode	*e;
+	struct screen		*a, *b;
+	struct buf		 in = { 0 }, out = { 0 };
+	char			 want[32];
+	size_t			 i;
+	int			 n;
+
+	(void)state;
+	for (i = 0; i < mode_count; i++) {
+		e = &mode_table[i];
+		if (e->phase == MODE_OWN)
+			continue;
+		buf_reset(&in);
+		mode_put(&in, e, !e->def);
+		a = model(5, 20, "");
+		screen_input(a, in.data, in.len);
+		assert_int_equal(mode_on(&a->m, e), !e->def);
+
+		buf_reset(&replies);
+		screen_set_reply(a, on_reply, NULL);
+		buf_reset(&in);
+		buf_addf(&in, "\033[%s%d$p", e->dec ? "?" : "", e->num);
+		screen_input(a, in.data, in.len);
+		screen_set_reply(a, NULL, NULL);
+		n = snprintf(want, sizeof want, "\033[%s%d;%d$y",
+		    e->dec ? "?" : "", e->num, e->def ? 2 : 1);
+		assert_int_equal(replies.len, (size_t)n);
+		assert_memory_equal(replies.data, want, (size_t)n);
+
+		assert_false(roundtrip(a, 0, 1, NULL, 0));
+
+		buf_reset(&out);
+		assert_int_equal(screen_redraw(a, 0, &out), 0);
+		b = model(5, 20, "");
+		screen_input(b, out.data, out.len);
+		assert_int_equal(mode_on(&b->m, e), !e->def);
+		buf_reset(&out);
+		assert_int_equal(screen_reset(a, &out), 0);
+		screen_input(b, out.data, out.len);
+		assert_int_equal(mode_field(&b->m, e), e->def);
+		screen_free(b);
+
+		if (e->phase == MODE_INPUT || e->phase == MODE_CURSOR) {
+			buf_reset(&out);
+			assert_int_equal(screen_reset_any(&out), 0);
+			screen_input(a, out.data, out.len);
+			assert_int_equal(mode_field(&a->m, e), e->def);
+		}
+		screen_free(a);
+	}
+	buf_free(&replies);
+	buf_free(&in);
+	buf_free(&out);
 }
 
 /* A long run of text through the short way and through libvterm gives
@@ -1400,12 +1741,17 @@ main(void)
 		cmocka_unit_test(test_scroll_region),
 		cmocka_unit_test(test_scrollback_bounds),
 		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_resize_shrink),
+		cmocka_unit_test(test_resize_random),
 		cmocka_unit_test(test_decset_split),
 		cmocka_unit_test(test_osc_split),
 		cmocka_unit_test(test_tracked_modes),
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_replies),
+		cmocka_unit_test(test_mode_table),
+		cmocka_unit_test(test_margins_roundtrip),
+		cmocka_unit_test(test_serializers_read_only),
 		cmocka_unit_test(test_fast_path),
 		cmocka_unit_test(test_scrollback_redraw),
 		cmocka_unit_test(test_hostile),

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mode.h"
 #include "screencmp.h"
 
 char	 screen_why[4096];
@@ -20,8 +21,8 @@ cell_text(const struct screen *s, const struct cell *c, uint32_t *out)
 }
 
 static int
-grid_differs(struct screen *a, struct grid *ga, struct screen *b,
-    struct grid *gb, const char *name)
+grid_differs(const struct screen *a, const struct grid *ga,
+    const struct screen *b, const struct grid *gb, const char *name)
 {
 	const struct cell	*ca, *cb;
 	uint32_t		 ta[COMB_CHARS], tb[COMB_CHARS];
@@ -77,10 +78,38 @@ first_diff(const void *a, const void *b, size_t n)
 	return i;
 }
 
+/* Which modes differ, by name: the table's, then the rest. */
+static void
+modes_why(const struct modes *ma, const struct modes *mb,
+    const struct screen *a, const struct screen *b)
+{
+	const struct mode	*e;
+	size_t			 i, n;
+
+	n = (size_t)snprintf(screen_why, sizeof screen_why, "modes differ:");
+	for (i = 0; i < mode_count && n < sizeof screen_why; i++) {
+		e = &mode_table[i];
+		/* A group is one field: said once. */
+		if (i > 0 && mode_table[i - 1].off == e->off)
+			continue;
+		if (mode_field(ma, e) != mode_field(mb, e))
+			n += (size_t)snprintf(screen_why + n,
+			    sizeof screen_why - n, " %s %d/%d", e->name,
+			    mode_field(ma, e), mode_field(mb, e));
+	}
+	if (n < sizeof screen_why)
+		snprintf(screen_why + n, sizeof screen_why - n,
+		    " (mok %d/%d shape %d/%d set %d/%d gl %d/%d kitty %d/%d)"
+		    " at byte %zu", ma->mok, mb->mok, ma->shape, mb->shape,
+		    ma->shape_set, mb->shape_set, ma->gl, mb->gl,
+		    screen_kitty(a, a->alt), screen_kitty(b, b->alt),
+		    first_diff(ma, mb, sizeof *ma));
+}
+
 /* Whether a and b show the same; why says where they do not. -1: the
  * same so far, but a is in a state no redraw can make. */
 int
-screen_differs(struct screen *a, struct screen *b)
+screen_differs(const struct screen *a, const struct screen *b)
 {
 	struct modes	ma = a->m, mb = b->m;
 	int		ta, ba, la, ra, tb, bb, lb, rb, i;
@@ -95,7 +124,7 @@ screen_differs(struct screen *a, struct screen *b)
 		snprintf(screen_why, sizeof screen_why, "alt %d %d", a->alt, b->alt);
 		return 1;
 	}
-	if (grid_differs(a, screen_grid(a), b, screen_grid(b), "active"))
+	if (grid_differs(a, screen_shown(a), b, screen_shown(b), "active"))
 		return 1;
 	if (a->alt && grid_differs(a, &a->g[0], b, &b->g[0], "primary"))
 		return 1;
@@ -115,7 +144,7 @@ screen_differs(struct screen *a, struct screen *b)
 		return -1;
 	/* The cursor past the middle of a line made double width after it
 	 * got there: libvterm leaves it, a terminal brings it back. */
-	if ((grid_row(screen_grid(a), a->crow)->flags & ROW_LINE) &&
+	if ((grid_row(screen_shown(a), a->crow)->flags & ROW_LINE) &&
 	    a->ccol >= a->cols / 2)
 		return -1;
 	if (a->crow != b->crow || a->ccol != b->ccol) {
@@ -142,20 +171,7 @@ screen_differs(struct screen *a, struct screen *b)
 	memset(ma.g, 0, sizeof ma.g);
 	memset(mb.g, 0, sizeof mb.g);
 	if (memcmp(&ma, &mb, sizeof ma) != 0) {
-		snprintf(screen_why, sizeof screen_why, "modes differ: ckm %d/%d keypad %d/%d"
-		    " rev %d/%d origin %d/%d wrap %d/%d blink %d/%d vis %d/%d"
-		    " lrmm %d/%d focus %d/%d paste %d/%d insert %d/%d"
-		    " mouse %d/%d enc %d/%d mok %d/%d shape %d/%d set %d/%d"
-		    " gl %d/%d kitty %d/%d at byte %zu",
-		    ma.ckm, mb.ckm, ma.keypad, mb.keypad, ma.reverse,
-		    mb.reverse, ma.origin, mb.origin, ma.autowrap,
-		    mb.autowrap, ma.blink, mb.blink, ma.visible, mb.visible,
-		    ma.lrmm, mb.lrmm, ma.focus, mb.focus, ma.paste, mb.paste,
-		    ma.insert, mb.insert, ma.mouse, mb.mouse, ma.mouse_enc,
-		    mb.mouse_enc, ma.mok, mb.mok, ma.shape, mb.shape,
-		    ma.shape_set, mb.shape_set, ma.gl, mb.gl,
-		    screen_kitty(a, a->alt), screen_kitty(b, b->alt),
-		    first_diff(&ma, &mb, sizeof ma));
+		modes_why(&ma, &mb, a, b);
 		return 1;
 	}
 	/* A designation too long to keep (intermediates without end). */

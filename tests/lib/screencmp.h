@@ -14,7 +14,7 @@ extern char	 screen_why[4096];
 
 /* 0 if a and b show the same, 1 if not, -1 if a is in a state no redraw
  * can make (the same so far). */
-int	 screen_differs(struct screen *, struct screen *);
+int	 screen_differs(const struct screen *, const struct screen *);
 /* Redraws a (with flags) into a fresh model of its size and compares;
  * with further, both then take the same further input (leaving the
  * alternate screen, more text), which shows state that is not in the
