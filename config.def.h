@@ -59,3 +59,9 @@
  * binary: a sess run from its build tree uses it. (The installed private
  * copy, LIBEXECDIR/sess/criu, comes from the Makefile.) */
 #define CRIU_TREE "build/criu/criu"
+
+/* Largest screen a saved state holds: the redraw of a full scrollback
+ * (SCROLLBACK_BYTES stored, a few times that once written out with its
+ * colours) and of a large screen. A state bigger than this is neither
+ * written nor read. */
+#define STATE_SCREEN_MAX (64 * 1024 * 1024)
