@@ -179,3 +179,35 @@ streams_file(const char *path, size_t *len)
 	*len = (size_t)n;
 	return p;
 }
+
+void
+streams_coloured_line(struct buf *b, int cols)
+{
+	static const char	*words[] = { "src/", "main.c", "42", "warning:",
+		"unused", "\xe4\xb8\xad\xe6\x96\x87", "wörld", "e\xcc\x81",
+		"->", "|" };
+	int			 used = 0, len;
+
+	while (used < cols - 16) {
+		switch (pick(6)) {
+		case 0:
+			buf_addf(b, "\033[38;5;%dm", pick(256));
+			break;
+		case 1:
+			buf_addf(b, "\033[1;48;2;%d;%d;%dm", pick(256),
+			    pick(256), pick(256));
+			break;
+		case 2:
+			buf_addf(b, "\033[%d;4m", 30 + pick(8));
+			break;
+		case 3:
+			buf_adds(b, "\033[m");
+			break;
+		}
+		len = pick((int)nitems(words));
+		buf_adds(b, words[len]);
+		buf_adds(b, " ");
+		used += 10;
+	}
+	buf_adds(b, "\033[m\r\n");
+}

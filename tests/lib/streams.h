@@ -19,6 +19,10 @@ void	 streams_item(struct buf *, int rows, int cols);
  * in CR LF (LF alone with lf_only). */
 void	 streams_plain_line(struct buf *, int cols, int sgr_odds,
 	    int lf_only);
+/* A line of words in colours (palette and RGB, bold, underline) that
+ * ends before the last column, then CR LF: what compilers, ls and git
+ * print. */
+void	 streams_coloured_line(struct buf *, int cols);
 /* A file's bytes (free them) and their count in *len, or NULL. */
 char	*streams_file(const char *, size_t *len);
 
