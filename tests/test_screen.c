@@ -179,42 +179,19 @@ test_split_anywhere(void **state)
 	buf_free(&in);
 }
 
+static int
+roundtrip_check(struct screen *a, int at_end)
+{
+	return roundtrip(a, 0, at_end, NULL, 0);
+}
+
 /* Recordings of real programs: the round trip holds at every point
  * where a read could have ended, sampled. */
 static void
 test_roundtrip_recordings(void **state)
 {
-	struct screen	*a;
-	char		*data;
-	size_t		 i, len, off, step;
-	int		 failures = 0;
-
 	(void)state;
-	for (i = 0; streams_recordings[i] != NULL; i++) {
-		if ((data = streams_file(streams_recordings[i], &len)) == NULL) {
-			fprintf(stderr, "missing %s\n", streams_recordings[i]);
-			fail();
-		}
-		a = screen_new(STREAMS_REC_ROWS, STREAMS_REC_COLS);
-		step = len / 50 + 1;
-		for (off = 0; off < len; off += step) {
-			screen_input(a, data + off,
-			    step < len - off ? step : len - off);
-			if (roundtrip(a, 0, 0, NULL, 0)) {
-				fprintf(stderr, "%s at %zu\n", streams_recordings[i],
-				    off);
-				failures++;
-				break;
-			}
-		}
-		if (!failures && roundtrip(a, 0, 1, NULL, 0)) {
-			fprintf(stderr, "%s at the end\n", streams_recordings[i]);
-			failures++;
-		}
-		screen_free(a);
-		free(data);
-	}
-	assert_int_equal(failures, 0);
+	assert_int_equal(streams_replay(50, roundtrip_check), 0);
 }
 
 static void

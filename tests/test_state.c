@@ -107,39 +107,18 @@ cycle(struct screen *a, int further, int exact)
 	return bad;
 }
 
+static int
+cycle_check(struct screen *a, int at_end)
+{
+	return cycle(a, at_end, 0);
+}
+
 /* Recordings of real programs, saved at points along the way. */
 static void
 test_recordings(void **state)
 {
-	struct screen	*a;
-	char		*data;
-	size_t		 i, len, off, step;
-	int		 failures = 0;
-
 	(void)state;
-	for (i = 0; streams_recordings[i] != NULL; i++) {
-		data = streams_file(streams_recordings[i], &len);
-		assert_non_null(data);
-		a = screen_new(STREAMS_REC_ROWS, STREAMS_REC_COLS);
-		step = len / 10 + 1;
-		for (off = 0; off < len && !failures; off += step) {
-			screen_input(a, data + off,
-			    step < len - off ? step : len - off);
-			if (cycle(a, 0, 0)) {
-				fprintf(stderr, "%s at %zu\n",
-				    streams_recordings[i], off);
-				failures++;
-			}
-		}
-		if (!failures && cycle(a, 1, 0)) {
-			fprintf(stderr, "%s at the end\n",
-			    streams_recordings[i]);
-			failures++;
-		}
-		screen_free(a);
-		free(data);
-	}
-	assert_int_equal(failures, 0);
+	assert_int_equal(streams_replay(10, cycle_check), 0);
 }
 
 static void

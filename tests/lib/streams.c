@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rng.h"
+#include "screen.h"
 #include "streams.h"
 
 const char *const streams_recordings[] = {
@@ -210,4 +211,40 @@ streams_coloured_line(struct buf *b, int cols)
 		used += 10;
 	}
 	buf_adds(b, "\033[m\r\n");
+}
+
+int
+streams_replay(int pieces, int (*check)(struct screen *, int))
+{
+	struct screen	*s;
+	char		*data;
+	size_t		 i, len, off, step;
+	int		 failures = 0;
+
+	for (i = 0; streams_recordings[i] != NULL && !failures; i++) {
+		if ((data = streams_file(streams_recordings[i], &len)) ==
+		    NULL) {
+			fprintf(stderr, "missing %s\n", streams_recordings[i]);
+			return 1;
+		}
+		s = screen_new(STREAMS_REC_ROWS, STREAMS_REC_COLS);
+		step = len / (size_t)pieces + 1;
+		for (off = 0; off < len && !failures; off += step) {
+			screen_input(s, data + off,
+			    step < len - off ? step : len - off);
+			if (check(s, 0)) {
+				fprintf(stderr, "%s at %zu\n",
+				    streams_recordings[i], off);
+				failures++;
+			}
+		}
+		if (!failures && check(s, 1)) {
+			fprintf(stderr, "%s at the end\n",
+			    streams_recordings[i]);
+			failures++;
+		}
+		screen_free(s);
+		free(data);
+	}
+	return failures;
 }

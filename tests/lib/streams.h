@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "screen.h"
 #include "util.h"
 
 /* The recordings in tests/data (NULL-ended), made at this size. */
@@ -12,6 +13,12 @@
 #define STREAMS_REC_COLS	80
 extern const char *const	 streams_recordings[];
 
+/* Feeds each recording into a fresh model in about this many pieces,
+ * calling check after each, then once more with at_end set; stops at
+ * the first check that fails (returns non-zero) and says where on
+ * stderr. Returns the failures. */
+int	 streams_replay(int pieces, int (*check)(struct screen *,
+	    int at_end));
 /* One random piece: text, a control, an escape or control sequence. */
 void	 streams_item(struct buf *, int rows, int cols);
 /* One line of a flood: words, wide and combining characters, tabs,
