@@ -53,7 +53,7 @@ state_save(const struct state_facts *f, const struct screen *s,
     struct buf *out)
 {
 	struct buf	 screen = { 0 }, w = { 0 };
-	size_t		 lines, total, i;
+	size_t		 lines, total;
 	int		 rc = -1;
 
 	if (strnlen(f->cmd, sizeof f->cmd) == sizeof f->cmd ||
@@ -63,8 +63,9 @@ state_save(const struct state_facts *f, const struct screen *s,
 		errno = EINVAL;
 		return -1;
 	}
-	/* The serializer is becoming const; until then the redraw takes
-	 * the model as it is and changes nothing a redraw shows. */
+	/* The redraw does not take a const model yet (it asks libvterm
+	 * for the margins); the serializer is becoming const, and this is
+	 * the one cast until then. */
 	if (screen_redraw((struct screen *)s, SCREEN_SCROLLBACK,
 	    &screen) == -1)
 		goto out;
@@ -77,13 +78,14 @@ state_save(const struct state_facts *f, const struct screen *s,
 		errno = EMSGSIZE;
 		goto out;
 	}
-	/* The redraw writes the newest of them. */
+	/* The lines of scrollback the redraw holds: the newest. */
 	lines = s->hist.n < SCROLLBACK_REPLAY ? s->hist.n : SCROLLBACK_REPLAY;
 
-	total = STATE_HEADER + screen.len + strlen(f->name) +
-	    strlen(f->cmd) + strlen(f->version) + 8 + 8 + 4 + 4 + 4;
-	for (i = 1; i < STATE_TAGS; i++)
-		total += STATE_RECORD;
+	/* Room for all of it first: nothing below can fail then. Two
+	 * times of 64 bits, three records of 32. */
+	total = STATE_HEADER + (STATE_TAGS - 1) * STATE_RECORD +
+	    strlen(f->name) + strlen(f->cmd) + strlen(f->version) +
+	    2 * 8 + 3 * 4 + screen.len;
 	if (buf_reserve(out, total) == -1 || buf_reserve(&w, 8) == -1)
 		goto out;
 	buf_add(out, STATE_MAGIC, STATE_MAGIC_LEN);
