@@ -123,3 +123,9 @@
  * binary: a sess run from its build tree uses it. (The installed private
  * copy, LIBEXECDIR/sess/criu, comes from the Makefile.) */
 #define CRIU_TREE "build/criu/criu"
+
+/* Largest screen a saved state holds: the redraw of a full scrollback
+ * and of a large screen (10000 coloured lines of 200 columns measured
+ * 2.3 MB; SCROLLBACK_BYTES stored is a few times that written out at
+ * worst). A state bigger than this is neither written nor read. */
+#define STATE_SCREEN_MAX (64 * 1024 * 1024)
