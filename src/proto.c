@@ -471,7 +471,8 @@ proto_connect_as(const char *path, int timeout, uint32_t say,
 		goto fail;
 	}
 	*version = h.version;
-	if (h.version < PROTO_VERSION_MIN) {
+	/* A newer server is reached through its own binary. */
+	if (h.version < PROTO_VERSION_MIN || h.version > PROTO_VERSION) {
 		errno = EPROTO;
 		goto fail;
 	}

@@ -24,6 +24,9 @@ static const struct {
 	[STATE_SESS_VERSION] =	{ "version", 0, STATE_VERSION_MAX },
 	[STATE_SCROLLBACK] =	{ "scrollback", 4, 4 },
 	[STATE_SCREEN] =	{ "screen", 0, STATE_SCREEN_MAX },
+	[STATE_TTY] =		{ "terminal", 16, 16 },
+	[STATE_TERMIOS] =	{ "terminal settings", STATE_TERMIOS_LEN,
+				    STATE_TERMIOS_LEN },
 };
 
 static void
@@ -46,6 +49,33 @@ state_put_words(struct buf *b, uint32_t tag, struct buf *words)
 {
 	state_put(b, tag, words->data, words->len);
 	buf_reset(words);
+}
+
+static void
+state_put_termios(struct buf *w, const struct termios *t)
+{
+	wire_put_u32(w, t->c_iflag);
+	wire_put_u32(w, t->c_oflag);
+	wire_put_u32(w, t->c_cflag);
+	wire_put_u32(w, t->c_lflag);
+	wire_put_u32(w, (uint32_t)cfgetispeed(t));
+	wire_put_u32(w, (uint32_t)cfgetospeed(t));
+	buf_add(w, t->c_cc, NCCS);
+}
+
+static void
+state_get_termios(struct wire *r, struct termios *t)
+{
+	const unsigned char	*cc;
+
+	t->c_iflag = wire_get_u32(r);
+	t->c_oflag = wire_get_u32(r);
+	t->c_cflag = wire_get_u32(r);
+	t->c_lflag = wire_get_u32(r);
+	cfsetispeed(t, (speed_t)wire_get_u32(r));
+	cfsetospeed(t, (speed_t)wire_get_u32(r));
+	if ((cc = wire_take(r, NCCS)) != NULL)
+		memcpy(t->c_cc, cc, NCCS);
 }
 
 int
@@ -85,8 +115,9 @@ state_save(const struct state_facts *f, const struct screen *s,
 	 * times of 64 bits, three records of 32. */
 	total = STATE_HEADER + (STATE_TAGS - 1) * STATE_RECORD +
 	    strlen(f->name) + strlen(f->cmd) + strlen(f->version) +
-	    2 * 8 + 3 * 4 + screen.len;
-	if (buf_reserve(out, total) == -1 || buf_reserve(&w, 8) == -1)
+	    2 * 8 + 3 * 4 + screen.len + 16 + STATE_TERMIOS_LEN;
+	if (buf_reserve(out, total) == -1 ||
+	    buf_reserve(&w, STATE_TERMIOS_LEN) == -1)
 		goto out;
 	buf_add(out, STATE_MAGIC, STATE_MAGIC_LEN);
 	wire_put_u32(out, STATE_VERSION);
@@ -105,6 +136,11 @@ state_save(const struct state_facts *f, const struct screen *s,
 	wire_put_u32(&w, (uint32_t)lines);
 	state_put_words(out, STATE_SCROLLBACK, &w);
 	state_put(out, STATE_SCREEN, screen.data, screen.len);
+	wire_put_u64(&w, f->tty_rdev);
+	wire_put_u64(&w, f->tty_dev);
+	state_put_words(out, STATE_TTY, &w);
+	state_put_termios(&w, &f->tio);
+	state_put_words(out, STATE_TERMIOS, &w);
 	rc = 0;
 out:
 	buf_free(&screen);
@@ -206,6 +242,9 @@ state_load(const void *p, size_t n, struct state_facts *f,
 	f->rows = wire_get_u16(&rec[STATE_SIZE]);
 	f->cols = wire_get_u16(&rec[STATE_SIZE]);
 	lines = wire_get_u32(&rec[STATE_SCROLLBACK]);
+	f->tty_rdev = wire_get_u64(&rec[STATE_TTY]);
+	f->tty_dev = wire_get_u64(&rec[STATE_TTY]);
+	state_get_termios(&rec[STATE_TERMIOS], &f->tio);
 	/* The sizes a model is made at as asked. */
 	if (f->rows < 1 || f->rows > SCREEN_MAXDIM || f->cols < 2 ||
 	    f->cols > SCREEN_MAXDIM) {

@@ -13,6 +13,7 @@
 #define SESS_STATE_H
 
 #include <stdint.h>
+#include <termios.h>
 
 #include "proto.h"
 #include "screen.h"
@@ -25,6 +26,8 @@
 #define STATE_HEADER	(STATE_MAGIC_LEN + 4)
 #define STATE_RECORD	8	/* a record's tag and length */
 #define STATE_VERSION_MAX	31
+/* Four flag words, two speeds, then the control characters. */
+#define STATE_TERMIOS_LEN	(6 * 4 + NCCS)
 
 /* The records of version 1. Numbers are never used again for another
  * meaning; a version that adds records is a new version. */
@@ -38,6 +41,9 @@ enum state_tag {
 	STATE_SESS_VERSION,	/* up to STATE_VERSION_MAX bytes */
 	STATE_SCROLLBACK,	/* 32 bits: lines of it in STATE_SCREEN */
 	STATE_SCREEN,		/* the redraw, up to STATE_SCREEN_MAX bytes */
+	STATE_TTY,		/* the program's terminal: rdev, dev, 64 bits
+				   each (what criu names it by) */
+	STATE_TERMIOS,		/* its settings: STATE_TERMIOS_LEN bytes */
 	STATE_TAGS
 };
 
@@ -51,6 +57,9 @@ struct state_facts {
 	uint16_t	rows;		/* the model's size: state_save */
 	uint16_t	cols;		/* takes it from the model */
 	char		version[STATE_VERSION_MAX + 1];	/* sess that saved */
+	uint64_t	tty_rdev;	/* the program's terminal, */
+	uint64_t	tty_dev;	/* 0 if none */
+	struct termios	tio;		/* its settings (zeros: none) */
 };
 
 /* Why a state was refused, in a few words. */
