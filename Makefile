@@ -15,7 +15,7 @@ CFLAGS ?= -g $(OPT)
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 LIBEXECDIR ?= $(PREFIX)/libexec
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -I. -Isrc $(WARN) $(PKG_CFLAGS) \
-	-DCRIU_PRIVATE='"$(LIBEXECDIR)/sess/criu"' $(CFLAGS)
+	$(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -pthread
 
 # sess itself is linked statically when the static libraries are there:
@@ -60,6 +60,9 @@ all: sess
 
 config.h:
 	cp config.def.h $@
+
+# Where make install puts the private CRIU, for criu.c to look.
+src/criu.o: ALL_CFLAGS += -DCRIU_PRIVATE='"$(LIBEXECDIR)/sess/criu"'
 
 %.o: %.c $(HDR) $(wildcard tests/lib/*.h)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

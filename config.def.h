@@ -120,6 +120,15 @@
 #define MIGRATE_FILES_MAX 65536
 
 /* Where `make criu` builds CRIU, relative to the directory of the sess
- * binary: a sess run from its build tree uses it. (The installed private
- * copy, LIBEXECDIR/sess/criu, comes from the Makefile.) */
+ * binary: a sess run from its build tree uses it; and where make install
+ * puts it (the Makefile sets it from LIBEXECDIR). */
 #define CRIU_TREE "build/criu/criu"
+#ifndef CRIU_PRIVATE
+#define CRIU_PRIVATE "/usr/local/libexec/sess/criu"
+#endif
+
+/* Largest screen a saved state holds: the redraw of a full scrollback
+ * and of a large screen (10000 coloured lines of 200 columns measured
+ * 2.3 MB; SCROLLBACK_BYTES stored is a few times that written out at
+ * worst). A state bigger than this is neither written nor read. */
+#define STATE_SCREEN_MAX (64 * 1024 * 1024)

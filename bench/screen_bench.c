@@ -2,9 +2,10 @@
  * screen_bench CORPUS [ROUNDS]: the screen model against libvterm's own
  * screen layer on the benchmark's corpus, fed in 4 KiB reads as a server
  * gets them from a pty, at 80x24 and 200x50; then the time to build the
- * redraw of a full coloured 80x24 screen; and the model as the server
+ * redraw of a full coloured 80x24 screen; the model as the server
  * runs it on a flood (its thread, which passes over most of a flood of
- * plain lines), fed in 64 KiB reads.
+ * plain lines), fed in 64 KiB reads; and the time to save and to load
+ * the state of a session with a full scrollback of coloured lines.
  *
  * The two take turns every MiB, so that a busy machine slows them alike;
  * each figure is the median of the rounds, the ratio the median of each
@@ -28,6 +29,9 @@
 
 #include "model.h"
 #include "screen.h"
+#include "state.h"
+#include "tests/lib/streams.h"
+#include "version.h"
 #include "util.h"
 
 #define READ		4096
@@ -197,6 +201,47 @@ flood_row(const struct buf *b, int rounds)
 	buf_free(&crlf);
 }
 
+/* Milliseconds to save, and to load, the state of a 200x50 session whose
+ * scrollback is full of coloured lines: what a checkpoint and an upgrade
+ * in place add to the work of the model. */
+static void
+state_row(int rounds)
+{
+	struct state_facts	 f = { .name = "bench", .cmd = "bench",
+		.version = SESS_VERSION };
+	struct state_error	 why;
+	struct screen		*s, *t;
+	struct buf		 in = { 0 }, out = { 0 };
+	double			 t0, save[MAXROUNDS], load[MAXROUNDS];
+	int			 i, r;
+
+	if ((s = screen_new(50, 200)) == NULL)
+		exit(1);
+	for (i = 0; i < 10000 + 50; i++)
+		streams_coloured_line(&in, 200);
+	screen_input(s, in.data, in.len);
+	for (r = 0; r < rounds; r++) {
+		buf_reset(&out);
+		t0 = now();
+		if (state_save(&f, s, &out) == -1)
+			exit(1);
+		save[r] = (now() - t0) * 1e3;
+		t0 = now();
+		if (state_load(out.data, out.len, &f, &t, &why) == -1) {
+			fprintf(stderr, "screen_bench: %s\n", why.msg);
+			exit(1);
+		}
+		load[r] = (now() - t0) * 1e3;
+		screen_free(t);
+	}
+	printf("state save/load, 10000 lines\t%.0f / %.0f ms, %.1f MB "
+	    "(median of %d)\t-\t\n", median(save, rounds),
+	    median(load, rounds), (double)out.len / 1e6, rounds);
+	buf_free(&in);
+	buf_free(&out);
+	screen_free(s);
+}
+
 /* MB/s of each, and the ratio, at one size: medians of the rounds. */
 static void
 size_row(const struct buf *b, int rows, int cols, int rounds, double want)
@@ -241,6 +286,7 @@ main(int argc, char **argv)
 	size_row(&b, 24, 80, n, 3);
 	size_row(&b, 50, 200, n, 6);
 	flood_row(&b, n);
+	state_row(n);
 	ms = run_redraw();
 	printf("redraw build, full coloured 80x24\t%.3f ms (median of 101)"
 	    "\t< 1 ms\t%s\n", ms, ms < 1 ? "pass" : "FAIL");

@@ -209,6 +209,11 @@ client_attach(const struct attach_opts *o)
 			printf("\r\n[%s killed]\n", o->name);
 		rc = 0;
 		break;
+	case EXIT_SAVED:
+		if (!o->quiet)
+			printf("\r\n[%s saved]\n", o->name);
+		rc = 0;
+		break;
 	default:
 		sess_warn("session %s could not use this terminal", o->name);
 		rc = 1;

@@ -86,6 +86,13 @@ hist_drop_oldest(struct hist *h)
 	h->n--;
 }
 
+void
+hist_keep(struct hist *h, size_t n)
+{
+	while (h->n > n)
+		hist_drop_oldest(h);
+}
+
 /* A colour in one to five bytes: most are the default or a palette
  * index, and a coloured line changes pen every few cells. */
 static size_t

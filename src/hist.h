@@ -47,6 +47,8 @@ void	hist_push(struct hist *, const struct cell *, int, int,
 /* Line i (0 is the oldest) into cells, blank to cols; its flags. */
 int	hist_get(const struct hist *, size_t, struct cell *, int,
 	    struct comb *);
+/* Drops the oldest lines past the newest n. */
+void	hist_keep(struct hist *, size_t);
 /* Takes back the newest line. */
 int	hist_pop(struct hist *, struct cell *, int, struct comb *);
 

@@ -10,133 +10,17 @@
 
 #include "config.h"
 #include "proto.h"
-
-/* A bounded reader over a payload; any overrun marks it bad. */
-struct rd {
-	const unsigned char	*p;
-	size_t			 left;
-	int			 bad;
-};
+#include "wire.h"
 
 static void
-put_u8(struct buf *b, uint8_t v)
+rd_init(struct wire *r, const struct proto_msg *m)
 {
-	buf_add(b, &v, 1);
-}
-
-static void
-put_u16(struct buf *b, uint16_t v)
-{
-	unsigned char	 s[2] = { v >> 8, v };
-
-	buf_add(b, s, sizeof s);
-}
-
-static void
-put_u32(struct buf *b, uint32_t v)
-{
-	unsigned char	 s[4] = { v >> 24, v >> 16, v >> 8, v };
-
-	buf_add(b, s, sizeof s);
-}
-
-static void
-put_u64(struct buf *b, uint64_t v)
-{
-	put_u32(b, v >> 32);
-	put_u32(b, (uint32_t)v);
-}
-
-/* Strings go as a 16-bit length and the bytes, no terminator. */
-static void
-put_str(struct buf *b, const char *s)
-{
-	size_t	 n = strlen(s);
-
-	put_u16(b, (uint16_t)n);
-	buf_add(b, s, n);
-}
-
-static const unsigned char *
-rd_take(struct rd *r, size_t n)
-{
-	const unsigned char	*p = r->p;
-
-	if (r->bad || r->left < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	r->p += n;
-	r->left -= n;
-	return p;
-}
-
-static uint8_t
-get_u8(struct rd *r)
-{
-	const unsigned char	*p = rd_take(r, 1);
-
-	return p ? p[0] : 0;
-}
-
-static uint16_t
-get_u16(struct rd *r)
-{
-	const unsigned char	*p = rd_take(r, 2);
-
-	return p ? (uint16_t)(p[0] << 8 | p[1]) : 0;
-}
-
-static uint32_t
-get_u32(struct rd *r)
-{
-	const unsigned char	*p = rd_take(r, 4);
-
-	if (p == NULL)
-		return 0;
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-get_u64(struct rd *r)
-{
-	uint64_t	 hi = get_u32(r);
-
-	return hi << 32 | get_u32(r);
-}
-
-/* Reads a string into dst of size max + 1; longer strings are bad. */
-static void
-get_str(struct rd *r, char *dst, size_t max)
-{
-	size_t			 n = get_u16(r);
-	const unsigned char	*p;
-
-	dst[0] = '\0';
-	if (n > max) {
-		r->bad = 1;
-		return;
-	}
-	if ((p = rd_take(r, n)) == NULL)
-		return;
-	memcpy(dst, p, n);
-	dst[n] = '\0';
-	if (memchr(dst, '\0', n) != NULL)
-		r->bad = 1;
-}
-
-static void
-rd_init(struct rd *r, const struct proto_msg *m)
-{
-	r->p = m->data;
-	r->left = m->len;
-	r->bad = 0;
+	wire_init(r, m->data, m->len);
 }
 
 /* A payload must be used up exactly. */
 static int
-rd_done(struct rd *r)
+rd_done(struct wire *r)
 {
 	if (r->bad || r->left != 0) {
 		errno = EBADMSG;
@@ -148,12 +32,13 @@ rd_done(struct rd *r)
 int
 proto_frame(const void *p, size_t len, struct proto_msg *m, size_t *used)
 {
-	struct rd	 r = { p, len, 0 };
+	struct wire	 r;
 
 	if (len < PROTO_HEADER)
 		return 0;
-	m->type = get_u32(&r);
-	m->len = get_u32(&r);
+	wire_init(&r, p, len);
+	m->type = wire_get_u32(&r);
+	m->len = wire_get_u32(&r);
 	if (m->len > PROTO_MAX_PAYLOAD) {
 		errno = EMSGSIZE;
 		return -1;
@@ -178,8 +63,8 @@ proto_add(struct buf *b, uint32_t type, const void *p, size_t len)
 	}
 	if (buf_reserve(b, PROTO_HEADER + len) == -1)
 		return -1;
-	put_u32(b, type);
-	put_u32(b, (uint32_t)len);
+	wire_put_u32(b, type);
+	wire_put_u32(b, (uint32_t)len);
 	buf_add(b, p, len);
 	return 0;
 }
@@ -206,8 +91,8 @@ proto_add_hello_as(struct buf *b, uint32_t version)
 {
 	struct buf	 p = { 0 };
 
-	put_u32(&p, PROTO_MAGIC);
-	put_u32(&p, version);
+	wire_put_u32(&p, PROTO_MAGIC);
+	wire_put_u32(&p, version);
 	return add_payload(b, MSG_HELLO, &p);
 }
 
@@ -215,11 +100,11 @@ proto_add_hello_as(struct buf *b, uint32_t version)
 int
 proto_get_hello(const struct proto_msg *m, struct proto_hello *h)
 {
-	struct rd	 r;
+	struct wire	 r;
 
 	rd_init(&r, m);
-	h->magic = get_u32(&r);
-	h->version = get_u32(&r);
+	h->magic = wire_get_u32(&r);
+	h->version = wire_get_u32(&r);
 	if (r.bad) {
 		errno = EBADMSG;
 		return -1;
@@ -232,35 +117,35 @@ put_termios(struct buf *b, const struct termios *t)
 {
 	size_t	 i;
 
-	put_u32(b, t->c_iflag);
-	put_u32(b, t->c_oflag);
-	put_u32(b, t->c_cflag);
-	put_u32(b, t->c_lflag);
-	put_u32(b, cfgetispeed(t));
-	put_u32(b, cfgetospeed(t));
-	put_u8(b, NCCS);
+	wire_put_u32(b, t->c_iflag);
+	wire_put_u32(b, t->c_oflag);
+	wire_put_u32(b, t->c_cflag);
+	wire_put_u32(b, t->c_lflag);
+	wire_put_u32(b, cfgetispeed(t));
+	wire_put_u32(b, cfgetospeed(t));
+	wire_put_u8(b, NCCS);
 	for (i = 0; i < NCCS; i++)
-		put_u8(b, t->c_cc[i]);
+		wire_put_u8(b, t->c_cc[i]);
 }
 
 static void
-get_termios(struct rd *r, struct termios *t)
+get_termios(struct wire *r, struct termios *t)
 {
 	size_t	 i, n;
 
 	memset(t, 0, sizeof *t);
-	t->c_iflag = get_u32(r);
-	t->c_oflag = get_u32(r);
-	t->c_cflag = get_u32(r);
-	t->c_lflag = get_u32(r);
-	cfsetispeed(t, get_u32(r));
-	cfsetospeed(t, get_u32(r));
-	n = get_u8(r);
+	t->c_iflag = wire_get_u32(r);
+	t->c_oflag = wire_get_u32(r);
+	t->c_cflag = wire_get_u32(r);
+	t->c_lflag = wire_get_u32(r);
+	cfsetispeed(t, wire_get_u32(r));
+	cfsetospeed(t, wire_get_u32(r));
+	n = wire_get_u8(r);
 	for (i = 0; i < n; i++) {
 		if (i < NCCS)
-			t->c_cc[i] = get_u8(r);
+			t->c_cc[i] = wire_get_u8(r);
 		else
-			get_u8(r);
+			wire_get_u8(r);
 	}
 }
 
@@ -269,27 +154,27 @@ proto_add_attach(struct buf *b, const struct proto_attach *a)
 {
 	struct buf	 p = { 0 };
 
-	put_u32(&p, a->flags);
-	put_u16(&p, a->rows);
-	put_u16(&p, a->cols);
+	wire_put_u32(&p, a->flags);
+	wire_put_u16(&p, a->rows);
+	wire_put_u16(&p, a->cols);
 	put_termios(&p, &a->tio);
-	put_str(&p, a->term);
-	put_str(&p, a->keys);
+	wire_put_str(&p, a->term);
+	wire_put_str(&p, a->keys);
 	return add_payload(b, MSG_ATTACH, &p);
 }
 
 int
 proto_get_attach(const struct proto_msg *m, struct proto_attach *a)
 {
-	struct rd	 r;
+	struct wire	 r;
 
 	rd_init(&r, m);
-	a->flags = get_u32(&r);
-	a->rows = get_u16(&r);
-	a->cols = get_u16(&r);
+	a->flags = wire_get_u32(&r);
+	a->rows = wire_get_u16(&r);
+	a->cols = wire_get_u16(&r);
 	get_termios(&r, &a->tio);
-	get_str(&r, a->term, PROTO_TERM_MAX);
-	get_str(&r, a->keys, PROTO_KEYS_MAX);
+	wire_get_str(&r, a->term, PROTO_TERM_MAX);
+	wire_get_str(&r, a->keys, PROTO_KEYS_MAX);
 	return rd_done(&r);
 }
 
@@ -298,19 +183,19 @@ proto_add_resize(struct buf *b, const struct proto_resize *z)
 {
 	struct buf	 p = { 0 };
 
-	put_u16(&p, z->rows);
-	put_u16(&p, z->cols);
+	wire_put_u16(&p, z->rows);
+	wire_put_u16(&p, z->cols);
 	return add_payload(b, MSG_RESIZE, &p);
 }
 
 int
 proto_get_resize(const struct proto_msg *m, struct proto_resize *z)
 {
-	struct rd	 r;
+	struct wire	 r;
 
 	rd_init(&r, m);
-	z->rows = get_u16(&r);
-	z->cols = get_u16(&r);
+	z->rows = wire_get_u16(&r);
+	z->cols = wire_get_u16(&r);
 	return rd_done(&r);
 }
 
@@ -319,31 +204,31 @@ proto_add_info(struct buf *b, const struct proto_info *i)
 {
 	struct buf	 p = { 0 };
 
-	put_u8(&p, i->state);
-	put_u32(&p, (uint32_t)i->status);
-	put_u32(&p, i->pid);
-	put_u32(&p, i->clients);
-	put_u16(&p, i->rows);
-	put_u16(&p, i->cols);
-	put_u64(&p, i->created);
-	put_str(&p, i->cmd);
+	wire_put_u8(&p, i->state);
+	wire_put_u32(&p, (uint32_t)i->status);
+	wire_put_u32(&p, i->pid);
+	wire_put_u32(&p, i->clients);
+	wire_put_u16(&p, i->rows);
+	wire_put_u16(&p, i->cols);
+	wire_put_u64(&p, i->created);
+	wire_put_str(&p, i->cmd);
 	return add_payload(b, MSG_INFO, &p);
 }
 
 int
 proto_get_info(const struct proto_msg *m, struct proto_info *i)
 {
-	struct rd	 r;
+	struct wire	 r;
 
 	rd_init(&r, m);
-	i->state = get_u8(&r);
-	i->status = (int32_t)get_u32(&r);
-	i->pid = get_u32(&r);
-	i->clients = get_u32(&r);
-	i->rows = get_u16(&r);
-	i->cols = get_u16(&r);
-	i->created = get_u64(&r);
-	get_str(&r, i->cmd, PROTO_CMD_MAX);
+	i->state = wire_get_u8(&r);
+	i->status = (int32_t)wire_get_u32(&r);
+	i->pid = wire_get_u32(&r);
+	i->clients = wire_get_u32(&r);
+	i->rows = wire_get_u16(&r);
+	i->cols = wire_get_u16(&r);
+	i->created = wire_get_u64(&r);
+	wire_get_str(&r, i->cmd, PROTO_CMD_MAX);
 	return rd_done(&r);
 }
 
@@ -352,21 +237,21 @@ proto_add_checkpoint(struct buf *b, const struct proto_checkpoint *c)
 {
 	struct buf	 p = { 0 };
 
-	put_u32(&p, c->flags);
-	put_str(&p, c->dir);
-	put_str(&p, c->criu);
+	wire_put_u32(&p, c->flags);
+	wire_put_str(&p, c->dir);
+	wire_put_str(&p, c->criu);
 	return add_payload(b, MSG_CHECKPOINT, &p);
 }
 
 int
 proto_get_checkpoint(const struct proto_msg *m, struct proto_checkpoint *c)
 {
-	struct rd	 r;
+	struct wire	 r;
 
 	rd_init(&r, m);
-	c->flags = get_u32(&r);
-	get_str(&r, c->dir, PROTO_PATH_MAX);
-	get_str(&r, c->criu, PROTO_PATH_MAX);
+	c->flags = wire_get_u32(&r);
+	wire_get_str(&r, c->dir, PROTO_PATH_MAX);
+	wire_get_str(&r, c->criu, PROTO_PATH_MAX);
 	return rd_done(&r);
 }
 
@@ -375,21 +260,21 @@ proto_add_exit(struct buf *b, const struct proto_exit *e)
 {
 	struct buf	 p = { 0 };
 
-	put_u8(&p, e->reason);
-	put_u8(&p, e->flags);
-	put_u32(&p, (uint32_t)e->status);
+	wire_put_u8(&p, e->reason);
+	wire_put_u8(&p, e->flags);
+	wire_put_u32(&p, (uint32_t)e->status);
 	return add_payload(b, MSG_EXIT, &p);
 }
 
 int
 proto_get_exit(const struct proto_msg *m, struct proto_exit *e)
 {
-	struct rd	 r;
+	struct wire	 r;
 
 	rd_init(&r, m);
-	e->reason = get_u8(&r);
-	e->flags = get_u8(&r);
-	e->status = (int32_t)get_u32(&r);
+	e->reason = wire_get_u8(&r);
+	e->flags = wire_get_u8(&r);
+	e->status = (int32_t)wire_get_u32(&r);
 	if (rd_done(&r) == -1)
 		return -1;
 	if (e->reason < EXIT_DETACHED || e->reason > EXIT_FAILED) {
@@ -404,19 +289,19 @@ proto_add_error(struct buf *b, const struct proto_error *e)
 {
 	struct buf	 p = { 0 };
 
-	put_u32(&p, (uint32_t)e->code);
-	put_str(&p, e->msg);
+	wire_put_u32(&p, (uint32_t)e->code);
+	wire_put_str(&p, e->msg);
 	return add_payload(b, MSG_ERROR, &p);
 }
 
 int
 proto_get_error(const struct proto_msg *m, struct proto_error *e)
 {
-	struct rd	 r;
+	struct wire	 r;
 
 	rd_init(&r, m);
-	e->code = (int32_t)get_u32(&r);
-	get_str(&r, e->msg, PROTO_ERROR_MAX);
+	e->code = (int32_t)wire_get_u32(&r);
+	wire_get_str(&r, e->msg, PROTO_ERROR_MAX);
 	return rd_done(&r);
 }
 
@@ -425,17 +310,17 @@ proto_add_dump_req(struct buf *b, uint32_t flags)
 {
 	struct buf	 p = { 0 };
 
-	put_u32(&p, flags);
+	wire_put_u32(&p, flags);
 	return add_payload(b, MSG_DUMP_REQ, &p);
 }
 
 int
 proto_get_dump_req(const struct proto_msg *m, uint32_t *flags)
 {
-	struct rd	 r;
+	struct wire	 r;
 
 	rd_init(&r, m);
-	*flags = get_u32(&r);
+	*flags = wire_get_u32(&r);
 	return rd_done(&r);
 }
 
@@ -586,7 +471,8 @@ proto_connect_as(const char *path, int timeout, uint32_t say,
 		goto fail;
 	}
 	*version = h.version;
-	if (h.version < PROTO_VERSION_MIN) {
+	/* A newer server is reached through its own binary. */
+	if (h.version < PROTO_VERSION_MIN || h.version > PROTO_VERSION) {
 		errno = EPROTO;
 		goto fail;
 	}

@@ -170,8 +170,8 @@ void	proto_consume(struct buf *in, const struct proto_msg *);
 /* Connects to the session socket at path and exchanges hellos; *version
  * is the server's protocol version, which says which messages it knows.
  * -1 with errno ECONNREFUSED (nobody listens: stale), ENOENT, EPROTO (not
- * a sess server, or one older than PROTO_VERSION_MIN: *version says
- * which), ... */
+ * a sess server, or one older than PROTO_VERSION_MIN or newer than
+ * PROTO_VERSION: *version says which), ... */
 int	proto_connect(const char *path, int timeout, uint32_t *version);
 
 #endif

@@ -144,7 +144,7 @@ server_relisten(struct server *s)
 }
 
 /* Removes the socket, unless someone has put another in its place. */
-static void
+void
 server_unlink(struct server *s)
 {
 	struct stat	 st;
@@ -170,6 +170,8 @@ status_of(int ws)
 void
 server_exited(struct server *s, int status)
 {
+	if (server_checkpoint_program_exited(s, status))
+		return;
 	log_debug("program %ld exited, status %d", (long)s->pid, status);
 	s->state = SESSION_DRAINING;
 	s->status = status;
@@ -224,7 +226,9 @@ server_signal(struct server *s)
 		switch (si.ssi_signo) {
 		case SIGCHLD:
 			while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
-				if (pid == s->pid &&
+				if (pid == s->checkpoint.criu_pid)
+					server_checkpoint_done(s, ws);
+				else if (pid == s->pid &&
 				    s->state == SESSION_RUNNING)
 					server_exited(s, status_of(ws));
 			}
@@ -533,7 +537,8 @@ server_init(struct server *s, const struct server_opts *o,
 		goto fail;
 	}
 	server_watch(s);
-	if ((o->adopt > 0 ? server_adopt_start(s, e) :
+	if ((o->restore != NULL ? server_checkpoint_restore(s, e) :
+	    o->adopt > 0 ? server_adopt_start(s, e) :
 	    server_pty_start(s, e)) == -1) {
 		server_unlink(s);
 		goto fail;

@@ -37,7 +37,7 @@ server_client_ok(struct client *c)
 	c->state = CLIENT_CLOSING;
 }
 
-static void
+void
 server_client_error(struct client *c, int code, const char *fmt,
     const char *arg)
 {
@@ -299,6 +299,7 @@ server_client_free(struct server *s, struct client *c)
 		server_client_release(s, c, EXIT_FAILED, 0, 0);
 	}
 	log_debug("client %d: gone", c->sock);
+	server_checkpoint_forget(s, c);
 	if (c->passed != -1)
 		close(c->passed);
 	close(c->sock);
@@ -479,8 +480,8 @@ server_client_dump(struct server *s, struct client *c,
 	buf_free(&text);
 }
 
-/* The first message: HELLO, which either way tells our version; a
- * mismatch ends here. */
+/* The first message: HELLO, which either way tells our version; a client
+ * older than any version we speak ends here. */
 static void
 server_client_hello(struct client *c, const struct proto_msg *m)
 {
@@ -496,7 +497,7 @@ server_client_hello(struct client *c, const struct proto_msg *m)
 	c->state = CLIENT_IDLE;
 	proto_add_hello(&b);
 	server_client_send(c, &b);
-	if (h.version != PROTO_VERSION) {
+	if (h.version < PROTO_VERSION_MIN) {
 		log_debug("client %d: version %u, ours %u", c->sock,
 		    (unsigned)h.version, (unsigned)PROTO_VERSION);
 		c->state = CLIENT_CLOSING;
@@ -544,6 +545,9 @@ server_client_message(struct server *s, struct client *c,
 		break;
 	case MSG_KILL:
 		server_kill(s, c);
+		break;
+	case MSG_CHECKPOINT:
+		server_checkpoint_start(s, c, m);
 		break;
 	default:
 		server_client_error(c, EBADMSG, "%s", "unexpected message");

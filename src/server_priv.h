@@ -13,6 +13,7 @@
 
 #include "adopt.h"
 #include "config.h"
+#include "criu.h"
 #include "model.h"
 #include "proto.h"
 #include "screen.h"
@@ -65,6 +66,18 @@ struct client {
 	int		 sender;	/* sends input: waits on the program */
 };
 
+/* A checkpoint under way (criu_pid > 0), see server_checkpoint.c. */
+struct server_checkpoint {
+	struct criu	 criu;
+	pid_t		 criu_pid;
+	struct client	*asker;		/* told the outcome, if still here */
+	uint32_t	 flags;		/* CHECKPOINT_* */
+	char		 tmp[PATH_MAX];	/* STATE/.NAME.XXXXXX, being written */
+	char		 dir[PATH_MAX];	/* STATE/NAME, once complete */
+	int		 program_gone;	/* it ended while criu had it, */
+	int		 status;	/* with this status */
+};
+
 struct server {
 	const struct server_opts *o;
 	enum session_state state;
@@ -96,6 +109,7 @@ struct server {
 	int		 collected;	/* the exit status reached a client */
 	struct adopt_target adopt;	/* an adopted program (pid not ours) */
 	int		 adopted;
+	struct server_checkpoint checkpoint;
 };
 
 /* server.c */
@@ -103,10 +117,14 @@ extern char	 server_readbuf[READ_SIZE];
 void		 server_exited(struct server *, int);
 void		 server_finish_exit(struct server *);
 void		 server_kill(struct server *, struct client *);
+void		 server_unlink(struct server *);
 
 /* server_client.c */
 void		 server_client_accept(struct server *);
 void		 server_client_ok(struct client *);
+/* ERROR with fmt (one %s, arg) as the last word to a request. */
+void		 server_client_error(struct client *, int, const char *,
+		     const char *);
 void		 server_client_free(struct server *, struct client *);
 void		 server_client_release(struct server *, struct client *, int,
 		     int, int);
@@ -136,6 +154,15 @@ void		 server_pty_ready(struct server *);
 void		 server_pty_reply(const char *, size_t, void *);
 void		 server_pty_hangup(struct server *);
 void		 server_pty_close(struct server *);
+
+/* server_checkpoint.c */
+void		 server_checkpoint_start(struct server *, struct client *,
+		     const struct proto_msg *);
+void		 server_checkpoint_done(struct server *, int);
+int		 server_checkpoint_program_exited(struct server *, int);
+void		 server_checkpoint_forget(struct server *, struct client *);
+int		 server_checkpoint_restore(struct server *,
+		     struct start_error *);
 
 /* server_adopt.c */
 int		 server_adopt_check(struct server *, struct start_error *);

@@ -90,6 +90,18 @@ statedir_join(char *buf, size_t size, const char *dir, const char *name)
 }
 
 int
+statedir_temp(char *buf, size_t size, const char *dir, const char *name)
+{
+	int	 n = snprintf(buf, size, "%s/.%s.XXXXXX", dir, name);
+
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return mkdtemp(buf) == NULL ? -1 : 0;
+}
+
+int
 statedir_saved(const char *dir, const char *name)
 {
 	char	 path[PATH_MAX];

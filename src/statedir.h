@@ -15,6 +15,9 @@ int	statedir_path(char *, size_t);
 int	statedir_check(const char *, int create);
 /* STATE/NAME into buf. */
 int	statedir_join(char *, size_t, const char *dir, const char *name);
+/* Makes DIR/.NAME.XXXXXX, mode 0700, for a checkpoint being written:
+ * renamed to DIR/NAME once complete. */
+int	statedir_temp(char *, size_t, const char *dir, const char *name);
 /* Whether STATE/NAME holds a checkpoint: 0 when it does and it is safe
  * to use (a directory of the user's, 0700, not a link; for root, root's),
  * -1 with errno ENOENT (none), or as sockdir_check says why not. */

@@ -51,6 +51,16 @@ buf_adds(struct buf *b, const char *s)
 	return buf_add(b, s, strlen(s));
 }
 
+void
+str_format(char *dst, size_t size, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dst, size, fmt, ap);
+	va_end(ap);
+}
+
 int
 buf_addf(struct buf *b, const char *fmt, ...)
 {

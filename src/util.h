@@ -21,6 +21,10 @@ void	 buf_consume(struct buf *, size_t);
 void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 
+/* snprintf for messages, where a cut-off end is no error. */
+void	 str_format(char *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* The one place errors are printed: "sess: MESSAGE" on stderr. */
 void	 sess_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "lib/rng.h"
 #include "lib/screencmp.h"
+#include "lib/streams.h"
 #include "mode.h"
 #include "screen_priv.h"
 #include "skim.h"
@@ -112,123 +113,6 @@ assert_row(struct screen *s, int r, const char *want)
 	assert_string_equal(got, want);
 }
 
-/* Random escape streams. */
-
-static void
-gen_one(struct buf *b, int rows, int cols)
-{
-	static const char *words[] = { "hello", "wörld", "\xe4\xb8\xad\xe6\x96\x87",
-		"e\xcc\x81", "\xf0\x9f\x98\x80", "tab\there", "x", "  ",
-		"\xe2\x94\x80\xe2\x94\x82", "abcdefghijklmnopqrstuvwxyz0123456789",
-		"\xcc\x81", "\xef\xbd\x81" };
-	static const int modes[] = { 1, 5, 6, 7, 9, 12, 25, 47, 66, 69, 1000,
-		1002, 1003, 1004, 1005, 1006, 1007, 1015, 1016, 1047, 1048,
-		1049, 2004, 2026 };
-	static const char *finals = "ABCDEFGHIJKLMPSTXZ@`abdefg";
-	int	i, n;
-
-	switch (pick(24)) {
-	case 0: case 1: case 2: case 3: case 4:
-		buf_adds(b, words[pick(nitems(words))]);
-		break;
-	case 5:
-		buf_adds(b, pick(2) ? "\r\n" : "\n");
-		break;
-	case 6:
-		buf_addf(b, "\033[%d;%dH", pick(rows + 2), pick(cols + 3));
-		break;
-	case 7:
-		buf_addf(b, "\033[%d%c", pick(5), finals[pick(
-		    (int)strlen(finals))]);
-		break;
-	case 8:
-		n = 1 + pick(4);
-		buf_adds(b, "\033[");
-		for (i = 0; i < n; i++) {
-			switch (pick(9)) {
-			case 0:
-				buf_addf(b, "38;5;%d", pick(256));
-				break;
-			case 1:
-				buf_addf(b, "48;2;%d;%d;%d", pick(256),
-				    pick(256), pick(256));
-				break;
-			case 2:
-				buf_addf(b, "%d", 30 + pick(10));
-				break;
-			case 3:
-				buf_addf(b, "%d", 90 + pick(18));
-				break;
-			case 4:
-				buf_adds(b, pick(2) ? "4:3" : "21");
-				break;
-			default:
-				buf_addf(b, "%d", pick(30));
-				break;
-			}
-			if (i + 1 < n)
-				buf_adds(b, ";");
-		}
-		buf_adds(b, "m");
-		break;
-	case 9:
-		buf_addf(b, "\033[?%d%c", modes[pick(nitems(modes))],
-		    pick(2) ? 'h' : 'l');
-		break;
-	case 10:
-		buf_addf(b, "\033[%d;%dr", 1 + pick(rows), 1 + pick(rows));
-		break;
-	case 11:
-		buf_addf(b, "\033[%d%c", pick(3), "JK"[pick(2)]);
-		break;
-	case 12:
-		buf_adds(b, (const char *[]){ "\0337", "\0338", "\033M",
-		    "\033D", "\033E", "\033=", "\033>", "\033(0", "\033(B",
-		    "\016", "\017", "\033#8", "\033#5", "\b", "\t",
-		    "\033[s", "\033[u", "\033[!p", "\033[4h", "\033[4l",
-		    "\033[20h", "\033[20l" }[pick(22)]);
-		break;
-	case 13:
-		buf_addf(b, "\033]%d;t%d\a", pick(3), pick(100));
-		break;
-	case 14:
-		buf_addf(b, "\033[%c%du", "><="[pick(3)], pick(32));
-		break;
-	case 15:
-		buf_addf(b, "\033[>4;%dm", pick(3));
-		break;
-	case 16:
-		buf_addf(b, "\033[%d q", pick(7));
-		break;
-	case 17:
-		buf_addf(b, "\033[?%d;%d;%dh", modes[pick(nitems(modes))],
-		    modes[pick(nitems(modes))], modes[pick(nitems(modes))]);
-		break;
-	case 18:
-		buf_addf(b, "\033[%d;%ds", 1 + pick(cols), 1 + pick(cols));
-		break;
-	case 19:
-		for (i = pick(3 * cols); i > 0; i--)
-			buf_addf(b, "%c", 'a' + pick(26));
-		break;
-	case 20:
-		buf_addf(b, "\033]7;file://h/%d\033\\", pick(10));
-		break;
-	case 21:
-		buf_addf(b, "\033[%d;%dt", 22 + pick(2), pick(3));
-		break;
-	case 22:
-		buf_adds(b, (const char *[]){ "\033[2m", "\033[8m", "\033[22m",
-		    "\033[28m", "\033[1;2;3;4;5;7;8;9m", "\033[m",
-		    "\033[10m", "\033[12m" }[pick(8)]);
-		break;
-	default:
-		for (i = pick(rows * 2); i > 0; i--)
-			buf_adds(b, "line\r\n");
-		break;
-	}
-}
-
 static void
 test_roundtrip_random(void **state)
 {
@@ -245,7 +129,7 @@ test_roundtrip_random(void **state)
 		n = 1 + pick(60);
 		buf_reset(&in);
 		for (i = 0; i < n; i++)
-			gen_one(&in, rows, cols);
+			streams_item(&in, rows, cols);
 		a = screen_new(rows, cols);
 		/* Fed in random pieces: no sequence may care where a read
 		 * ended. */
@@ -279,7 +163,7 @@ test_split_anywhere(void **state)
 		rng_state = 0x1234567ull * (uint64_t)seed;
 		buf_reset(&in);
 		for (i = 0; i < 40; i++)
-			gen_one(&in, 10, 30);
+			streams_item(&in, 10, 30);
 		a = screen_new(10, 30);
 		b = screen_new(10, 30);
 		screen_input(a, in.data, in.len);
@@ -296,27 +180,10 @@ test_split_anywhere(void **state)
 	buf_free(&in);
 }
 
-static char *
-slurp(const char *path, size_t *len)
+static int
+roundtrip_check(struct screen *a, int at_end)
 {
-	FILE	*f;
-	char	*p;
-	long	 n;
-
-	*len = 0;
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	p = malloc((size_t)n + 1);
-	if (p != NULL && fread(p, 1, (size_t)n, f) != (size_t)n) {
-		free(p);
-		p = NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return p;
+	return roundtrip(a, 0, at_end, NULL, 0);
 }
 
 /* Recordings of real programs: the round trip holds at every point
@@ -324,48 +191,8 @@ slurp(const char *path, size_t *len)
 static void
 test_roundtrip_recordings(void **state)
 {
-	static const struct {
-		const char	*file;
-		int		 rows, cols;
-	} rec[] = {
-		{ "tests/data/shell.txt", 24, 80 },
-		{ "tests/data/ls-color.txt", 24, 80 },
-		{ "tests/data/git-log.txt", 24, 80 },
-		{ "tests/data/less.txt", 24, 80 },
-		{ "tests/data/vim.txt", 24, 80 },
-		{ "tests/data/top.txt", 24, 80 },
-	};
-	struct screen	*a;
-	char		*data;
-	size_t		 i, len, off, step;
-	int		 failures = 0;
-
 	(void)state;
-	for (i = 0; i < nitems(rec); i++) {
-		if ((data = slurp(rec[i].file, &len)) == NULL) {
-			fprintf(stderr, "missing %s\n", rec[i].file);
-			fail();
-		}
-		a = screen_new(rec[i].rows, rec[i].cols);
-		step = len / 50 + 1;
-		for (off = 0; off < len; off += step) {
-			screen_input(a, data + off,
-			    step < len - off ? step : len - off);
-			if (roundtrip(a, 0, 0, NULL, 0)) {
-				fprintf(stderr, "%s at %zu\n", rec[i].file,
-				    off);
-				failures++;
-				break;
-			}
-		}
-		if (!failures && roundtrip(a, 0, 1, NULL, 0)) {
-			fprintf(stderr, "%s at the end\n", rec[i].file);
-			failures++;
-		}
-		screen_free(a);
-		free(data);
-	}
-	assert_int_equal(failures, 0);
+	assert_int_equal(streams_replay(50, roundtrip_check), 0);
 }
 
 static void
@@ -834,7 +661,7 @@ test_serializers_read_only(void **state)
 		cols = 4 + pick(60);
 		buf_reset(&in);
 		for (i = 1 + pick(60); i > 0; i--)
-			gen_one(&in, rows, cols);
+			streams_item(&in, rows, cols);
 		a = screen_new(rows, cols);
 		screen_input(a, in.data, in.len);
 		ca = a;
@@ -1021,7 +848,7 @@ test_resize_random(void **state)
 		a = screen_new(rows, cols);
 		for (i = 1 + pick(40); i > 0; i--) {
 			buf_reset(&in);
-			gen_one(&in, rows, cols);
+			streams_item(&in, rows, cols);
 			screen_input(a, in.data, in.len);
 			if (pick(4) == 0) {
 				rows = 1 + pick(30);
@@ -1459,34 +1286,6 @@ test_skim(void **state)
 	assert_false(skim_partial(S("")));
 }
 
-/* One line of a flood: words, wide and combining characters, tabs,
- * backspaces, colours and erases, mostly ending in CR LF. */
-static void
-gen_plain_line(struct buf *b, int cols, int sgr_odds, int lf_only)
-{
-	static const char *words[] = { "log", "wörld", "\xe4\xb8\xad\xe6\x96\x87",
-		"e\xcc\x81", "\xf0\x9f\x98\x80", "\t", "\b", "x", "  ",
-		"\xcc\x81", "0123456789abcdef", "\xff", "\xc3" };
-	static const char *sgr[] = { "\033[m", "\033[0m", "\033[0;31m",
-		"\033[;1;4m", "\033[01m", "\033[1;0m", "\033[4:3m", "\033[2m",
-		"\033[8m", "\033[7;9m", "\033[22;27m", "\033[38;5;200m",
-		"\033[48;2;1;2;3m", "\033[38:2::9:8:7m", "\033[K", "\033[1K",
-		"\033[2K", "\033[0K", "\033[94;101m", "\033[5;3m" };
-	int	n = pick(cols * 3 / 2 + 2);
-
-	while (n-- > 0) {
-		if (pick(sgr_odds) == 0)
-			buf_adds(b, sgr[pick(nitems(sgr))]);
-		else
-			buf_adds(b, words[pick(nitems(words))]);
-	}
-	if (lf_only)
-		buf_adds(b, pick(1000) ? "\n" : "\r\n");
-	else
-		buf_adds(b, (const char *[]){ "\r\n", "\r\n", "\r\n",
-		    "\r\n", "\n", "\r" }[pick(6)]);
-}
-
 /* A screen whose scrollback keeps this many lines and bytes. */
 static struct screen *
 screen_with_hist(int rows, int cols, size_t lines, size_t bytes)
@@ -1525,7 +1324,7 @@ test_skip_flood(void **state)
 		buf_reset(&in);
 		buf_reset(&post);
 		for (i = pick(4) == 0 ? 0 : pick(30); i > 0; i--)
-			gen_one(&pre, rows, cols);
+			streams_item(&pre, rows, cols);
 		/* Colours in every line, every few hundred words (a pen
 		 * that reset long before the cut), or so seldom that the
 		 * pen the start of the flood left lasts to its end. */
@@ -1534,12 +1333,12 @@ test_skip_flood(void **state)
 		 * the cursor's column carried on. */
 		lf = pick(5) == 0;
 		while (in.len < 200 * 1024) {
-			gen_plain_line(&in, cols, odds, lf);
+			streams_plain_line(&in, cols, odds, lf);
 			if (pick(5000) == 0)
 				buf_adds(&in, breaks[pick(nitems(breaks))]);
 		}
 		for (i = 1 + pick(20); i > 0; i--)
-			gen_one(&post, rows, cols);
+			streams_item(&post, rows, cols);
 		buf_adds(&post, "\033[3bz\033[b");
 
 		k = lines[pick(nitems(lines))];
@@ -1650,14 +1449,14 @@ test_skip_held_pen(void **state)
 				buf_adds(&pre, where == 0 && pick(3) == 0 ?
 				    resets[pick(nitems(resets))] :
 				    sets[pick(nitems(sets))]);
-			gen_plain_line(&pre, cols, 1 << 30, 0);
+			streams_plain_line(&pre, cols, 1 << 30, 0);
 		}
 		for (i = 0; i < 200; i++) {
 			if (pick(20) == 0)
 				buf_adds(&in, where == 1 && pick(3) == 0 ?
 				    resets[pick(nitems(resets))] :
 				    sets[pick(nitems(sets))]);
-			gen_plain_line(&in, cols, 1 << 30, 0);
+			streams_plain_line(&in, cols, 1 << 30, 0);
 		}
 		/* What pushes it all out, drawn in the pen of the cut. */
 		for (i = 0; i < 2 * rows + 100; i++) {
@@ -1708,7 +1507,7 @@ test_skip_scrollback(void **state)
 	(void)state;
 	rng_state = 7;
 	while (in.len < 8 * 1024 * 1024)
-		gen_plain_line(&in, 80, 4, 0);
+		streams_plain_line(&in, 80, 4, 0);
 	a = model(24, 80, "\033[31m");
 	b = model(24, 80, "\033[31m");
 	screen_input(a, in.data, in.len);

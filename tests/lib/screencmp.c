@@ -1,6 +1,7 @@
 /* Two screen models compared: see screencmp.h. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mode.h"
@@ -198,12 +199,59 @@ screen_differs(const struct screen *a, const struct screen *b)
 	return 0;
 }
 
+/* Lines of scrollback, cell by cell, and whether each wrapped. */
 int
-screen_roundtrip(struct screen *a, int flags, int further, struct buf *redraw)
+screen_hist_differs(struct screen *a, struct screen *b)
 {
-	struct screen	*b;
-	struct buf	 out = { 0 };
-	int		 bad = 0, d;
+	struct cell	*ca, *cb;
+	uint32_t	 ta[COMB_CHARS], tb[COMB_CHARS];
+	size_t		 i;
+	int		 c, fa, fb, bad = 0;
+
+	screen_why[0] = '\0';
+	if (a->hist.n != b->hist.n || a->cols != b->cols) {
+		snprintf(screen_why, sizeof screen_why, "scrollback %zu lines "
+		    "%zu lines", a->hist.n, b->hist.n);
+		return 1;
+	}
+	ca = calloc((size_t)a->cols, sizeof *ca);
+	cb = calloc((size_t)a->cols, sizeof *cb);
+	for (i = 0; ca != NULL && cb != NULL && i < a->hist.n && !bad; i++) {
+		fa = hist_get(&a->hist, i, ca, a->cols, &a->comb);
+		fb = hist_get(&b->hist, i, cb, b->cols, &b->comb);
+		if (fa != fb) {
+			snprintf(screen_why, sizeof screen_why, "scrollback "
+			    "line %zu flags %d %d", i, fa, fb);
+			bad = 1;
+		}
+		for (c = 0; c < a->cols && !bad; c++) {
+			cell_text(a, &ca[c], ta);
+			cell_text(b, &cb[c], tb);
+			if (memcmp(ta, tb, sizeof ta) != 0 ||
+			    ca[c].fg != cb[c].fg || ca[c].bg != cb[c].bg ||
+			    ca[c].attr != cb[c].attr) {
+				snprintf(screen_why, sizeof screen_why,
+				    "scrollback line %zu cell %d: ch %x/%x "
+				    "fg %x/%x bg %x/%x attr %x/%x", i, c, ta[0],
+				    tb[0], ca[c].fg, cb[c].fg, ca[c].bg,
+				    cb[c].bg, ca[c].attr, cb[c].attr);
+				bad = 1;
+			}
+		}
+	}
+	if (ca == NULL || cb == NULL) {
+		snprintf(screen_why, sizeof screen_why, "no memory");
+		bad = 1;
+	}
+	free(ca);
+	free(cb);
+	return bad;
+}
+
+int
+screen_compare(struct screen *a, struct screen *b, int further)
+{
+	int		 d;
 	const char	*after[] = {
 		"",
 		"",
@@ -215,18 +263,8 @@ screen_roundtrip(struct screen *a, int flags, int further, struct buf *redraw)
 	if (a->alt)
 		after[1] = a->m.altmode == 47 ? "\033[?47l" :
 		    a->m.altmode == 1047 ? "\033[?1047l" : "\033[?1049l";
-	if ((b = screen_new(a->rows, a->cols)) == NULL) {
-		snprintf(screen_why, sizeof screen_why, "no model");
-		return 1;
-	}
-	if (screen_redraw(a, flags, &out) != 0) {
-		snprintf(screen_why, sizeof screen_why, "no redraw");
-		screen_free(b);
-		return 1;
-	}
-	screen_input(b, out.data, out.len);
 	n = further ? sizeof after / sizeof after[0] : 1;
-	for (i = 0; i < n && !bad; i++) {
+	for (i = 0; i < n; i++) {
 		screen_input(a, after[i], strlen(after[i]));
 		screen_input(b, after[i], strlen(after[i]));
 		if ((d = screen_differs(a, b)) == -1)
@@ -238,9 +276,30 @@ screen_roundtrip(struct screen *a, int flags, int further, struct buf *redraw)
 			    sizeof screen_why - len - 1);
 			memcpy(screen_why, step, len);
 			screen_why[sizeof screen_why - 1] = '\0';
-			bad = 1;
+			return 1;
 		}
 	}
+	return 0;
+}
+
+int
+screen_roundtrip(struct screen *a, int flags, int further, struct buf *redraw)
+{
+	struct screen	*b;
+	struct buf	 out = { 0 };
+	int		 bad;
+
+	if ((b = screen_new(a->rows, a->cols)) == NULL) {
+		snprintf(screen_why, sizeof screen_why, "no model");
+		return 1;
+	}
+	if (screen_redraw(a, flags, &out) != 0) {
+		snprintf(screen_why, sizeof screen_why, "no redraw");
+		screen_free(b);
+		return 1;
+	}
+	screen_input(b, out.data, out.len);
+	bad = screen_compare(a, b, further);
 	if (bad && redraw != NULL)
 		buf_add(redraw, out.data, out.len);
 	buf_free(&out);
