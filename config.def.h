@@ -132,3 +132,5 @@
  * 2.3 MB; SCROLLBACK_BYTES stored is a few times that written out at
  * worst). A state bigger than this is neither written nor read. */
 #define STATE_SCREEN_MAX (64 * 1024 * 1024)
+/* A state file: its screen and the facts around it. */
+#define STATE_FILE_MAX (STATE_SCREEN_MAX + 64 * 1024)

@@ -13,8 +13,11 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "config.h"
 #include "list.h"
 #include "sockdir.h"
+#include "state.h"
+#include "statedir.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -153,42 +156,145 @@ width(const struct row *rows, size_t n, size_t off, int min)
 	return (int)w;
 }
 
+/* A saved session's row, from the facts of its checkpoint; -1 when
+ * there is no checkpoint there to show. */
+static int
+row_saved(struct row *r, const char *statedir, const char *name)
+{
+	struct state_facts	 f;
+	struct state_error	 why;
+	char			 path[PATH_MAX], *data;
+	size_t			 len;
+	time_t			 now = time(NULL);
+	int			 rc;
+
+	if (statedir_saved(statedir, name) == -1 ||
+	    snprintf(path, sizeof path, "%s/%s/session", statedir, name) >=
+	    (int)sizeof path || file_read(path, STATE_FILE_MAX, &data,
+	    &len) == -1)
+		return -1;
+	rc = state_load(data, len, &f, NULL, &why);
+	free(data);
+	memset(r, 0, sizeof *r);
+	memcpy(r->name, name, strlen(name) + 1);
+	strcpy(r->pid, "-");
+	strcpy(r->clients, "0");
+	if (rc == -1) {
+		/* A checkpoint sess cannot read is shown, not hidden. */
+		strcpy(r->state, "saved?");
+		strcpy(r->size, "-");
+		strcpy(r->age, "-");
+		return 0;
+	}
+	strcpy(r->state, "saved");
+	snprintf(r->size, sizeof r->size, "%ux%u", (unsigned)f.cols,
+	    (unsigned)f.rows);
+	list_age(r->age, sizeof r->age,
+	    (uint64_t)now > f.saved ? (uint64_t)now - f.saved : 0);
+	list_escape(r->cmd, sizeof r->cmd, f.cmd);
+	return 0;
+}
+
+/* Room for one more row. */
+static struct row *
+rows_grow(struct row **rows, size_t n, size_t *cap)
+{
+	struct row	*r;
+
+	if (n < *cap)
+		return &(*rows)[n];
+	*cap = *cap ? *cap * 2 : 16;
+	if ((r = realloc(*rows, *cap * sizeof *r)) == NULL)
+		return NULL;
+	*rows = r;
+	return &r[n];
+}
+
+/* Whether name is among the first n rows, live. */
+static int
+rows_live(const struct row *rows, size_t n, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].name, name) == 0 &&
+		    strcmp(rows[i].state, "stale") != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The live sessions of the socket directory dir, then the saved ones of
+ * the state directory that are not live; -1 (said) on failure. */
+static int
+rows_collect(const char *dir, struct row **rows, size_t *n)
+{
+	char		 statedir[PATH_MAX];
+	struct dirent	*de;
+	struct stat	 st;
+	struct row	*r;
+	DIR		*d;
+	size_t		 cap = 0, live;
+
+	*rows = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL && errno != ENOENT) {
+		sess_warn("cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		if (name_check(de->d_name) == -1 || fstatat(dirfd(d),
+		    de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISSOCK(st.st_mode))
+			continue;
+		if ((r = rows_grow(rows, *n, &cap)) == NULL)
+			goto oom;
+		if (row_fill(r, dir, de->d_name) == 0)
+			(*n)++;
+	}
+	if (d != NULL)
+		closedir(d);
+	if (statedir_path(statedir, sizeof statedir) == -1)
+		return 0;
+	if (statedir_check(statedir, 0) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		sess_warn("state directory %s %s", statedir,
+		    sockdir_strerror(errno));
+		return -1;
+	}
+	if ((d = opendir(statedir)) == NULL)
+		return 0;
+	live = *n;
+	while ((de = readdir(d)) != NULL) {
+		if (name_check(de->d_name) == -1 ||
+		    rows_live(*rows, live, de->d_name))
+			continue;
+		if ((r = rows_grow(rows, *n, &cap)) == NULL)
+			goto oom;
+		if (row_saved(r, statedir, de->d_name) == 0)
+			(*n)++;
+	}
+	closedir(d);
+	return 0;
+
+oom:
+	sess_warn("out of memory");
+	closedir(d);
+	return -1;
+}
+
 int
 list_sessions(const char *dir, int names_only)
 {
-	struct row	*rows = NULL, *r;
-	struct dirent	*de;
-	struct stat	 st;
-	DIR		*d;
-	size_t		 n = 0, cap = 0, i;
+	struct row	*rows, *r;
+	size_t		 n, i;
 	int		 w[6];
 
-	if ((d = opendir(dir)) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		sess_warn("cannot read %s: %s", dir, strerror(errno));
+	if (rows_collect(dir, &rows, &n) == -1) {
+		free(rows);
 		return 1;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (name_check(de->d_name) == -1)
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
-		    -1 || !S_ISSOCK(st.st_mode))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((r = realloc(rows, cap * sizeof *rows)) == NULL) {
-				sess_warn("out of memory");
-				closedir(d);
-				free(rows);
-				return 1;
-			}
-			rows = r;
-		}
-		if (row_fill(&rows[n], dir, de->d_name) == 0)
-			n++;
-	}
-	closedir(d);
 	if (n > 0)
 		qsort(rows, n, sizeof *rows, row_cmp);
 	if (names_only) {

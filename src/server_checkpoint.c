@@ -239,46 +239,6 @@ server_checkpoint_program_exited(struct server *s, int status)
 	return 1;
 }
 
-/* sess's file, whole: the state's bound is its screen's, and a little. */
-static int
-server_checkpoint_read(const char *path, char **data, size_t *len)
-{
-	struct stat	 st;
-	size_t		 max = STATE_SCREEN_MAX + 65536;
-	ssize_t		 n;
-	int		 fd;
-
-	*data = NULL;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1 || (st.st_size > 0 &&
-	    (uint64_t)st.st_size > max)) {
-		if (errno == 0 || st.st_size > 0)
-			errno = EFBIG;
-		close(fd);
-		return -1;
-	}
-	if ((*data = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	*len = 0;
-	while (*len < (size_t)st.st_size && (n = read(fd, *data + *len,
-	    (size_t)st.st_size - *len)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			free(*data);
-			*data = NULL;
-			close(fd);
-			return -1;
-		}
-		*len += (size_t)n;
-	}
-	close(fd);
-	return 0;
-}
-
 /* Restore, at start: the model from sess's file, the program from
  * criu's images, on a new pty that stands for the old one. */
 int
@@ -295,7 +255,7 @@ server_checkpoint_restore(struct server *s, struct start_error *e)
 
 	e->stage = START_RESTORE;
 	snprintf(path, sizeof path, "%s/%s", s->o->restore, STATE_FILE);
-	if (server_checkpoint_read(path, &data, &len) == -1) {
+	if (file_read(path, STATE_FILE_MAX, &data, &len) == -1) {
 		str_format(e->msg, sizeof e->msg, "cannot read %s: %s", path,
 		    strerror(errno));
 		return -1;

@@ -78,7 +78,8 @@ int	state_save(const struct state_facts *, const struct screen *,
  * or a malformed one: a record missing, repeated, unknown, out of its
  * bound or past the end, bytes after the last), ENOTSUP (a newer
  * format) or ENOMEM, and *why says which; the facts are then zeroed and
- * *out NULL. */
+ * *out NULL. With out NULL, only the facts are read (the screen record is
+ * checked for its bounds, not fed to a model). */
 int	state_load(const void *, size_t, struct state_facts *,
 	    struct screen **, struct state_error *);
 

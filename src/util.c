@@ -1,4 +1,6 @@
 /* Byte buffers, error printing, clocks and fd flags. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -164,4 +166,44 @@ write_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+file_read(const char *path, size_t max, char **data, size_t *len)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd, err;
+
+	*data = NULL;
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		goto fail;
+	}
+	if ((*data = malloc((size_t)st.st_size + 1)) == NULL)
+		goto fail;
+	while (*len < (size_t)st.st_size) {
+		n = read(fd, *data + *len, (size_t)st.st_size - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+	}
+	(*data)[*len] = '\0';
+	close(fd);
+	return 0;
+
+fail:
+	err = errno;
+	free(*data);
+	*data = NULL;
+	close(fd);
+	errno = err;
+	return -1;
 }

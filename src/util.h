@@ -34,6 +34,10 @@ int64_t	 now_ms(void);
 int	 fd_set_nonblock(int, int);
 int	 fd_set_cloexec(int);
 
+/* A regular file of at most max bytes, whole, into *data (free it; a NUL
+ * follows the *len bytes); -1 with errno (EFBIG: larger). */
+int	 file_read(const char *, size_t max, char **data, size_t *len);
+
 /* Write all of a buffer to a blocking fd, retrying on EINTR. */
 int	 write_all(int, const void *, size_t);
 
