@@ -50,6 +50,8 @@
 
 #include <vterm.h>
 
+#include "proc.h"
+
 #define MIB		(1024 * 1024)
 #define ROWS		24
 #define COLS		80
@@ -321,43 +323,16 @@ reap(void)
 		;
 }
 
-/* State letter of pid and its parent, 0 when it is gone. */
-static int
-proc_stat(pid_t pid, pid_t *ppid)
-{
-	char	 path[64], buf[512], *p, c;
-	int	 fd, state;
-	ssize_t	 n;
-	long	 pp;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')) == NULL)
-		return 0;
-	if (sscanf(p + 1, " %c %ld", &c, &pp) != 2)
-		return 0;
-	state = (unsigned char)c;
-	if (ppid != NULL)
-		*ppid = (pid_t)pp;
-	return state;
-}
-
 static int
 alive(pid_t pid)
 {
-	int	st;
+	struct proc_stat	 st;
 
 	if (pid <= 0)
 		return 0;
 	reap();
-	st = proc_stat(pid, NULL);
-	return st != 0 && st != 'Z' && st != 'X';
+	return proc_stat(pid, &st) == 0 && st.state != 'Z' &&
+	    st.state != 'X';
 }
 
 /*
@@ -371,7 +346,8 @@ descendants(const pid_t *roots, size_t n, pid_t *out, size_t max)
 	size_t		 np = 0, no = 0, i, k;
 	DIR		*d;
 	struct dirent	*e;
-	pid_t		 pp, parent;
+	struct proc_stat st;
+	pid_t		 parent;
 
 	if ((d = opendir("/proc")) == NULL)
 		return 0;
@@ -381,10 +357,10 @@ descendants(const pid_t *roots, size_t n, pid_t *out, size_t max)
 
 		if (*end != '\0' || v <= 0)
 			continue;
-		if (proc_stat((pid_t)v, &pp) == 0)
+		if (proc_stat((pid_t)v, &st) == -1)
 			continue;
 		pids[np] = (pid_t)v;
-		ppids[np++] = pp;
+		ppids[np++] = st.ppid;
 	}
 	closedir(d);
 	for (k = 0; k < n + no && no < max; k++) {

@@ -28,6 +28,8 @@
 
 #include "adopt.h"
 #include "arch.h"
+#include "log.h"
+#include "proc.h"
 #include "ptrace.h"
 #include "util.h"
 
@@ -139,75 +141,6 @@ adopt_err(struct adopt_error *e, int code, const char *fmt, ...)
 	errno = saved;
 }
 
-/* Reads a small /proc file whole; NUL-terminated. -1 if it cannot. */
-static ssize_t
-adopt_slurp(const char *path, char *buf, size_t size)
-{
-	ssize_t	 n, len = 0;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while ((size_t)len < size - 1) {
-		n = read(fd, buf + len, size - 1 - (size_t)len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
-struct adopt_stat {
-	char		 comm[17];
-	char		 state;
-	pid_t		 ppid, pgid, sid, tpgid;
-	unsigned int	 tty_nr;
-};
-
-static int
-adopt_read_stat(pid_t pid, struct adopt_stat *st)
-{
-	char	 path[64], buf[1024], *open, *close_;
-	size_t	 n;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (adopt_slurp(path, buf, sizeof buf) <= 0)
-		return -1;
-	/* The name may hold spaces and parentheses: it ends at the last. */
-	if ((open = strchr(buf, '(')) == NULL ||
-	    (close_ = strrchr(buf, ')')) == NULL || close_ < open)
-		return -1;
-	n = (size_t)(close_ - open - 1);
-	if (n >= sizeof st->comm)
-		n = sizeof st->comm - 1;
-	memcpy(st->comm, open + 1, n);
-	st->comm[n] = '\0';
-	if (sscanf(close_ + 2, "%c %d %d %d %u %d", &st->state, &st->ppid,
-	    &st->pgid, &st->sid, &st->tty_nr, &st->tpgid) != 6)
-		return -1;
-	return 0;
-}
-
-/* A "Name:\tvalue" line of /proc/PID/status. */
-static const char *
-adopt_field(const char *status, const char *name)
-{
-	size_t		 len = strlen(name);
-	const char	*s = status;
-
-	while (s != NULL && *s != '\0') {
-		if (strncmp(s, name, len) == 0 && s[len] == ':')
-			return s + len + 1;
-		if ((s = strchr(s, '\n')) != NULL)
-			s++;
-	}
-	return NULL;
-}
-
 static int
 adopt_have_cap_ptrace(void)
 {
@@ -215,8 +148,8 @@ adopt_have_cap_ptrace(void)
 	const char		*v;
 	unsigned long long	 caps;
 
-	if (adopt_slurp("/proc/self/status", buf, sizeof buf) <= 0 ||
-	    (v = adopt_field(buf, "CapEff")) == NULL)
+	if (proc_slurp("/proc/self/status", buf, sizeof buf) <= 0 ||
+	    (v = proc_field(buf, "CapEff")) == NULL)
 		return geteuid() == 0;
 	caps = strtoull(v, NULL, 16);
 	return (caps >> 19) & 1;	/* CAP_SYS_PTRACE */
@@ -225,9 +158,9 @@ adopt_have_cap_ptrace(void)
 static const char *
 adopt_comm(pid_t pid, char *buf, size_t len)
 {
-	struct adopt_stat	 st;
+	struct proc_stat	 st;
 
-	if (adopt_read_stat(pid, &st) == -1)
+	if (proc_stat(pid, &st) == -1)
 		snprintf(buf, len, "?");
 	else
 		snprintf(buf, len, "%s", st.comm);
@@ -237,12 +170,12 @@ adopt_comm(pid_t pid, char *buf, size_t len)
 static int
 adopt_is_ancestor(pid_t pid)
 {
-	struct adopt_stat	 st;
+	struct proc_stat	 st;
 	pid_t			 me = getpid();
 	int			 i;
 
 	for (i = 0; i < 4096 && pid > 1; i++) {
-		if (adopt_read_stat(pid, &st) == -1)
+		if (proc_stat(pid, &st) == -1)
 			return 0;
 		if (st.ppid == me)
 			return 1;
@@ -263,14 +196,14 @@ adopt_check_access(struct adopt_target *t, const char *status,
 	int		 cap = adopt_have_cap_ptrace(), scope = 0;
 	pid_t		 tracer;
 
-	if ((v = adopt_field(status, "TracerPid")) != NULL &&
+	if ((v = proc_field(status, "TracerPid")) != NULL &&
 	    (tracer = (pid_t)strtol(v, NULL, 10)) != 0) {
 		adopt_err(e, ADOPT_TRACED, "process %d is traced by %d (%s): "
 		    "detach the debugger or tracer first", (int)t->pid,
 		    (int)tracer, adopt_comm(tracer, name, sizeof name));
 		return -1;
 	}
-	if ((v = adopt_field(status, "Uid")) == NULL ||
+	if ((v = proc_field(status, "Uid")) == NULL ||
 	    sscanf(v, "%lu %lu %lu", &r, &eu, &s) != 3) {
 		adopt_err(e, ADOPT_NOPROC, "no such process %d", (int)t->pid);
 		return -1;
@@ -293,7 +226,7 @@ adopt_check_access(struct adopt_target *t, const char *status,
 		    "can adopt it", (int)t->pid);
 		return -1;
 	}
-	if (adopt_slurp("/proc/sys/kernel/yama/ptrace_scope", buf,
+	if (proc_slurp("/proc/sys/kernel/yama/ptrace_scope", buf,
 	    sizeof buf) > 0)
 		scope = atoi(buf);
 	if (scope >= 3 || (scope == 2 && !cap) ||
@@ -309,7 +242,7 @@ adopt_check_access(struct adopt_target *t, const char *status,
 			    scope);
 		return -1;
 	}
-	if ((v = adopt_field(status, "Seccomp")) != NULL) {
+	if ((v = proc_field(status, "Seccomp")) != NULL) {
 		if (atoi(v) == 1 || (atoi(v) == 2 &&
 		    !(t->flags & ADOPT_ALLOW_SECCOMP))) {
 			adopt_err(e, ADOPT_SECCOMP, "process %d runs under a "
@@ -443,7 +376,7 @@ adopt_check_company(struct adopt_target *t, struct adopt_error *e)
 {
 	DIR			*d;
 	struct dirent		*de;
-	struct adopt_stat	 st;
+	struct proc_stat	 st;
 	pid_t			 q, other = 0;
 	int			 code = 0;
 
@@ -453,7 +386,7 @@ adopt_check_company(struct adopt_target *t, struct adopt_error *e)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		q = (pid_t)atoi(de->d_name);
-		if (q == t->pid || adopt_read_stat(q, &st) == -1 ||
+		if (q == t->pid || proc_stat(q, &st) == -1 ||
 		    st.state == 'Z' || st.state == 'X')
 			continue;
 		if (st.pgid == t->pgid) {
@@ -483,8 +416,8 @@ adopt_check_company(struct adopt_target *t, struct adopt_error *e)
 int
 adopt_check(pid_t pid, struct adopt_target *t, struct adopt_error *e)
 {
-	struct adopt_stat	 st;
-	char			 path[64], status[4096];
+	struct proc_stat	 st;
+	char			 status[4096];
 	int			 flags = t->flags;
 
 	memset(t, 0, sizeof *t);
@@ -493,7 +426,7 @@ adopt_check(pid_t pid, struct adopt_target *t, struct adopt_error *e)
 	t->pid = pid;
 	t->pidfd = -1;
 	t->shell_pidfd = -1;
-	if (pid <= 0 || adopt_read_stat(pid, &st) == -1 ||
+	if (pid <= 0 || proc_stat(pid, &st) == -1 ||
 	    (t->pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
 		adopt_err(e, ADOPT_NOPROC, "no such process %d", (int)pid);
 		return -1;
@@ -522,8 +455,7 @@ adopt_check(pid_t pid, struct adopt_target *t, struct adopt_error *e)
 		    "system): try again once it moves", (int)pid);
 		goto fail;
 	}
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if (adopt_slurp(path, status, sizeof status) <= 0) {
+	if (proc_status(pid, status, sizeof status) <= 0) {
 		adopt_err(e, ADOPT_NOPROC, "no such process %d", (int)pid);
 		goto fail;
 	}
@@ -552,19 +484,6 @@ adopt_sys(struct adopt_move *m, long nr, uint64_t a0, uint64_t a1,
 	return ret;
 }
 
-static int
-adopt_fdinfo_flags(pid_t pid, int fd)
-{
-	char		 path[64], buf[4096];
-	const char	*v;
-
-	snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)pid, fd);
-	if (adopt_slurp(path, buf, sizeof buf) <= 0 ||
-	    (v = adopt_field(buf, "flags")) == NULL)
-		return -1;
-	return (int)strtol(v, NULL, 8);
-}
-
 /* The registrations of an epoll set on the descriptors being moved: the
  * kernel keys them by open file, so they would keep watching the old
  * terminal. */
@@ -580,7 +499,7 @@ adopt_collect_epoll(struct adopt_move *m, int epfd)
 
 	snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)m->t->pid,
 	    epfd);
-	if (adopt_slurp(path, buf, sizeof buf) <= 0)
+	if (proc_slurp(path, buf, sizeof buf) <= 0)
 		return;
 	for (s = buf; (s = strstr(s, "tfd:")) != NULL; s++) {
 		if (sscanf(s, "tfd: %d events: %x data: %llx", &tfd, &events,
@@ -641,7 +560,7 @@ adopt_collect(struct adopt_move *m)
 			if (m->nfds == ADOPT_MAX_FDS)
 				break;
 			m->fds[m->nfds].fd = fd;
-			m->fds[m->nfds].flags = adopt_fdinfo_flags(t->pid, fd);
+			m->fds[m->nfds].flags = proc_fd_flags(t->pid, fd);
 			if (m->fds[m->nfds].flags == -1)
 				m->fds[m->nfds].flags = O_RDWR;
 			m->nfds++;
@@ -989,11 +908,11 @@ adopt_move_fds(struct adopt_move *m)
 static void
 adopt_watch_shell(struct adopt_target *t)
 {
-	struct adopt_stat	 st;
+	struct proc_stat	 st;
 
 	t->shell = 0;
 	t->shell_pidfd = -1;
-	if (t->leader || t->ppid <= 1 || adopt_read_stat(t->ppid, &st) == -1 ||
+	if (t->leader || t->ppid <= 1 || proc_stat(t->ppid, &st) == -1 ||
 	    st.sid != t->sid)
 		return;
 	t->shell_pidfd = (int)syscall(SYS_pidfd_open, t->ppid, 0);
@@ -1004,12 +923,12 @@ adopt_watch_shell(struct adopt_target *t)
 static int
 adopt_wait_stopped(pid_t pid)
 {
-	struct adopt_stat	 st;
+	struct proc_stat	 st;
 	int64_t			 end = now_ms() + ADOPT_STOP_MS;
 	struct timespec		 ts = { 0, 2000000 };
 
 	while (now_ms() < end) {
-		if (adopt_read_stat(pid, &st) == -1 || st.state == 'T' ||
+		if (proc_stat(pid, &st) == -1 || st.state == 'T' ||
 		    st.state == 't')
 			return 1;
 		nanosleep(&ts, NULL);
@@ -1245,8 +1164,6 @@ adopt_restore_sighup(struct adopt_target *t, struct adopt_error *e)
 {
 	struct adopt_move	*m;
 	struct adopt_ksigaction	 cur;
-	char			 path[64], status[4096];
-	const char		*v;
 	int64_t			 r;
 	int			 rc = 0;
 
@@ -1258,13 +1175,10 @@ adopt_restore_sighup(struct adopt_target *t, struct adopt_error *e)
 	if (!t->hup_ignored)
 		return 0;
 	t->hup_ignored = 0;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)t->pid);
-	if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) == -1 ||
-	    adopt_slurp(path, status, sizeof status) <= 0)
+	if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) == -1)
 		return 0;	/* gone: nothing to give back */
-	if ((v = adopt_field(status, "SigIgn")) != NULL &&
-	    ((strtoull(v, NULL, 16) >> (SIGHUP - 1)) & 1) == 0)
-		return 0;	/* it set its own disposition meanwhile */
+	if (!proc_status_has(t->pid, "SigIgn", SIGHUP))
+		return 0;	/* it set its own disposition meanwhile, or went */
 	if ((m = calloc(1, sizeof *m)) == NULL) {
 		adopt_err(e, ADOPT_FAILED, "out of memory");
 		return -1;
@@ -1307,30 +1221,11 @@ adopt_restore_sighup(struct adopt_target *t, struct adopt_error *e)
 	return rc;
 }
 
-/* Field 52 of /proc/PID/stat: the wait status of a zombie. */
-static int
-adopt_zombie_status(pid_t pid, int *st)
-{
-	char	 path[64], buf[1024], *s;
-	int	 field;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (adopt_slurp(path, buf, sizeof buf) <= 0 ||
-	    (s = strrchr(buf, ')')) == NULL)
-		return -1;
-	/* Field 2 ends at s; count the spaces up to field 52. */
-	for (field = 2; field < 52; field++) {
-		if ((s = strchr(s + 1, ' ')) == NULL)
-			return -1;
-	}
-	*st = atoi(s + 1);
-	return 0;
-}
-
 int
 adopt_exit_status(struct adopt_target *t)
 {
 	struct pidfd_info	 info;
+	struct proc_stat	 ps;
 	int			 st = 0, have;
 
 	if (t->pidfd == -1)
@@ -1338,8 +1233,10 @@ adopt_exit_status(struct adopt_target *t)
 	/* Whoever is its parent reaps it; until then it is a zombie whose
 	 * status /proc still shows. Read that first: if the pidfd still
 	 * names a live pid afterwards, the pid was not reused meanwhile. */
-	have = adopt_zombie_status(t->pid, &st) == 0 &&
+	have = proc_stat(t->pid, &ps) == 0 && ps.exit_code != -1 &&
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) == 0;
+	if (have)
+		st = ps.exit_code;
 	/* Once reaped, the kernel keeps the status with the pidfd (6.15). */
 	memset(&info, 0, sizeof info);
 	info.mask = PIDFD_INFO_EXIT;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "ptrace.h"
 #include "util.h"
 
@@ -230,21 +231,7 @@ ptrace_cloned(struct ptrace_proc *p, pid_t tid)
 static int
 ptrace_ours(pid_t tid)
 {
-	char	 path[64], line[256];
-	FILE	*f;
-	int	 ours = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "TracerPid:", 10) == 0) {
-			ours = atoi(line + 10) == (int)getpid();
-			break;
-		}
-	}
-	fclose(f);
-	return ours;
+	return proc_tracer(tid) == getpid();
 }
 
 /* Seizes every thread listed in /proc; returns how many were new. */

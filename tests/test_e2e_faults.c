@@ -125,18 +125,13 @@ fd_count_settled(pid_t server)
 static long
 rss_kb(pid_t pid)
 {
-	char	 path[64], line[256];
-	long	 kb = -1;
-	FILE	*f;
+	char		 buf[4096];
+	const char	*v;
 
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
+	if (proc_status(pid, buf, sizeof buf) <= 0 ||
+	    (v = proc_field(buf, "VmRSS")) == NULL)
 		return -1;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
+	return strtol(v, NULL, 10);
 }
 
 static int

@@ -737,24 +737,6 @@ run_free(struct run *r)
 }
 
 int
-proc_fd_count(pid_t pid)
-{
-	char		 path[64];
-	struct dirent	*de;
-	DIR		*d;
-	int		 n = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-int
 seccomp_refuse_setsid(void)
 {
 	struct sock_filter	 f[] = {

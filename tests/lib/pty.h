@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <termios.h>
 
+#include "proc.h"
 #include "util.h"
 #include "vscreen.h"
 
@@ -142,8 +143,6 @@ int		 poll_until(int (*cond)(void *), void *arg, int timeout);
 /* Sleeps ms between polls. */
 void		 nap(int ms);
 
-/* Descriptors pid has open, or -1. */
-int		 proc_fd_count(pid_t);
 /* Makes setsid() fail with EPERM in this process from now on (a seccomp
  * filter): what an adoption that must fail half way meets. -1 if the
  * kernel refused the filter. */
