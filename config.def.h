@@ -33,6 +33,16 @@
  * (milliseconds) before reporting it as not answering. */
 #define REQUEST_TIMEOUT 500
 
+/* How long attach, -k, send and dump wait for the server to say hello,
+ * and -k and dump for each answer (milliseconds): a server asked for
+ * something by name is given longer than one a listing passes by. */
+#define SERVER_TIMEOUT 5000
+
+/* How long a client that detached waits for the key release that ends
+ * the detach chord (kitty keyboard protocol), so that it does not reach
+ * the shell (milliseconds). */
+#define RELEASE_TIMEOUT 100
+
 /* How long a connection may stay silent before the server drops it
  * (milliseconds). */
 #define HELLO_TIMEOUT 5000

@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "log.h"
 #include "util.h"
 
 /* What a terminal needs when its server vanished without undoing the
@@ -59,7 +60,7 @@ swallow_release(void)
 	struct pollfd	 p = { .fd = STDIN_FILENO, .events = POLLIN };
 	char		 junk[64];
 
-	if (poll(&p, 1, 100) == 1)
+	if (poll(&p, 1, RELEASE_TIMEOUT) == 1)
 		(void)read(STDIN_FILENO, junk, sizeof junk);
 }
 
@@ -105,7 +106,9 @@ client_attach(const struct attach_opts *o)
 		sess_warn("standard input is not a terminal");
 		return 1;
 	}
-	if ((sock = proto_connect(o->path, 5000, &version)) == -1) {
+	if ((sock = proto_connect(o->path, SERVER_TIMEOUT, &version)) == -1) {
+		log_debug("cannot attach to %s: %s (version %u)", o->path,
+		    strerror(errno), (unsigned)version);
 		if (errno == ECONNREFUSED)
 			unlink(o->path);	/* stale: its server is gone */
 		client_connect_error(o->name, version);
@@ -148,6 +151,8 @@ client_attach(const struct attach_opts *o)
 		goto out;
 	}
 
+	log_debug("attached to %s as %ux%u, %s", o->path, a.rows, a.cols,
+	    a.term);
 	pfd[0].fd = sock;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = sigfd;
@@ -184,9 +189,13 @@ client_attach(const struct attach_opts *o)
 		    sizeof CLIENT_RESET - 1);
 	tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
 	if (!got) {
+		log_debug("lost the connection to %s: %s", o->path,
+		    strerror(errno));
 		sess_warn("lost the connection to session %s", o->name);
 		goto out;
 	}
+	log_debug("detached from %s: reason %u, status %d", o->path,
+	    (unsigned)x.reason, x.status);
 	switch (x.reason) {
 	case EXIT_DETACHED:
 		if (!o->quiet)
@@ -219,60 +228,121 @@ out:
 	return rc;
 }
 
+/* One request on a connection of its own: proto_connect says hello and
+ * checks the version, waiting at most timeout ms; before(sock, what), if
+ * any, sends what goes first, then the frames in req go; answer takes
+ * each frame that comes back, waited for at most wait ms (-1: for ever),
+ * until it returns 1 (done) or -1 (failed, errno set). */
+struct client_request {
+	int		  timeout;
+	int		  wait;
+	int		(*before)(int, void *);
+	void		 *what;
+	struct buf	  req;
+	int		(*answer)(const struct proto_msg *, void *);
+	void		 *arg;
+	uint32_t	  version;	/* the server's, with EPROTO */
+	int		  connected;
+};
+
+static int
+client_request(const char *path, struct client_request *r)
+{
+	struct proto_msg	 m;
+	struct buf		 in = { 0 };
+	int			 sock, rc = -1, saved;
+
+	r->connected = 0;
+	if ((sock = proto_connect(path, r->timeout, &r->version)) == -1) {
+		if (errno == EPROTO && r->version != 0)
+			log_debug("%s speaks protocol version %u, not %u", path,
+			    (unsigned)r->version, (unsigned)PROTO_VERSION);
+		else
+			log_debug("cannot connect to %s: %s", path,
+			    strerror(errno));
+		buf_free(&r->req);
+		return -1;
+	}
+	r->connected = 1;
+	if ((r->before == NULL || r->before(sock, r->what) == 0) &&
+	    proto_send(sock, &r->req, -1) == 0) {
+		while ((rc = proto_recv(sock, &in, &m, r->wait)) == 0) {
+			rc = r->answer(&m, r->arg);
+			proto_consume(&in, &m);
+			if (rc != 0)
+				break;
+		}
+		if (rc == -1 && errno == ETIMEDOUT)
+			log_debug("%s did not answer within %d ms", path,
+			    r->wait);
+	}
+	saved = errno;
+	close(sock);
+	buf_free(&r->req);
+	buf_free(&in);
+	errno = saved;
+	return rc == 1 ? 0 : -1;
+}
+
+/* The answers that are one frame: INFO (into arg), or OK. */
+static int
+client_answer_info(const struct proto_msg *m, void *arg)
+{
+	if (m->type == MSG_INFO && proto_get_info(m, arg) == 0)
+		return 1;
+	errno = EPROTO;
+	return -1;
+}
+
+static int
+client_answer_ok(const struct proto_msg *m, void *arg)
+{
+	(void)arg;
+	if (m->type == MSG_OK)
+		return 1;
+	errno = EPROTO;
+	return -1;
+}
+
 int
 client_probe(const char *path, struct proto_info *info, uint32_t *version)
 {
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	int			 sock, rc = -1;
+	struct client_request	 r = {
+		.timeout = REQUEST_TIMEOUT, .wait = REQUEST_TIMEOUT,
+		.answer = client_answer_info, .arg = info
+	};
+	int			 rc;
 
-	if ((sock = proto_connect(path, REQUEST_TIMEOUT, version)) == -1) {
-		if (errno == ENOENT)
-			return PROBE_NONE;
-		if (errno == ECONNREFUSED)
-			return PROBE_STALE;
-		if (errno == ETIMEDOUT || errno == EAGAIN)
-			return PROBE_WEDGED;
+	if (proto_add(&r.req, MSG_INFO_REQ, NULL, 0) == -1) {
+		buf_free(&r.req);
 		return -1;
 	}
-	if (proto_add(&b, MSG_INFO_REQ, NULL, 0) == 0 &&
-	    proto_send(sock, &b, -1) == 0) {
-		if (proto_recv(sock, &in, &m, REQUEST_TIMEOUT) == 0) {
-			if (m.type == MSG_INFO && proto_get_info(&m, info) == 0)
-				rc = PROBE_LIVE;
-			else
-				errno = EPROTO;
-		} else if (errno == ETIMEDOUT)
-			rc = PROBE_WEDGED;
-	}
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
-	return rc;
+	rc = client_request(path, &r);
+	*version = r.version;
+	if (rc == 0)
+		return PROBE_LIVE;
+	if (!r.connected && errno == ENOENT)
+		return PROBE_NONE;
+	if (!r.connected && errno == ECONNREFUSED)
+		return PROBE_STALE;
+	if (errno == ETIMEDOUT || (!r.connected && errno == EAGAIN))
+		return PROBE_WEDGED;
+	return -1;
 }
 
 int
 client_kill(const char *path)
 {
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	uint32_t		 version;
-	int			 sock, rc = -1;
+	struct client_request	 r = {
+		.timeout = SERVER_TIMEOUT, .wait = SERVER_TIMEOUT,
+		.answer = client_answer_ok
+	};
 
-	if ((sock = proto_connect(path, 5000, &version)) == -1)
+	if (proto_add(&r.req, MSG_KILL, NULL, 0) == -1) {
+		buf_free(&r.req);
 		return -1;
-	if (proto_add(&b, MSG_KILL, NULL, 0) == 0 &&
-	    proto_send(sock, &b, -1) == 0 &&
-	    proto_recv(sock, &in, &m, 5000) == 0) {
-		if (m.type == MSG_OK)
-			rc = 0;
-		else
-			errno = EPROTO;
 	}
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
-	return rc;
+	return client_request(path, &r);
 }
 
 static int
@@ -295,77 +365,82 @@ send_input(int sock, const char *p, size_t n)
 	return rc;
 }
 
+struct send_what {
+	const struct buf	*data;
+	int			 fd;
+};
+
+/* The bytes to type: the buffer, or everything read from the fd. */
+static int
+send_before(int sock, void *arg)
+{
+	struct send_what	*w = arg;
+	char			 chunk[PROTO_MAX_PAYLOAD];
+	ssize_t			 n;
+	int			 rc = 0;
+
+	if (w->fd == -1)
+		return send_input(sock, w->data->data, w->data->len);
+	while (rc == 0 && (n = read(w->fd, chunk, sizeof chunk)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		rc = send_input(sock, chunk, (size_t)n);
+	}
+	return rc;
+}
+
 int
 client_send(const char *path, const struct buf *data, int fd)
 {
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	char			 chunk[PROTO_MAX_PAYLOAD];
-	uint32_t		 version;
-	ssize_t			 n;
-	int			 sock, rc = -1;
+	struct send_what	 w = { data, fd };
+	struct proto_info	 info;
+	/* The answer comes after every byte before it was taken: as long
+	 * as the program takes to read them. */
+	struct client_request	 r = {
+		.timeout = SERVER_TIMEOUT, .wait = -1, .before = send_before,
+		.what = &w, .answer = client_answer_info, .arg = &info
+	};
 
-	if ((sock = proto_connect(path, 5000, &version)) == -1)
+	if (proto_add(&r.req, MSG_INFO_REQ, NULL, 0) == -1) {
+		buf_free(&r.req);
 		return -1;
-	if (fd == -1)
-		rc = send_input(sock, data->data, data->len);
-	else {
-		rc = 0;
-		while (rc == 0 && (n = read(fd, chunk, sizeof chunk)) != 0) {
-			if (n == -1) {
-				if (errno == EINTR)
-					continue;
-				rc = -1;
-				break;
-			}
-			rc = send_input(sock, chunk, (size_t)n);
-		}
 	}
-	/* The answer comes after every byte before it was taken. */
-	if (rc == 0) {
-		rc = -1;
-		if (proto_add(&b, MSG_INFO_REQ, NULL, 0) == 0 &&
-		    proto_send(sock, &b, -1) == 0 &&
-		    proto_recv(sock, &in, &m, -1) == 0 && m.type == MSG_INFO)
-			rc = 0;
+	return client_request(path, &r);
+}
+
+/* The screen, a frame at a time, until OK or ERROR. */
+static int
+dump_answer(const struct proto_msg *m, void *arg)
+{
+	struct proto_error	 e;
+
+	if (m->type == MSG_OK)
+		return 1;
+	if (m->type == MSG_ERROR && proto_get_error(m, &e) == 0) {
+		errno = e.code;
+		return -1;
 	}
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
-	return rc;
+	if (m->type == MSG_DUMP && write_all(*(int *)arg, m->data, m->len) == -1)
+		return -1;
+	return 0;
 }
 
 int
 client_dump(const char *path, uint32_t flags, int fd)
 {
-	struct proto_error	 e;
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	uint32_t		 version;
-	int			 sock, rc = -1;
+	struct client_request	 r = {
+		.timeout = SERVER_TIMEOUT, .wait = SERVER_TIMEOUT,
+		.answer = dump_answer, .arg = &fd
+	};
 
-	if ((sock = proto_connect(path, 5000, &version)) == -1)
+	if (proto_add_dump_req(&r.req, flags) == -1) {
+		buf_free(&r.req);
 		return -1;
-	if (proto_add_dump_req(&b, flags) == -1 || proto_send(sock, &b, -1) == -1)
-		goto out;
-	while (proto_recv(sock, &in, &m, 5000) == 0) {
-		if (m.type == MSG_OK) {
-			rc = 0;
-			break;
-		}
-		if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0) {
-			errno = e.code;
-			break;
-		}
-		if (m.type == MSG_DUMP && write_all(fd, m.data, m.len) == -1)
-			break;
-		proto_consume(&in, &m);
 	}
-out:
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
-	return rc;
+	return client_request(path, &r);
 }
 
 int
