@@ -69,3 +69,21 @@
  * binary: a sess run from its build tree uses it. (The installed private
  * copy, LIBEXECDIR/sess/criu, comes from the Makefile.) */
 #define CRIU_TREE "build/criu/criu"
+
+/* How long sess adopt waits for a job it sent SIGTSTP to stop, so that
+ * its shell gets the prompt back, before it stops it with SIGSTOP
+ * (milliseconds). */
+#define ADOPT_STOP_TIMEOUT 500
+
+/* How long sess adopt waits for any one stop of the process it moves
+ * (milliseconds): a thread stuck in the kernel must not hang it. */
+#define PTRACE_TIMEOUT 3000
+
+/* Descriptors on the old terminal, and epoll sets watching them, that
+ * sess adopt moves; threads it stops; signals it holds back meanwhile;
+ * bytes of the process's code it searches for a system call instruction. */
+#define ADOPT_MAX_FDS 256
+#define ADOPT_MAX_EPOLL 64
+#define PTRACE_MAX_THREADS 1024
+#define PTRACE_MAX_SIGS 64
+#define PTRACE_SCAN_MAX (64 * 1024 * 1024)

@@ -28,6 +28,7 @@
 
 #include "adopt.h"
 #include "arch.h"
+#include "config.h"
 #include "log.h"
 #include "proc.h"
 #include "ptrace.h"
@@ -50,9 +51,6 @@ struct pidfd_info {
 #define PIDFD_INFO_EXIT		(1UL << 3)
 #endif
 
-#define ADOPT_MAX_FDS		256
-#define ADOPT_MAX_EPOLL		64
-#define ADOPT_STOP_MS		500	/* how long SIGTSTP may take */
 #define DEV_TTY			makedev(5, 0)
 
 /* The kernel's struct sigaction for rt_sigaction (both ABIs). */
@@ -924,7 +922,7 @@ static int
 adopt_wait_stopped(pid_t pid)
 {
 	struct proc_stat	 st;
-	int64_t			 end = now_ms() + ADOPT_STOP_MS;
+	int64_t			 end = now_ms() + ADOPT_STOP_TIMEOUT;
 	struct timespec		 ts = { 0, 2000000 };
 
 	while (now_ms() < end) {

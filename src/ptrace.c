@@ -30,7 +30,6 @@
 #endif
 
 #define PTRACE_OPTIONS	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE)
-#define PTRACE_SCAN_MAX	(64 * 1024 * 1024)	/* bytes of code searched */
 
 /* The kernel's restart codes, which never reach a process. */
 #define ERESTARTSYS_		512
