@@ -101,14 +101,23 @@ proc_status(pid_t pid, char *buf, size_t size)
 	return proc_slurp(path, buf, size);
 }
 
+/* The value of a field of /proc/PID/status, in buf; NULL if pid is gone
+ * or has no such field. */
+static const char *
+proc_status_value(pid_t pid, const char *name, char *buf, size_t size)
+{
+	if (proc_status(pid, buf, size) <= 0)
+		return NULL;
+	return proc_field(buf, name);
+}
+
 unsigned long long
 proc_status_mask(pid_t pid, const char *name)
 {
 	char		 buf[4096];
 	const char	*v;
 
-	if (proc_status(pid, buf, sizeof buf) <= 0 ||
-	    (v = proc_field(buf, name)) == NULL)
+	if ((v = proc_status_value(pid, name, buf, sizeof buf)) == NULL)
 		return 0;
 	return strtoull(v, NULL, 16);
 }
@@ -119,16 +128,15 @@ proc_status_has(pid_t pid, const char *name, int sig)
 	return (proc_status_mask(pid, name) >> (sig - 1)) & 1;
 }
 
-pid_t
-proc_tracer(pid_t pid)
+long
+proc_status_long(pid_t pid, const char *name)
 {
 	char		 buf[4096];
 	const char	*v;
 
-	if (proc_status(pid, buf, sizeof buf) <= 0 ||
-	    (v = proc_field(buf, "TracerPid")) == NULL)
+	if ((v = proc_status_value(pid, name, buf, sizeof buf)) == NULL)
 		return -1;
-	return (pid_t)strtol(v, NULL, 10);
+	return strtol(v, NULL, 10);
 }
 
 ssize_t

@@ -31,8 +31,9 @@ ssize_t		 proc_status(pid_t, char *buf, size_t size);
 unsigned long long proc_status_mask(pid_t, const char *name);
 /* Whether signal sig is in that mask. */
 int		 proc_status_has(pid_t, const char *name, int sig);
-/* The pid tracing pid (TracerPid), 0 if none, -1 if pid is gone. */
-pid_t		 proc_tracer(pid_t);
+/* A decimal field of /proc/PID/status (TracerPid, VmRSS in kB...): -1
+ * if pid is gone or has no such line. */
+long		 proc_status_long(pid_t, const char *name);
 
 /* How many descriptors pid has open, or -1. */
 int		 proc_fd_count(pid_t);

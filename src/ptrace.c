@@ -230,7 +230,7 @@ ptrace_cloned(struct ptrace_proc *p, pid_t tid)
 static int
 ptrace_ours(pid_t tid)
 {
-	return proc_tracer(tid) == getpid();
+	return proc_status_long(tid, "TracerPid") == (long)getpid();
 }
 
 /* Seizes every thread listed in /proc; returns how many were new. */

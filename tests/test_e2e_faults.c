@@ -121,19 +121,6 @@ fd_count_settled(pid_t server)
 	return proc_fd_count(server);
 }
 
-/* Resident memory of pid in kB, from /proc/PID/status. */
-static long
-rss_kb(pid_t pid)
-{
-	char		 buf[4096];
-	const char	*v;
-
-	if (proc_status(pid, buf, sizeof buf) <= 0 ||
-	    (v = proc_field(buf, "VmRSS")) == NULL)
-		return -1;
-	return strtol(v, NULL, 10);
-}
-
 static int
 cond_raw(void *arg)
 {
@@ -952,12 +939,12 @@ test_attach_cycles_no_growth(void **state)
 		assert_int_equal(cycle_once("cy", master, slave), 0);
 	assert_true(wait_clients("cy", 0));
 	fds0 = fd_count_settled(server);
-	rss0 = rss_kb(server);
+	rss0 = proc_status_long(server, "VmRSS");
 	for (i = 0; i < 1000; i++)
 		assert_int_equal(cycle_once("cy", master, slave), 0);
 	assert_true(wait_clients("cy", 0));
 	fds1 = fd_count_settled(server);
-	rss1 = rss_kb(server);
+	rss1 = proc_status_long(server, "VmRSS");
 	print_message("server: %d fds, %ld kB before 1000 cycles; %d fds, "
 	    "%ld kB after\n", fds0, rss0, fds1, rss1);
 	assert_true(fds0 > 0 && rss0 > 0);

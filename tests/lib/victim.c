@@ -91,6 +91,7 @@ victim_busy(void)
 	}
 }
 
+/* A thread blocked in read(0) beside the ticks. */
 static void *
 victim_reader(void *arg)
 {
@@ -107,16 +108,6 @@ victim_reader(void *arg)
 	printf("reader: %zd %s\n", n, n == -1 ? strerror(errno) : "eof");
 	fflush(stdout);
 	return NULL;
-}
-
-/* A thread blocked in read(0) beside the ticks. */
-static void
-victim_threads(void)
-{
-	pthread_t	 th;
-
-	pthread_create(&th, NULL, victim_reader, NULL);
-	victim_tick();
 }
 
 static void *
@@ -137,17 +128,6 @@ victim_spawner(void *arg)
 			pthread_join(th, NULL);
 	}
 	return NULL;
-}
-
-static void
-victim_churn(void)
-{
-	pthread_t	 th;
-	int		 i;
-
-	for (i = 0; i < 4; i++)
-		pthread_create(&th, NULL, victim_spawner, NULL);
-	victim_tick();
 }
 
 /* fd 5: the terminal through /dev/tty, non-blocking, watched by epoll;
@@ -231,7 +211,7 @@ victim_vfork(void)
  * thread cannot be stopped. The child leaves the process group, so that
  * the process is not refused for its company. */
 static void *
-victim_stuck_thread(void *arg)
+victim_stuck(void *arg)
 {
 	char	 line[32];
 	int	 n;
@@ -245,15 +225,6 @@ victim_stuck_thread(void *arg)
 			pause();
 	}
 	return NULL;
-}
-
-static void
-victim_stuck(void)
-{
-	pthread_t	 th;
-
-	pthread_create(&th, NULL, victim_stuck_thread, NULL);
-	victim_tick();
 }
 
 static void
@@ -283,25 +254,30 @@ victim_prepare(const char *mode)
 int
 victim_main(const char *mode)
 {
+	/* What runs, beside threads of its own (thread, nthreads). */
 	static const struct {
 		const char	 *mode;
 		void		(*run)(void);
+		void		*(*thread)(void *);
+		int		  nthreads;
 	} modes[] = {
-		{ "tick", victim_tick },
-		{ "nodump", victim_tick },
-		{ "notstp", victim_tick },
-		{ "nofile", victim_tick },
-		{ "busy", victim_busy },
-		{ "threads", victim_threads },
-		{ "churn", victim_churn },
-		{ "fds", victim_fds },
-		{ "sleep", victim_sleep },
-		{ "seccomp", victim_seccomp },
-		{ "vfork", victim_vfork },
-		{ "stuck", victim_stuck },
-		{ "pause", victim_pause }
+		{ "tick", victim_tick, NULL, 0 },
+		{ "nodump", victim_tick, NULL, 0 },
+		{ "notstp", victim_tick, NULL, 0 },
+		{ "nofile", victim_tick, NULL, 0 },
+		{ "busy", victim_busy, NULL, 0 },
+		{ "threads", victim_tick, victim_reader, 1 },
+		{ "churn", victim_tick, victim_spawner, 4 },
+		{ "fds", victim_fds, NULL, 0 },
+		{ "sleep", victim_sleep, NULL, 0 },
+		{ "seccomp", victim_seccomp, NULL, 0 },
+		{ "vfork", victim_vfork, NULL, 0 },
+		{ "stuck", victim_tick, victim_stuck, 1 },
+		{ "pause", victim_pause, NULL, 0 }
 	};
-	size_t	 i;
+	pthread_t	 th;
+	size_t		 i;
+	int		 n;
 
 	for (i = 0; i < nitems(modes); i++) {
 		if (strcmp(mode, modes[i].mode) != 0)
@@ -310,6 +286,8 @@ victim_main(const char *mode)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 		printf("pid=%d.\n", (int)getpid());
 		fflush(stdout);
+		for (n = 0; n < modes[i].nthreads; n++)
+			pthread_create(&th, NULL, modes[i].thread, NULL);
 		modes[i].run();
 	}
 	return 2;
