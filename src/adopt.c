@@ -136,6 +136,7 @@ adopt_err(struct adopt_error *e, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	log_debug("adopt: %s", e->msg);
 	errno = saved;
 }
 
@@ -462,6 +463,10 @@ adopt_check(pid_t pid, struct adopt_target *t, struct adopt_error *e)
 	    adopt_check_tty(t, e) == -1 ||
 	    adopt_check_company(t, e) == -1)
 		goto fail;
+	log_debug("adopt: process %d (%s) passes the checks: group %d, "
+	    "session %d%s, terminal %u:%u", (int)pid, t->comm, (int)t->pgid,
+	    (int)t->sid, t->leader ? " (its leader)" : "", major(t->tty),
+	    minor(t->tty));
 	return 0;
 
 fail:
@@ -594,6 +599,8 @@ adopt_collect(struct adopt_move *m)
 	}
 	for (i = 0; i < neps; i++)
 		adopt_collect_epoll(m, eps[i]);
+	log_debug("adopt: %d descriptors on the old terminal, %d open files, "
+	    "%d epoll registrations", m->nfds, m->ngroups, m->neps);
 	return 0;
 }
 
@@ -842,6 +849,7 @@ adopt_undo(struct adopt_move *m)
 		adopt_sys(m, SYS_rt_sigaction, SIGHUP, m->p.scratch + SCR_OLD,
 		    0, 8, 0, 0);
 		m->hup_saved = 0;
+		log_debug("adopt: SIGHUP handling restored");
 	}
 	if (m->mapped) {
 		ptrace_unmap(&m->p);
@@ -871,6 +879,8 @@ adopt_move_fds(struct adopt_move *m)
 		r = adopt_sys(m, SYS_dup3,
 		    (uint64_t)m->groups[f->group].newfd, (uint64_t)f->fd,
 		    (f->flags & O_CLOEXEC) ? O_CLOEXEC : 0, 0, 0, 0);
+		log_debug("adopt: descriptor %d %s%s", f->fd, r < 0 ?
+		    "not moved: " : "moved", r < 0 ? strerror((int)-r) : "");
 		if (r < 0)
 			bad++;
 	}
@@ -888,6 +898,8 @@ adopt_move_fds(struct adopt_move *m)
 			    EPOLL_CTL_ADD, (uint64_t)ep->tfd,
 			    m->p.scratch + SCR_EVENT, 0, 0);
 		ep->added = r == 0;
+		log_debug("adopt: descriptor %d %s epoll set %d", ep->tfd,
+		    r == 0 ? "back in" : "lost from", ep->epfd);
 		if (r != 0)
 			bad++;
 	}
@@ -1000,8 +1012,10 @@ adopt_steps(struct adopt_move *m, const char *slave)
 		return -1;
 	}
 	m->hup_saved = 1;
+	log_debug("adopt: SIGHUP ignored for the move");
 	if (adopt_open_pty(m, slave) == -1)
 		return -1;
+	log_debug("adopt: %s open in process %d", slave, (int)t->pid);
 
 	if (!t->leader) {
 		if (adopt_new_session(m) == -1)
@@ -1033,6 +1047,8 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	m->notty = 0;
 	m->regrouped = 0;
 	adopt_drop_dummy(m);
+	log_debug("adopt: the pty is process %d's controlling terminal",
+	    (int)t->pid);
 
 	bad = adopt_move_fds(m) == -1;
 
@@ -1046,8 +1062,12 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	} else if (t->shell == 0) {
 		adopt_sys(m, SYS_rt_sigaction, SIGHUP, m->p.scratch + SCR_OLD,
 		    0, 8, 0, 0);
-	} else
+		log_debug("adopt: SIGHUP handling restored");
+	} else {
 		t->hup_ignored = 1;
+		log_debug("adopt: SIGHUP stays ignored until the old shell %d "
+		    "goes", (int)t->shell);
+	}
 	m->hup_saved = 0;
 	ptrace_unmap(&m->p);
 	m->mapped = 0;
@@ -1118,6 +1138,8 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 		free(m);
 		return -1;
 	}
+	log_debug("adopt: process %d stopped and traced%s", (int)t->pid,
+	    m->sent_stop ? " (its shell was sent SIGTSTP)" : "");
 	sigaddset(&m->p.drop, SIGHUP);
 	sigaddset(&m->p.drop, SIGCONT);
 	sigaddset(&m->p.drop, SIGTSTP);
@@ -1128,6 +1150,8 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 
 	rc = adopt_steps(m, slave);
 	if (rc == -1 && !m->point_of_return) {
+		log_debug("adopt: undoing what was done in process %d",
+		    (int)t->pid);
 		adopt_undo(m);
 		if (e->code == ADOPT_FAILED && m->p.dead == 0)
 			adopt_as_before(m);
@@ -1140,6 +1164,7 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 		    "adopted (%s)", (int)t->pid, m->p.why);
 		rc = -1;
 	}
+	log_debug("adopt: letting process %d go", (int)t->pid);
 	if (ptrace_detach(&m->p) == -1 && rc == 0) {
 		adopt_err(e, ADOPT_BROKEN, "process %d could not be given back "
 		    "cleanly: %s", (int)t->pid, m->p.why);
@@ -1207,7 +1232,9 @@ adopt_restore_sighup(struct adopt_target *t, struct adopt_error *e)
 			adopt_err(e, ADOPT_FAILED, "restoring SIGHUP in "
 			    "process %d failed", (int)t->pid);
 			rc = -1;
-		}
+		} else
+			log_debug("adopt: SIGHUP handling of process %d "
+			    "restored", (int)t->pid);
 		ptrace_unmap(&m->p);
 	} else {
 		adopt_err(e, ADOPT_FAILED, "cannot map memory in process %d: "

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "proc.h"
 #include "ptrace.h"
 #include "util.h"
@@ -743,6 +744,8 @@ ptrace_detach(struct ptrace_proc *p)
 		s = &p->sigs[i];
 		if (sigismember(&p->drop, s->sig) == 1)
 			continue;
+		log_debug("ptrace: signal %d held back from thread %d sent "
+		    "again", s->sig, (int)s->tid);
 		if (s->code == SI_TKILL)
 			syscall(SYS_tgkill, p->pid, s->tid, s->sig);
 		else if (p->pidfd != -1)

@@ -34,6 +34,7 @@
 #include <cmocka.h>
 
 #include "adopt.h"
+#include "log.h"
 #include "proc.h"
 #include "lib/pty.h"
 #include "lib/victim.h"
@@ -492,6 +493,8 @@ main(int argc, char *argv[])
 
 	if (argc == 3 && strcmp(argv[1], "--victim") == 0)
 		return victim_main(argv[2]);
+	/* With SESS_LOG set, the steps of each adoption are logged. */
+	log_open("test_adopt");
 	setenv("PS1", "PROMPT> ", 1);
 	setenv("TERM", "dumb", 1);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
