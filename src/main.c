@@ -336,6 +336,36 @@ cmd_kill(struct cmdline *c)
 	return 0;
 }
 
+/* The socket directory, made if create, and c->path for c->name if there
+ * is one: 0, or the exit status (said). Without the directory and with
+ * nothing to create there is no session: -1, and nothing said when no
+ * NAME was asked for (a listing). */
+static int
+session_path(struct cmdline *c, int create)
+{
+	if (sockdir_path(c->dir, sizeof c->dir) == -1) {
+		sess_warn("socket directory path too long");
+		return 1;
+	}
+	if (sockdir_check(c->dir, create) == -1) {
+		if (errno == ENOENT && !create) {
+			if (c->name == NULL)
+				return -1;
+			sess_warn("no session %s", c->name);
+			return 1;
+		}
+		sess_warn("socket directory %s %s", c->dir,
+		    sockdir_strerror(errno));
+		return 1;
+	}
+	if (c->name != NULL && sockdir_join(c->path, sizeof c->path, c->dir,
+	    c->name) == -1) {
+		sess_warn("socket path %s/%s is too long", c->dir, c->name);
+		return 1;
+	}
+	return 0;
+}
+
 /* Finds the session a subcommand names, refusing what needs refusing;
  * 0 with c->path set, else the exit status. */
 static int
@@ -345,23 +375,7 @@ find_session(struct cmdline *c)
 		sess_warn("bad session name '%s'", c->name);
 		return 1;
 	}
-	if (sockdir_path(c->dir, sizeof c->dir) == -1) {
-		sess_warn("socket directory path too long");
-		return 1;
-	}
-	if (sockdir_check(c->dir, 0) == -1) {
-		if (errno == ENOENT)
-			sess_warn("no session %s", c->name);
-		else
-			sess_warn("socket directory %s %s", c->dir,
-			    sockdir_strerror(errno));
-		return 1;
-	}
-	if (sockdir_join(c->path, sizeof c->path, c->dir, c->name) == -1) {
-		sess_warn("socket path %s/%s is too long", c->dir, c->name);
-		return 1;
-	}
-	return 0;
+	return session_path(c, 0);
 }
 
 /* Subcommand options come first, then NAME, then its arguments: the
@@ -578,19 +592,8 @@ adopt_session(struct cmdline *c, pid_t pid, int detached)
 		    c->name);
 		return 1;
 	}
-	if (sockdir_path(c->dir, sizeof c->dir) == -1) {
-		sess_warn("socket directory path too long");
+	if (session_path(c, 1) != 0)
 		return 1;
-	}
-	if (sockdir_check(c->dir, 1) == -1) {
-		sess_warn("socket directory %s %s", c->dir,
-		    sockdir_strerror(errno));
-		return 1;
-	}
-	if (sockdir_join(c->path, sizeof c->path, c->dir, c->name) == -1) {
-		sess_warn("socket path %s/%s is too long", c->dir, c->name);
-		return 1;
-	}
 	c->mode = MODE_CREATE;
 	return make_room(c) != 0 ? 1 : 0;
 }
@@ -635,7 +638,7 @@ int
 main(int argc, char **argv)
 {
 	struct cmdline	 c = { 0 };
-	int		 creating, attaching;
+	int		 creating, attaching, rc;
 
 	log_open("client");
 	if (argc > 1 && strcmp(argv[1], "send") == 0)
@@ -665,26 +668,11 @@ main(int argc, char **argv)
 		    "session from a pipe, use sess send)");
 		return 1;
 	}
-	if (sockdir_path(c.dir, sizeof c.dir) == -1) {
-		sess_warn("socket directory path too long");
-		return 1;
-	}
-	if (sockdir_check(c.dir, creating) == -1) {
-		if (errno == ENOENT && !creating) {
-			if (c.mode == MODE_LIST)
-				return 0;
-			sess_warn("no session %s", c.name);
-			return 1;
-		}
-		sess_warn("socket directory %s %s", c.dir,
-		    sockdir_strerror(errno));
-		return 1;
-	}
-	if (c.name != NULL && sockdir_join(c.path, sizeof c.path, c.dir,
-	    c.name) == -1) {
-		sess_warn("socket path %s/%s is too long", c.dir, c.name);
-		return 1;
-	}
+	/* No directory: nothing to list. */
+	if ((rc = session_path(&c, creating)) == -1)
+		return 0;
+	if (rc != 0)
+		return rc;
 
 	switch (c.mode) {
 	case MODE_LIST:
