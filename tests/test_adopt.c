@@ -136,6 +136,41 @@ adopt_ok(pid_t pid, struct adopt_target *t, struct term *new,
 		fail_msg("adopt_move: %s", e.msg);
 }
 
+/* One adoption: a victim run as a job under bash on the old terminal,
+ * moved to a new 30x100 pty. */
+struct adoption {
+	struct term		*old, *new;
+	struct adopt_target	 t;
+	char			 name[64];
+	pid_t			 pid;
+};
+
+/* The job, once it printed ready. */
+static void
+adoption_job(struct adoption *a, const char *mode, const char *ready)
+{
+	a->old = old_bash();
+	a->pid = victim_start(a->old, "", mode, "");
+	assert_true(term_expect(a->old, ready, TEST_TIMEOUT));
+	a->new = new_pty(30, 100, a->name, sizeof a->name);
+}
+
+/* The move: what the job prints (word) shows on the new terminal only. */
+static void
+adoption_move(struct adoption *a, const char *word)
+{
+	adopt_ok(a->pid, &a->t, a->new, a->name);
+	expect_moved(a->old, a->new, word);
+}
+
+static void
+adoption_end(struct adoption *a)
+{
+	adopt_free(&a->t);
+	new_pty_free(a->new);
+	victims_kill();
+}
+
 /* Whatever a test started is killed, also when it failed half way. */
 static int
 teardown(void **state)
@@ -154,39 +189,30 @@ teardown(void **state)
 static void
 test_job_setsid(void **state)
 {
-	struct term		*old, *new;
-	struct adopt_target	 t;
+	struct adoption		 a;
 	struct proc_stat	 ps;
-	char			 name[64];
-	pid_t			 pid;
 	unsigned		 tty;
 	struct stat		 sb;
 
 	(void)state;
-	old = old_bash();
-	pid = victim_start(old, "", "tick", "");
-	assert_true(term_expect(old, "tick 2", TEST_TIMEOUT));
-	new = new_pty(30, 100, name, sizeof name);
-	adopt_ok(pid, &t, new, name);
-	assert_false(t.leader);
-	expect_moved(old, new, "tick");
-	expect_shell(old);
+	adoption_job(&a, "tick", "tick 2");
+	adoption_move(&a, "tick");
+	assert_false(a.t.leader);
+	expect_shell(a.old);
 
-	assert_int_equal(proc_stat(pid, &ps), 0);
-	assert_int_equal(ps.sid, pid);
-	assert_int_equal(ps.pgid, pid);
+	assert_int_equal(proc_stat(a.pid, &ps), 0);
+	assert_int_equal(ps.sid, a.pid);
+	assert_int_equal(ps.pgid, a.pid);
 	tty = ps.tty_nr;
-	assert_int_equal(stat(name, &sb), 0);
+	assert_int_equal(stat(a.name, &sb), 0);
 	assert_int_equal(major(sb.st_rdev), (tty >> 8) & 0xfff);
 	assert_int_equal(minor(sb.st_rdev), (tty & 0xff) | ((tty >> 12) & 0xfff00));
-	assert_int_equal(tcgetpgrp(new->master), pid);
+	assert_int_equal(tcgetpgrp(a.new->master), a.pid);
 
-	term_type(new, "\003");
-	assert_true(pidfd_wait(t.pidfd, TEST_TIMEOUT));
-	assert_int_equal(adopt_exit_status(&t), 128 + SIGINT);
-	adopt_free(&t);
-	new_pty_free(new);
-	victims_kill();
+	term_type(a.new, "\003");
+	assert_true(pidfd_wait(a.t.pidfd, TEST_TIMEOUT));
+	assert_int_equal(adopt_exit_status(&a.t), 128 + SIGINT);
+	adoption_end(&a);
 }
 
 /* The program leads its terminal's session: TIOCNOTTY path. */
@@ -223,71 +249,44 @@ test_session_leader(void **state)
 static void
 test_busy_loop(void **state)
 {
-	struct term		*old, *new;
-	struct adopt_target	 t;
-	char			 name[64];
-	pid_t			 pid;
+	struct adoption	 a;
 
 	(void)state;
-	old = old_bash();
-	pid = victim_start(old, "", "busy", "");
-	assert_true(term_expect(old, "busy 2", TEST_TIMEOUT));
-	new = new_pty(30, 100, name, sizeof name);
-	adopt_ok(pid, &t, new, name);
-	expect_moved(old, new, "busy");
-	expect_shell(old);
-	adopt_free(&t);
-	new_pty_free(new);
-	victims_kill();
+	adoption_job(&a, "busy", "busy 2");
+	adoption_move(&a, "busy");
+	expect_shell(a.old);
+	adoption_end(&a);
 }
 
 /* A thread blocked in read(0) reads the new terminal afterwards. */
 static void
 test_threads(void **state)
 {
-	struct term		*old, *new;
-	struct adopt_target	 t;
-	char			 name[64];
-	pid_t			 pid;
+	struct adoption	 a;
 
 	(void)state;
-	old = old_bash();
-	pid = victim_start(old, "", "threads", "");
-	assert_true(term_expect(old, "tick 2", TEST_TIMEOUT));
-	new = new_pty(30, 100, name, sizeof name);
-	adopt_ok(pid, &t, new, name);
-	expect_moved(old, new, "tick");
-	term_type(new, "hello\r");
-	assert_true(term_expect(new, "got: hello", TEST_TIMEOUT));
-	expect_shell(old);
-	assert_false(term_seen(old, "got:"));
-	adopt_free(&t);
-	new_pty_free(new);
-	victims_kill();
+	adoption_job(&a, "threads", "tick 2");
+	adoption_move(&a, "tick");
+	term_type(a.new, "hello\r");
+	assert_true(term_expect(a.new, "got: hello", TEST_TIMEOUT));
+	expect_shell(a.old);
+	assert_false(term_seen(a.old, "got:"));
+	adoption_end(&a);
 }
 
 /* Threads made while the process is being seized are caught too. */
 static void
 test_thread_churn(void **state)
 {
-	struct term		*old, *new;
-	struct adopt_target	 t;
-	char			 name[64];
-	pid_t			 pid;
-	int			 i;
+	struct adoption	 a;
+	int		 i;
 
 	(void)state;
 	for (i = 0; i < 3; i++) {
-		old = old_bash();
-		pid = victim_start(old, "", "churn", "");
-		assert_true(term_expect(old, "tick 2", TEST_TIMEOUT));
-		new = new_pty(30, 100, name, sizeof name);
-		adopt_ok(pid, &t, new, name);
-		expect_moved(old, new, "tick");
-		expect_shell(old);
-		adopt_free(&t);
-		new_pty_free(new);
-		victims_kill();
+		adoption_job(&a, "churn", "tick 2");
+		adoption_move(&a, "tick");
+		expect_shell(a.old);
+		adoption_end(&a);
 	}
 }
 
@@ -295,40 +294,32 @@ test_thread_churn(void **state)
 static void
 test_fd_flags_epoll(void **state)
 {
-	struct term		*old, *new;
-	struct adopt_target	 t;
-	char			 name[64], link[64];
-	pid_t			 pid;
-	int			 fd, before[8];
+	struct adoption	 a;
+	char		 link[64];
+	int		 fd, before[8];
 
 	(void)state;
-	old = old_bash();
-	pid = victim_start(old, "", "fds", "");
-	assert_true(term_expect(old, "tick 2", TEST_TIMEOUT));
+	adoption_job(&a, "fds", "tick 2");
 	for (fd = 0; fd < 8; fd++)
-		before[fd] = proc_fd_flags(pid, fd);
-	new = new_pty(30, 100, name, sizeof name);
-	adopt_ok(pid, &t, new, name);
-	expect_moved(old, new, "tick");
+		before[fd] = proc_fd_flags(a.pid, fd);
+	adoption_move(&a, "tick");
 	for (fd = 0; fd < 8; fd++) {
 		if (fd == 3 || fd == 4 || fd == 6)
 			continue;
-		assert_true(proc_fd_link(pid, fd, link, sizeof link) > 0);
-		assert_string_equal(link, name);
-		assert_int_equal(proc_fd_flags(pid, fd) & ~O_LARGEFILE,
+		assert_true(proc_fd_link(a.pid, fd, link, sizeof link) > 0);
+		assert_string_equal(link, a.name);
+		assert_int_equal(proc_fd_flags(a.pid, fd) & ~O_LARGEFILE,
 		    before[fd] & ~O_LARGEFILE);
 	}
-	assert_true(proc_fd_flags(pid, 5) & O_NONBLOCK);
-	assert_true(proc_fd_flags(pid, 7) & O_CLOEXEC);
-	assert_false(proc_fd_flags(pid, 1) & O_CLOEXEC);
+	assert_true(proc_fd_flags(a.pid, 5) & O_NONBLOCK);
+	assert_true(proc_fd_flags(a.pid, 7) & O_CLOEXEC);
+	assert_false(proc_fd_flags(a.pid, 1) & O_CLOEXEC);
 	/* Input on the old terminal is no longer its business. */
-	expect_shell(old);
-	term_type(new, "hello\r");
-	assert_true(term_expect(new, "ep 1234: hello", TEST_TIMEOUT));
-	assert_false(term_seen(new, "answer"));
-	adopt_free(&t);
-	new_pty_free(new);
-	victims_kill();
+	expect_shell(a.old);
+	term_type(a.new, "hello\r");
+	assert_true(term_expect(a.new, "ep 1234: hello", TEST_TIMEOUT));
+	assert_false(term_seen(a.new, "answer"));
+	adoption_end(&a);
 }
 
 struct sleep_wait {
@@ -350,20 +341,19 @@ asleep_long_enough(void *arg)
 static void
 test_nanosleep(void **state)
 {
-	struct term		*old, *new;
-	struct adopt_target	 t;
+	struct adoption		 a;
 	struct sleep_wait	 w;
-	char			 name[64], *p;
+	struct term		*new;
+	char			*p;
 	long			 ms;
 
 	(void)state;
-	old = old_bash();
-	w.pid = victim_start(old, "", "sleep", "");
-	assert_true(term_expect(old, "sleeping", TEST_TIMEOUT));
+	adoption_job(&a, "sleep", "sleeping");
+	w.pid = a.pid;
 	w.since = now_ms();
 	assert_true(poll_until(asleep_long_enough, &w, TEST_TIMEOUT));
-	new = new_pty(30, 100, name, sizeof name);
-	adopt_ok(w.pid, &t, new, name);
+	new = a.new;
+	adopt_ok(a.pid, &a.t, new, a.name);
 	assert_true(term_expect(new, "slept ", TEST_TIMEOUT));
 	assert_true(term_expect(new, "\n", TEST_TIMEOUT));
 	p = new->out.data + (new->mark - (new->total - new->out.len));
@@ -377,9 +367,7 @@ test_nanosleep(void **state)
 	assert_non_null(memmem(new->out.data, new->out.len, " ok", 3));
 	if (ms < 2900 || ms > 3700)
 		fail_msg("the 3 s sleep took %ld ms", ms);
-	adopt_free(&t);
-	new_pty_free(new);
-	victims_kill();
+	adoption_end(&a);
 }
 
 /* SIGHUP is ignored while the old shell lives (it hangs its jobs up when
@@ -387,43 +375,34 @@ test_nanosleep(void **state)
 static void
 test_sighup(void **state)
 {
-	struct term		*old, *new;
-	struct adopt_target	 t;
+	struct adoption		 a;
 	struct adopt_error	 e;
-	char			 name[64];
-	pid_t			 pid;
 
 	(void)state;
-	old = old_bash();
-	pid = victim_start(old, "", "tick", "");
-	assert_true(term_expect(old, "tick 2", TEST_TIMEOUT));
-	assert_int_equal(proc_status_has(pid, "SigIgn", SIGHUP), 0);
-	new = new_pty(30, 100, name, sizeof name);
-	adopt_ok(pid, &t, new, name);
-	assert_true(t.hup_ignored);
-	assert_int_equal(t.shell, old->pid);
-	assert_true(t.shell_pidfd != -1);
-	assert_true(proc_status_has(pid, "SigIgn", SIGHUP));
-	expect_moved(old, new, "tick");
+	adoption_job(&a, "tick", "tick 2");
+	assert_int_equal(proc_status_has(a.pid, "SigIgn", SIGHUP), 0);
+	adoption_move(&a, "tick");
+	assert_true(a.t.hup_ignored);
+	assert_int_equal(a.t.shell, a.old->pid);
+	assert_true(a.t.shell_pidfd != -1);
+	assert_true(proc_status_has(a.pid, "SigIgn", SIGHUP));
 
 	/* The old terminal goes away: bash hangs up its jobs, and ends. */
-	close(old->master);
-	old->master = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	assert_true(pidfd_wait(t.shell_pidfd, TEST_TIMEOUT));
-	term_skip(new);
-	assert_true(term_expect(new, "tick", TEST_TIMEOUT));
-	assert_int_equal(adopt_restore_sighup(&t, &e), 0);
-	assert_int_equal(t.shell_pidfd, -1);
-	assert_int_equal(proc_status_has(pid, "SigIgn", SIGHUP), 0);
-	term_skip(new);
-	assert_true(term_expect(new, "tick", TEST_TIMEOUT));
+	close(a.old->master);
+	a.old->master = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(pidfd_wait(a.t.shell_pidfd, TEST_TIMEOUT));
+	term_skip(a.new);
+	assert_true(term_expect(a.new, "tick", TEST_TIMEOUT));
+	assert_int_equal(adopt_restore_sighup(&a.t, &e), 0);
+	assert_int_equal(a.t.shell_pidfd, -1);
+	assert_int_equal(proc_status_has(a.pid, "SigIgn", SIGHUP), 0);
+	term_skip(a.new);
+	assert_true(term_expect(a.new, "tick", TEST_TIMEOUT));
 	/* It means what it meant before. */
-	kill(pid, SIGHUP);
-	assert_true(pidfd_wait(t.pidfd, TEST_TIMEOUT));
-	assert_int_equal(adopt_exit_status(&t), 128 + SIGHUP);
-	adopt_free(&t);
-	new_pty_free(new);
-	victims_kill();
+	kill(a.pid, SIGHUP);
+	assert_true(pidfd_wait(a.t.pidfd, TEST_TIMEOUT));
+	assert_int_equal(adopt_exit_status(&a.t), 128 + SIGHUP);
+	adoption_end(&a);
 }
 
 /* setsid refused by the process's sandbox: everything done before it is
