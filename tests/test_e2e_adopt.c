@@ -45,17 +45,33 @@ teardown(void **state)
 #define adopt_test(f)	cmocka_unit_test_setup_teardown(f, e2e_setup, \
 			    teardown)
 
+/* A victim that ticks, started as victim_start does, once it ticks. */
+static pid_t
+ticking(struct term *old, const char *prefix, const char *mode,
+    const char *suffix)
+{
+	pid_t	 pid;
+
+	pid = victim_start(old, prefix, mode, suffix);
+	expect_output(old, "tick 2");
+	return pid;
+}
+
 /* The usual victim: a ticking job in the foreground of an interactive
  * bash on the old terminal (*old), once it ticks. */
 static pid_t
 ticking_job(struct term **old, int rows, int cols)
 {
-	pid_t	 pid;
-
 	*old = victim_shell(rows, cols);
-	pid = victim_start(*old, "", "tick", "");
-	expect_output(*old, "tick 2");
-	return pid;
+	return ticking(*old, "", "tick", "");
+}
+
+/* C-c on the session's terminal reaches the program, which ends. */
+static void
+expect_interrupted(struct term *cli)
+{
+	term_type(cli, "\003");
+	expect_exit(cli, 128 + SIGINT);
 }
 
 static const char *
@@ -162,8 +178,7 @@ test_adopt_foreground_job(void **state)
 
 	assert_int_equal(term_resize(cli, 35, 110), 0);
 	expect_output(cli, "winch 35x110");
-	term_type(cli, "\003");
-	expect_exit(cli, 128 + SIGINT);
+	expect_interrupted(cli);
 	expect_screen(cli, "[job exited with 130]");
 	assert_true(wait_sock_gone("job", TEST_TIMEOUT));
 	assert_false(term_seen(old, "tick"));
@@ -261,8 +276,7 @@ test_adopt_background_job(void **state)
 	expect_output(cli, "\ntick");
 	expect_output(cli, "\ntick");
 	/* A canonical line discipline with signals: C-c still works. */
-	term_type(cli, "\003");
-	expect_exit(cli, 128 + SIGINT);
+	expect_interrupted(cli);
 }
 
 static int
@@ -320,17 +334,15 @@ test_adopt_other_user(void **state)
 	if (geteuid() != 0)
 		skip();
 	old = victim_shell(24, 80);
-	pid = victim_start(old, "setpriv --reuid=65534 --regid=65534 "
+	pid = ticking(old, "setpriv --reuid=65534 --regid=65534 "
 	    "--clear-groups ", "tick", "");
-	expect_output(old, "tick 2");
 	cli = term_sess(24, 80, "adopt", str_pid(pid), "nobody", NULL);
 	expect_moved(old, cli);
 	snprintf(path, sizeof path, "/proc/%d/fd/0", (int)pid);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_uid, 65534);
 	expect_old_shell(old);
-	term_type(cli, "\003");
-	expect_exit(cli, 128 + SIGINT);
+	expect_interrupted(cli);
 }
 
 /* A program that ignores SIGTSTP is stopped all the same, or its shell
@@ -343,13 +355,11 @@ test_adopt_ignores_tstp(void **state)
 
 	(void)state;
 	old = victim_shell(24, 80);
-	pid = victim_start(old, "", "notstp", "");
-	expect_output(old, "tick 2");
+	pid = ticking(old, "", "notstp", "");
 	cli = term_sess(24, 80, "adopt", str_pid(pid), "notstp", NULL);
 	expect_moved(old, cli);
 	expect_old_shell(old);
-	term_type(cli, "\003");
-	expect_exit(cli, 128 + SIGINT);
+	expect_interrupted(cli);
 }
 
 static int
@@ -381,8 +391,7 @@ test_adopt_signal_redelivered(void **state)
 	assert_false(term_seen(cli, "usr1"));
 	expect_old_shell(old);
 	assert_false(term_seen(old, "tick"));
-	term_type(cli, "\003");
-	expect_exit(cli, 128 + SIGINT);
+	expect_interrupted(cli);
 }
 
 /* A curses program is drawn again on the session's terminal, at another
@@ -459,8 +468,7 @@ test_failure_restores(void **state)
 	a = calloc(1, sizeof *a);
 	b = calloc(1, sizeof *b);
 	old = victim_shell(24, 80);
-	pid = victim_start(old, "", "nofile", " &");
-	expect_output(old, "tick 2");
+	pid = ticking(old, "", "nofile", " &");
 	victim_snap(pid, a);
 	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
 	expect_refusal(&r, "Too many open files");
@@ -485,10 +493,9 @@ test_adopt_own_devpts(void **state)
 	if (geteuid() != 0)
 		skip();
 	old = victim_shell(24, 80);
-	pid = victim_start(old, "unshare --mount --propagation private sh -c "
+	pid = ticking(old, "unshare --mount --propagation private sh -c "
 	    "'mount -t devpts -o newinstance devpts /dev/pts && exec \"$0\" "
 	    "\"$@\"' ", "tick", "");
-	expect_output(old, "tick 2");
 	cli = term_sess(24, 80, "adopt", str_pid(pid), "ns", NULL);
 	expect_moved(old, cli);
 	expect_old_shell(old);
@@ -496,8 +503,7 @@ test_adopt_own_devpts(void **state)
 	assert_int_equal(proc_fd_count(pid), 3);
 	assert_int_equal(term_resize(cli, 30, 90), 0);
 	expect_output(cli, "winch 30x90");
-	term_type(cli, "\003");
-	expect_exit(cli, 128 + SIGINT);
+	expect_interrupted(cli);
 }
 
 /* A thread that never stops (waiting in the kernel for its vfork child)
@@ -622,9 +628,8 @@ test_refuse_not_yours(void **state)
 	expect_untouched(old, pid);
 	victim_kill_all();
 
-	pid = victim_start(old, "setpriv --reuid=65534 --regid=65534 "
+	pid = ticking(old, "setpriv --reuid=65534 --regid=65534 "
 	    "--clear-groups ", "nodump", "");
-	expect_output(old, "tick 2");
 	run_argv(&r, (const char *const[]){ "setpriv", "--reuid=65534",
 	    "--regid=65534", "--clear-groups", sess_bin(), "adopt", "-n",
 	    str_pid(pid), NULL }, TEST_TIMEOUT);
@@ -715,8 +720,7 @@ test_refuse_company_seccomp(void **state)
 
 	(void)state;
 	old = victim_shell(24, 80);
-	pid = victim_start(old, "", "tick", " | cat");
-	expect_output(old, "tick 2");
+	pid = ticking(old, "", "tick", " | cat");
 	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
 	expect_refusal(&r, "shares its process group");
 	run_free(&r);
@@ -724,8 +728,7 @@ test_refuse_company_seccomp(void **state)
 	victim_kill_all();
 	expect_output(old, "PROMPT> ");
 
-	pid = victim_start(old, "", "seccomp", "");
-	expect_output(old, "tick 2");
+	pid = ticking(old, "", "seccomp", "");
 	run_sess(&r, "adopt", "-n", str_pid(pid), NULL);
 	expect_refusal(&r, "seccomp");
 	run_free(&r);
