@@ -1270,13 +1270,7 @@ adopt_exit_status(struct adopt_target *t)
 		st = info.exit_code;
 		have = 1;
 	}
-	if (!have)
-		return -1;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return -1;
+	return have ? wait_code(st) : -1;
 }
 
 void

@@ -62,16 +62,6 @@ poll_until(int (*cond)(void *), void *arg, int timeout)
 	}
 }
 
-int
-wait_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return -1;
-}
-
 void
 child_track(pid_t pid)
 {

@@ -128,8 +128,6 @@ int		 child_wait(pid_t, int timeout);
 /* Forgets a child. */
 void		 child_forget(pid_t);
 
-/* The wait status as an exit code: 128+N for signal N. */
-int		 wait_code(int);
 
 /* Where the sess under test leaves valgrind and sanitizer reports. */
 void		 reports_dir_set(const char *);
