@@ -85,22 +85,117 @@ client_connect_error(const char *name, uint32_t version)
 		sess_warn("cannot reach session %s: %s", name, strerror(errno));
 }
 
+/* The attach message: this terminal's size, settings, type, and the
+ * detach chord. */
+static void
+client_attach_message(const struct attach_opts *o,
+    const struct termios *tio, struct proto_attach *a)
+{
+	struct winsize	 ws;
+	const char	*term;
+
+	a->flags = o->flags;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
+		a->rows = ws.ws_row;
+		a->cols = ws.ws_col;
+	} else {
+		a->rows = 24;
+		a->cols = 80;
+	}
+	a->tio = *tio;
+	term = getenv("TERM");
+	snprintf(a->term, sizeof a->term, "%s", term ? term : "xterm");
+	snprintf(a->keys, sizeof a->keys, "%s", o->keys ? o->keys : "");
+}
+
+/* Passes on resizes and detach signals until the server lets go: 1 with
+ * *x, 0 if the connection was lost, -1 with *e if the server refused. */
+static int
+client_attach_wait(int sock, int sigfd, struct proto_exit *x,
+    struct proto_error *e)
+{
+	struct proto_msg	 m;
+	struct buf		 in = { 0 };
+	struct pollfd		 pfd[2];
+	struct signalfd_siginfo	 si;
+	int			 got = 0;
+
+	pfd[0].fd = sock;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = sigfd;
+	pfd[1].events = POLLIN;
+	while (!got) {
+		while (!got && proto_recv(sock, &in, &m, 0) == 0) {
+			if (m.type == MSG_ERROR &&
+			    proto_get_error(&m, e) == 0) {
+				got = -1;
+				break;
+			}
+			if (m.type == MSG_EXIT && proto_get_exit(&m, x) == 0)
+				got = 1;
+			proto_consume(&in, &m);
+		}
+		if (got || errno != ETIMEDOUT)
+			break;
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+			break;
+		if (!(pfd[1].revents & POLLIN))
+			continue;
+		while (read(sigfd, &si, sizeof si) == sizeof si) {
+			if (si.ssi_signo == SIGWINCH)
+				send_resize(sock);
+			else
+				send_empty(sock, MSG_DETACH);
+		}
+	}
+	buf_free(&in);
+	return got;
+}
+
+/* What the server's verdict means: said unless quiet, and the exit
+ * status sess ends with. */
+static int
+client_attach_verdict(const struct attach_opts *o,
+    const struct proto_exit *x)
+{
+	int	 rc;
+
+	switch (x->reason) {
+	case EXIT_DETACHED:
+		if (!o->quiet)
+			printf("\r\n[detached from %s]\n", o->name);
+		rc = 0;
+		break;
+	case EXIT_EXITED:
+		if (!o->quiet)
+			printf("\r\n[%s exited with %d]\n", o->name, x->status);
+		rc = x->status;
+		break;
+	case EXIT_KILLED:
+		if (!o->quiet)
+			printf("\r\n[%s killed]\n", o->name);
+		rc = 0;
+		break;
+	default:
+		sess_warn("session %s could not use this terminal", o->name);
+		rc = 1;
+		break;
+	}
+	fflush(stdout);
+	return rc;
+}
+
 int
 client_attach(const struct attach_opts *o)
 {
 	struct proto_attach	 a = { 0 };
 	struct proto_exit	 x = { 0 };
 	struct proto_error	 e;
-	struct proto_msg	 m;
 	struct termios		 orig, raw;
-	struct winsize		 ws;
-	struct buf		 b = { 0 }, in = { 0 };
-	struct pollfd		 pfd[2];
-	struct signalfd_siginfo	 si;
+	struct buf		 b = { 0 };
 	sigset_t		 mask, old;
-	const char		*term;
 	uint32_t		 version;
-	int			 sock, sigfd, rc = 1, got = 0;
+	int			 sock, sigfd, rc = 1, got, err;
 
 	if (tcgetattr(STDIN_FILENO, &orig) == -1) {
 		sess_warn("standard input is not a terminal");
@@ -122,19 +217,7 @@ client_attach(const struct attach_opts *o)
 	sigaddset(&mask, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-
-	a.flags = o->flags;
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
-		a.rows = ws.ws_row;
-		a.cols = ws.ws_col;
-	} else {
-		a.rows = 24;
-		a.cols = 80;
-	}
-	a.tio = orig;
-	term = getenv("TERM");
-	snprintf(a.term, sizeof a.term, "%s", term ? term : "xterm");
-	snprintf(a.keys, sizeof a.keys, "%s", o->keys ? o->keys : "");
+	client_attach_message(o, &orig, &a);
 
 	raw = orig;
 	cfmakeraw(&raw);
@@ -150,81 +233,35 @@ client_attach(const struct attach_opts *o)
 		client_connect_error(o->name, 0);
 		goto out;
 	}
-
 	log_debug("attached to %s as %ux%u, %s", o->path, a.rows, a.cols,
 	    a.term);
-	pfd[0].fd = sock;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = sigfd;
-	pfd[1].events = POLLIN;
-	while (!got) {
-		while (!got && proto_recv(sock, &in, &m, 0) == 0) {
-			if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0) {
-				tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
-				sess_warn("%s", e.msg);
-				goto out;
-			}
-			if (m.type == MSG_EXIT && proto_get_exit(&m, &x) == 0)
-				got = 1;
-			proto_consume(&in, &m);
-		}
-		if (got || errno != ETIMEDOUT)
-			break;
-		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
-			break;
-		if (!(pfd[1].revents & POLLIN))
-			continue;
-		while (read(sigfd, &si, sizeof si) == sizeof si) {
-			if (si.ssi_signo == SIGWINCH)
-				send_resize(sock);
-			else
-				send_empty(sock, MSG_DETACH);
-		}
-	}
 
-	if (got && x.flags & EXIT_RELEASE_FOLLOWS)
+	got = client_attach_wait(sock, sigfd, &x, &e);
+	err = errno;
+	if (got == 1 && x.flags & EXIT_RELEASE_FOLLOWS)
 		swallow_release();
-	if (!got)
+	if (got == 0)
 		(void)write(STDOUT_FILENO, CLIENT_RESET,
 		    sizeof CLIENT_RESET - 1);
 	tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
-	if (!got) {
+	if (got == -1) {
+		log_debug("%s refused the terminal: %s", o->path, e.msg);
+		sess_warn("%s", e.msg);
+	} else if (got == 0) {
 		log_debug("lost the connection to %s: %s", o->path,
-		    strerror(errno));
+		    strerror(err));
 		sess_warn("lost the connection to session %s", o->name);
-		goto out;
+	} else {
+		log_debug("detached from %s: reason %u, status %d", o->path,
+		    (unsigned)x.reason, x.status);
+		rc = client_attach_verdict(o, &x);
 	}
-	log_debug("detached from %s: reason %u, status %d", o->path,
-	    (unsigned)x.reason, x.status);
-	switch (x.reason) {
-	case EXIT_DETACHED:
-		if (!o->quiet)
-			printf("\r\n[detached from %s]\n", o->name);
-		rc = 0;
-		break;
-	case EXIT_EXITED:
-		if (!o->quiet)
-			printf("\r\n[%s exited with %d]\n", o->name, x.status);
-		rc = x.status;
-		break;
-	case EXIT_KILLED:
-		if (!o->quiet)
-			printf("\r\n[%s killed]\n", o->name);
-		rc = 0;
-		break;
-	default:
-		sess_warn("session %s could not use this terminal", o->name);
-		rc = 1;
-		break;
-	}
-	fflush(stdout);
 out:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (sigfd != -1)
 		close(sigfd);
 	close(sock);
 	buf_free(&b);
-	buf_free(&in);
 	return rc;
 }
 
@@ -365,16 +402,16 @@ send_input(int sock, const char *p, size_t n)
 	return rc;
 }
 
-struct send_what {
+struct client_send_what {
 	const struct buf	*data;
 	int			 fd;
 };
 
 /* The bytes to type: the buffer, or everything read from the fd. */
 static int
-send_before(int sock, void *arg)
+client_send_before(int sock, void *arg)
 {
-	struct send_what	*w = arg;
+	struct client_send_what	*w = arg;
 	char			 chunk[PROTO_MAX_PAYLOAD];
 	ssize_t			 n;
 	int			 rc = 0;
@@ -395,13 +432,14 @@ send_before(int sock, void *arg)
 int
 client_send(const char *path, const struct buf *data, int fd)
 {
-	struct send_what	 w = { data, fd };
+	struct client_send_what	 w = { data, fd };
 	struct proto_info	 info;
 	/* The answer comes after every byte before it was taken: as long
 	 * as the program takes to read them. */
 	struct client_request	 r = {
-		.timeout = SERVER_TIMEOUT, .wait = -1, .before = send_before,
-		.what = &w, .answer = client_answer_info, .arg = &info
+		.timeout = SERVER_TIMEOUT, .wait = -1,
+		.before = client_send_before, .what = &w,
+		.answer = client_answer_info, .arg = &info
 	};
 
 	if (proto_add(&r.req, MSG_INFO_REQ, NULL, 0) == -1) {
@@ -413,7 +451,7 @@ client_send(const char *path, const struct buf *data, int fd)
 
 /* The screen, a frame at a time, until OK or ERROR. */
 static int
-dump_answer(const struct proto_msg *m, void *arg)
+client_dump_answer(const struct proto_msg *m, void *arg)
 {
 	struct proto_error	 e;
 
@@ -423,7 +461,8 @@ dump_answer(const struct proto_msg *m, void *arg)
 		errno = e.code;
 		return -1;
 	}
-	if (m->type == MSG_DUMP && write_all(*(int *)arg, m->data, m->len) == -1)
+	if (m->type == MSG_DUMP &&
+	    write_all(*(int *)arg, m->data, m->len) == -1)
 		return -1;
 	return 0;
 }
@@ -433,7 +472,7 @@ client_dump(const char *path, uint32_t flags, int fd)
 {
 	struct client_request	 r = {
 		.timeout = SERVER_TIMEOUT, .wait = SERVER_TIMEOUT,
-		.answer = dump_answer, .arg = &fd
+		.answer = client_dump_answer, .arg = &fd
 	};
 
 	if (proto_add_dump_req(&r.req, flags) == -1) {
