@@ -976,17 +976,16 @@ adopt_pty_setup(struct adopt_target *t, int master)
 	ioctl(master, TIOCSWINSZ, &ws);
 }
 
+/* The scratch page, with the pty's name, SIG_IGN and the foreground
+ * group in it; then SIGHUP ignored, its disposition kept to give back. */
 static int
-adopt_steps(struct adopt_move *m, const char *slave)
+adopt_prepare(struct adopt_move *m, const char *slave)
 {
 	struct adopt_target	*t = m->t;
 	struct adopt_ksigaction	 ign = { .handler = (uint64_t)(uintptr_t)SIG_IGN };
 	int32_t			 pg = (int32_t)t->tpgid;
 	int64_t			 r;
-	int			 bad;
 
-	if (adopt_collect(m) == -1)
-		return -1;
 	if (ptrace_map(&m->p, SCR_SIZE) == -1) {
 		adopt_err(m->e, ADOPT_FAILED, "cannot map memory in process "
 		    "%d: %s", (int)t->pid, m->p.why);
@@ -1013,9 +1012,16 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	}
 	m->hup_saved = 1;
 	log_debug("adopt: SIGHUP ignored for the move");
-	if (adopt_open_pty(m, slave) == -1)
-		return -1;
-	log_debug("adopt: %s open in process %d", slave, (int)t->pid);
+	return 0;
+}
+
+/* The pty becomes its controlling terminal: from here on there is no
+ * going back. */
+static int
+adopt_take_tty(struct adopt_move *m)
+{
+	struct adopt_target	*t = m->t;
+	int64_t			 r;
 
 	if (!t->leader) {
 		if (adopt_new_session(m) == -1)
@@ -1049,11 +1055,16 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	adopt_drop_dummy(m);
 	log_debug("adopt: the pty is process %d's controlling terminal",
 	    (int)t->pid);
+	return 0;
+}
 
-	bad = adopt_move_fds(m) == -1;
+/* With no shell left behind that could hang it up, SIGHUP means what it
+ * meant before right away; else once that shell is gone. */
+static void
+adopt_settle_hup(struct adopt_move *m)
+{
+	struct adopt_target	*t = m->t;
 
-	/* With no shell left behind that could hang it up, SIGHUP means
-	 * what it meant before right away. */
 	adopt_watch_shell(t);
 	if (t->hup_act[0] == (uint64_t)(uintptr_t)SIG_IGN) {
 		close(t->shell_pidfd);
@@ -1069,12 +1080,27 @@ adopt_steps(struct adopt_move *m, const char *slave)
 		    "goes", (int)t->shell);
 	}
 	m->hup_saved = 0;
+}
+
+static int
+adopt_steps(struct adopt_move *m, const char *slave)
+{
+	int	 bad;
+
+	if (adopt_collect(m) == -1 || adopt_prepare(m, slave) == -1 ||
+	    adopt_open_pty(m, slave) == -1)
+		return -1;
+	log_debug("adopt: %s open in process %d", slave, (int)m->t->pid);
+	if (adopt_take_tty(m) == -1)
+		return -1;
+	bad = adopt_move_fds(m) == -1;
+	adopt_settle_hup(m);
 	ptrace_unmap(&m->p);
 	m->mapped = 0;
 	if (bad) {
 		adopt_err(m->e, ADOPT_BROKEN, "some descriptors of process %d "
 		    "could not be moved; it now runs on the session's terminal",
-		    (int)t->pid);
+		    (int)m->t->pid);
 		return -1;
 	}
 	return 0;
