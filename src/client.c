@@ -266,12 +266,14 @@ out:
 }
 
 /* One request on a connection of its own: proto_connect says hello and
- * checks the version, waiting at most timeout ms; before(sock, what), if
- * any, sends what goes first, then the frames in req go; answer takes
+ * checks the version, waiting at most timeout ms; a server older than
+ * need does not know the request (EPROTONOSUPPORT); before(sock, what),
+ * if any, sends what goes first, then the frames in req go; answer takes
  * each frame that comes back, waited for at most wait ms (-1: for ever),
  * until it returns 1 (done) or -1 (failed, errno set). */
 struct client_request {
 	int		  timeout;
+	uint32_t	  need;		/* protocol version, 0: any */
 	int		  wait;
 	int		(*before)(int, void *);
 	void		 *what;
@@ -292,8 +294,9 @@ client_request(const char *path, struct client_request *r)
 	r->connected = 0;
 	if ((sock = proto_connect(path, r->timeout, &r->version)) == -1) {
 		if (errno == EPROTO && r->version != 0)
-			log_debug("%s speaks protocol version %u, not %u", path,
-			    (unsigned)r->version, (unsigned)PROTO_VERSION);
+			log_debug("%s speaks protocol version %u, older than "
+			    "%u", path, (unsigned)r->version,
+			    (unsigned)PROTO_VERSION_MIN);
 		else
 			log_debug("cannot connect to %s: %s", path,
 			    strerror(errno));
@@ -301,6 +304,14 @@ client_request(const char *path, struct client_request *r)
 		return -1;
 	}
 	r->connected = 1;
+	if (r->version < r->need) {
+		log_debug("%s speaks protocol version %u, this request needs "
+		    "%u", path, (unsigned)r->version, (unsigned)r->need);
+		close(sock);
+		buf_free(&r->req);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
 	if ((r->before == NULL || r->before(sock, r->what) == 0) &&
 	    proto_send(sock, &r->req, -1) == 0) {
 		while ((rc = proto_recv(sock, &in, &m, r->wait)) == 0) {
@@ -482,37 +493,49 @@ client_dump(const char *path, uint32_t flags, int fd)
 	return client_request(path, &r);
 }
 
+/* Where the server's reason for an ERROR goes. */
+struct client_reason {
+	char	*msg;
+	size_t	 size;
+};
+
+static int
+client_checkpoint_answer(const struct proto_msg *m, void *arg)
+{
+	struct client_reason	*why = arg;
+	struct proto_error	 e;
+
+	if (m->type == MSG_OK)
+		return 1;
+	if (m->type == MSG_ERROR && proto_get_error(m, &e) == 0) {
+		snprintf(why->msg, why->size, "%s", e.msg);
+		errno = e.code;
+	} else
+		errno = EPROTO;
+	return -1;
+}
+
 int
 client_checkpoint(const char *path, const struct proto_checkpoint *pc,
     char *msg, size_t size, uint32_t *version)
 {
-	struct proto_error	 e;
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	int			 sock, rc = -1;
+	struct client_reason	 why = { msg, size };
+	struct client_request	 r = {
+		.timeout = REQUEST_TIMEOUT, .need = 2,
+		.wait = CHECKPOINT_TIMEOUT,
+		.answer = client_checkpoint_answer, .arg = &why
+	};
+	int			 rc;
 
 	msg[0] = '\0';
-	if ((sock = proto_connect(path, REQUEST_TIMEOUT, version)) == -1)
-		return -1;
-	if (*version < 2) {
-		close(sock);
-		errno = EPROTONOSUPPORT;
+	if (proto_add_checkpoint(&r.req, pc) == -1) {
+		buf_free(&r.req);
 		return -1;
 	}
-	if (proto_add_checkpoint(&b, pc) == 0 && proto_send(sock, &b, -1) == 0 &&
-	    proto_recv(sock, &in, &m, CHECKPOINT_TIMEOUT) == 0) {
-		if (m.type == MSG_OK)
-			rc = 0;
-		else if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0) {
-			snprintf(msg, size, "%s", e.msg);
-			errno = e.code;
-		} else
-			errno = EPROTO;
-	} else if (errno == ETIMEDOUT)
+	rc = client_request(path, &r);
+	*version = r.version;
+	if (rc == -1 && r.connected && errno == ETIMEDOUT)
 		snprintf(msg, size, "no answer in %d s", CHECKPOINT_TIMEOUT /
 		    1000);
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
 	return rc;
 }
