@@ -157,12 +157,8 @@ adopt_have_cap_ptrace(void)
 static const char *
 adopt_comm(pid_t pid, char *buf, size_t len)
 {
-	struct proc_stat	 st;
-
-	if (proc_stat(pid, &st) == -1)
+	if (proc_comm(pid, buf, len) == -1)
 		snprintf(buf, len, "?");
-	else
-		snprintf(buf, len, "%s", st.comm);
 	return buf;
 }
 

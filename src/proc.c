@@ -77,6 +77,17 @@ proc_stat(pid_t pid, struct proc_stat *st)
 	return 0;
 }
 
+int
+proc_comm(pid_t pid, char *buf, size_t size)
+{
+	struct proc_stat	 st;
+
+	if (proc_stat(pid, &st) == -1)
+		return -1;
+	snprintf(buf, size, "%s", st.comm);
+	return 0;
+}
+
 const char *
 proc_field(const char *text, const char *name)
 {

@@ -22,6 +22,10 @@ ssize_t		 proc_slurp(const char *path, char *buf, size_t size);
 /* Parses /proc/PID/stat: 0, or -1 if pid is gone. */
 int		 proc_stat(pid_t, struct proc_stat *);
 
+/* The command name of pid (stat's second field, as /proc/PID/comm has
+ * it) into buf: 0, or -1 if pid is gone. */
+int		 proc_comm(pid_t, char *buf, size_t size);
+
 /* The value of a "Name:\tvalue" line in a status or fdinfo text. */
 const char	*proc_field(const char *text, const char *name);
 /* /proc/PID/status whole into buf: its length, or -1. */
