@@ -92,7 +92,7 @@ tests/skim_portable.o: src/skim.c src/skim.h
 # the sources under clang too, adopt's aarch64 side with a cross compiler,
 # and the man page.
 check: sess $(TESTS) tests/test_screen_portable $(FUZZ_REPLAYS)
-	@CC_FLAGS="$(ALL_CFLAGS)" tests/run $(TESTS) \
+	@CC_FLAGS="$(subst ",\",$(ALL_CFLAGS))" tests/run $(TESTS) \
 		tests/test_screen_portable tests/check-clang \
 		tests/check-aarch64 tests/check-man tests/check-completion \
 		tests/check-install tests/check-fuzz-replay

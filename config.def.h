@@ -97,6 +97,16 @@
  * (milliseconds) before reporting it as not answering. */
 #define REQUEST_TIMEOUT 500
 
+/* How long attach, -k, send and dump wait for the server to say hello,
+ * and -k and dump for each answer (milliseconds): a server asked for
+ * something by name is given longer than one a listing passes by. */
+#define SERVER_TIMEOUT 5000
+
+/* How long a client that detached waits for the key release that ends
+ * the detach chord (kitty keyboard protocol), so that it does not reach
+ * the shell (milliseconds). */
+#define RELEASE_TIMEOUT 100
+
 /* How long a connection may stay silent before the server drops it
  * (milliseconds). */
 #define HELLO_TIMEOUT 5000
@@ -134,3 +144,21 @@
 #define STATE_SCREEN_MAX (64 * 1024 * 1024)
 /* A state file: its screen and the facts around it. */
 #define STATE_FILE_MAX (STATE_SCREEN_MAX + 64 * 1024)
+
+/* How long sess adopt waits for a job it sent SIGTSTP to stop, so that
+ * its shell gets the prompt back, before it stops it with SIGSTOP
+ * (milliseconds). */
+#define ADOPT_STOP_TIMEOUT 500
+
+/* How long sess adopt waits for any one stop of the process it moves
+ * (milliseconds): a thread stuck in the kernel must not hang it. */
+#define PTRACE_TIMEOUT 3000
+
+/* Descriptors on the old terminal, and epoll sets watching them, that
+ * sess adopt moves; threads it stops; signals it holds back meanwhile;
+ * bytes of the process's code it searches for a system call instruction. */
+#define ADOPT_MAX_FDS 256
+#define ADOPT_MAX_EPOLL 64
+#define PTRACE_MAX_THREADS 1024
+#define PTRACE_MAX_SIGS 64
+#define PTRACE_SCAN_MAX (64 * 1024 * 1024)

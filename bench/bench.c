@@ -50,6 +50,9 @@
 
 #include <vterm.h>
 
+#include "proc.h"
+#include "util.h"
+
 #define MIB		(1024 * 1024)
 #define ROWS		24
 #define COLS		80
@@ -211,8 +214,10 @@ set_nonblock(int fd)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
+/* write_all (util.h), also for a non-blocking fd: it waits while the fd
+ * is full. */
 static int
-write_all(int fd, const void *buf, size_t len)
+write_all_waiting(int fd, const void *buf, size_t len)
 {
 	const char	*p = buf;
 	ssize_t		 n;
@@ -321,43 +326,16 @@ reap(void)
 		;
 }
 
-/* State letter of pid and its parent, 0 when it is gone. */
-static int
-proc_stat(pid_t pid, pid_t *ppid)
-{
-	char	 path[64], buf[512], *p, c;
-	int	 fd, state;
-	ssize_t	 n;
-	long	 pp;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')) == NULL)
-		return 0;
-	if (sscanf(p + 1, " %c %ld", &c, &pp) != 2)
-		return 0;
-	state = (unsigned char)c;
-	if (ppid != NULL)
-		*ppid = (pid_t)pp;
-	return state;
-}
-
 static int
 alive(pid_t pid)
 {
-	int	st;
+	struct proc_stat	 st;
 
 	if (pid <= 0)
 		return 0;
 	reap();
-	st = proc_stat(pid, NULL);
-	return st != 0 && st != 'Z' && st != 'X';
+	return proc_stat(pid, &st) == 0 && st.state != 'Z' &&
+	    st.state != 'X';
 }
 
 /*
@@ -371,7 +349,8 @@ descendants(const pid_t *roots, size_t n, pid_t *out, size_t max)
 	size_t		 np = 0, no = 0, i, k;
 	DIR		*d;
 	struct dirent	*e;
-	pid_t		 pp, parent;
+	struct proc_stat st;
+	pid_t		 parent;
 
 	if ((d = opendir("/proc")) == NULL)
 		return 0;
@@ -381,10 +360,10 @@ descendants(const pid_t *roots, size_t n, pid_t *out, size_t max)
 
 		if (*end != '\0' || v <= 0)
 			continue;
-		if (proc_stat((pid_t)v, &pp) == 0)
+		if (proc_stat((pid_t)v, &st) == -1)
 			continue;
 		pids[np] = (pid_t)v;
-		ppids[np++] = pp;
+		ppids[np++] = st.ppid;
 	}
 	closedir(d);
 	for (k = 0; k < n + no && no < max; k++) {
@@ -570,9 +549,7 @@ wait_exit(pid_t pid, double timeout)
 	}
 	if (fd != -1)
 		close(fd);
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + WTERMSIG(st);
+	return wait_code(st);
 }
 
 /* Run argv to completion (killed after timeout); its status, -1 if killed. */
@@ -846,7 +823,7 @@ gen_corpus(const char *path, size_t size)
 		used += n;
 		total += n;
 		if (used >= MIB) {
-			if (write_all(fd, buf, used) == -1)
+			if (write_all_waiting(fd, buf, used) == -1)
 				die("%s: %s", path, strerror(errno));
 			used = 0;
 		}
@@ -860,7 +837,7 @@ gen_corpus(const char *path, size_t size)
 	}
 	memcpy(buf + used, marker, sizeof(marker) - 1);
 	used += sizeof(marker) - 1;
-	if (write_all(fd, buf, used) == -1 || close(fd) == -1)
+	if (write_all_waiting(fd, buf, used) == -1 || close(fd) == -1)
 		die("%s: %s", path, strerror(errno));
 	free(buf);
 }
@@ -977,12 +954,12 @@ prog_feed(int argc, char **argv, int hold)
 			return 1;
 		t0 = now();
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
-			if (write_all(1, buf, n) == -1)
+			if (write_all_waiting(1, buf, n) == -1)
 				return 1;
 		t1 = now();
 		close(fd);
 		snprintf(msg, sizeof(msg), "%.9f %.9f\n", t0, t1);
-		write_all(done, msg, strlen(msg));
+		write_all_waiting(done, msg, strlen(msg));
 	}
 	if (hold)
 		for (;;)
@@ -1008,7 +985,7 @@ prog_echo(void)
 				continue;
 			return 0;
 		}
-		if (write_all(1, buf, n) == -1)
+		if (write_all_waiting(1, buf, n) == -1)
 			return 0;
 	}
 }
@@ -1032,7 +1009,7 @@ prog_show(const char *path)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 1;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		write_all(1, buf, n);
+		write_all_waiting(1, buf, n);
 	close(fd);
 	for (;;)
 		pause();
@@ -1059,7 +1036,7 @@ prog_tick(const char *donepath)
 		if (!moved && fstat(1, &st) == 0 && st.st_rdev != st0.st_rdev) {
 			moved = 1;
 			snprintf(msg, sizeof(msg), "%.9f\n", now());
-			write_all(done, msg, strlen(msg));
+			write_all_waiting(done, msg, strlen(msg));
 		}
 		sleepf(moved ? 0.1 : 0.001);
 	}
@@ -1132,7 +1109,7 @@ prog_relay(char **argv)
 				continue;
 			if ((n = read(pfd[i].fd, buf, sizeof(buf))) <= 0)
 				return 0;
-			if (write_all(pfd[1 - i].fd == 0 ? 1 : pfd[1 - i].fd,
+			if (write_all_waiting(pfd[1 - i].fd == 0 ? 1 : pfd[1 - i].fd,
 			    buf, (size_t)n) == -1)
 				return 0;
 		}
@@ -1949,7 +1926,7 @@ term_reply(const char *s, size_t len, void *user)
 {
 	struct term	*t = user;
 
-	write_all(t->master, s, len);
+	write_all_waiting(t->master, s, len);
 }
 
 static int
@@ -2088,7 +2065,7 @@ bench_attach(void)
 				 */
 				settle(t.master, 0, 0.05, 0.5);
 				for (k2 = 0; k2 < 3 && alive(client); k2++) {
-					write_all(t.master, detach_keys(p),
+					write_all_waiting(t.master, detach_keys(p),
 					    strlen(detach_keys(p)));
 					end = now() + 0.7;
 					while (now() < end && alive(client)) {

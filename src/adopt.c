@@ -28,6 +28,9 @@
 
 #include "adopt.h"
 #include "arch.h"
+#include "config.h"
+#include "log.h"
+#include "proc.h"
 #include "ptrace.h"
 #include "util.h"
 
@@ -48,9 +51,6 @@ struct pidfd_info {
 #define PIDFD_INFO_EXIT		(1UL << 3)
 #endif
 
-#define ADOPT_MAX_FDS		256
-#define ADOPT_MAX_EPOLL		64
-#define ADOPT_STOP_MS		500	/* how long SIGTSTP may take */
 #define DEV_TTY			makedev(5, 0)
 
 /* The kernel's struct sigaction for rt_sigaction (both ABIs). */
@@ -136,76 +136,8 @@ adopt_err(struct adopt_error *e, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	log_debug("adopt: %s", e->msg);
 	errno = saved;
-}
-
-/* Reads a small /proc file whole; NUL-terminated. -1 if it cannot. */
-static ssize_t
-adopt_slurp(const char *path, char *buf, size_t size)
-{
-	ssize_t	 n, len = 0;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	while ((size_t)len < size - 1) {
-		n = read(fd, buf + len, size - 1 - (size_t)len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return len;
-}
-
-struct adopt_stat {
-	char		 comm[17];
-	char		 state;
-	pid_t		 ppid, pgid, sid, tpgid;
-	unsigned int	 tty_nr;
-};
-
-static int
-adopt_read_stat(pid_t pid, struct adopt_stat *st)
-{
-	char	 path[64], buf[1024], *open, *close_;
-	size_t	 n;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (adopt_slurp(path, buf, sizeof buf) <= 0)
-		return -1;
-	/* The name may hold spaces and parentheses: it ends at the last. */
-	if ((open = strchr(buf, '(')) == NULL ||
-	    (close_ = strrchr(buf, ')')) == NULL || close_ < open)
-		return -1;
-	n = (size_t)(close_ - open - 1);
-	if (n >= sizeof st->comm)
-		n = sizeof st->comm - 1;
-	memcpy(st->comm, open + 1, n);
-	st->comm[n] = '\0';
-	if (sscanf(close_ + 2, "%c %d %d %d %u %d", &st->state, &st->ppid,
-	    &st->pgid, &st->sid, &st->tty_nr, &st->tpgid) != 6)
-		return -1;
-	return 0;
-}
-
-/* A "Name:\tvalue" line of /proc/PID/status. */
-static const char *
-adopt_field(const char *status, const char *name)
-{
-	size_t		 len = strlen(name);
-	const char	*s = status;
-
-	while (s != NULL && *s != '\0') {
-		if (strncmp(s, name, len) == 0 && s[len] == ':')
-			return s + len + 1;
-		if ((s = strchr(s, '\n')) != NULL)
-			s++;
-	}
-	return NULL;
 }
 
 static int
@@ -215,8 +147,8 @@ adopt_have_cap_ptrace(void)
 	const char		*v;
 	unsigned long long	 caps;
 
-	if (adopt_slurp("/proc/self/status", buf, sizeof buf) <= 0 ||
-	    (v = adopt_field(buf, "CapEff")) == NULL)
+	if (proc_slurp("/proc/self/status", buf, sizeof buf) <= 0 ||
+	    (v = proc_field(buf, "CapEff")) == NULL)
 		return geteuid() == 0;
 	caps = strtoull(v, NULL, 16);
 	return (caps >> 19) & 1;	/* CAP_SYS_PTRACE */
@@ -225,24 +157,20 @@ adopt_have_cap_ptrace(void)
 static const char *
 adopt_comm(pid_t pid, char *buf, size_t len)
 {
-	struct adopt_stat	 st;
-
-	if (adopt_read_stat(pid, &st) == -1)
+	if (proc_comm(pid, buf, len) == -1)
 		snprintf(buf, len, "?");
-	else
-		snprintf(buf, len, "%s", st.comm);
 	return buf;
 }
 
 static int
 adopt_is_ancestor(pid_t pid)
 {
-	struct adopt_stat	 st;
+	struct proc_stat	 st;
 	pid_t			 me = getpid();
 	int			 i;
 
 	for (i = 0; i < 4096 && pid > 1; i++) {
-		if (adopt_read_stat(pid, &st) == -1)
+		if (proc_stat(pid, &st) == -1)
 			return 0;
 		if (st.ppid == me)
 			return 1;
@@ -263,14 +191,14 @@ adopt_check_access(struct adopt_target *t, const char *status,
 	int		 cap = adopt_have_cap_ptrace(), scope = 0;
 	pid_t		 tracer;
 
-	if ((v = adopt_field(status, "TracerPid")) != NULL &&
+	if ((v = proc_field(status, "TracerPid")) != NULL &&
 	    (tracer = (pid_t)strtol(v, NULL, 10)) != 0) {
 		adopt_err(e, ADOPT_TRACED, "process %d is traced by %d (%s): "
 		    "detach the debugger or tracer first", (int)t->pid,
 		    (int)tracer, adopt_comm(tracer, name, sizeof name));
 		return -1;
 	}
-	if ((v = adopt_field(status, "Uid")) == NULL ||
+	if ((v = proc_field(status, "Uid")) == NULL ||
 	    sscanf(v, "%lu %lu %lu", &r, &eu, &s) != 3) {
 		adopt_err(e, ADOPT_NOPROC, "no such process %d", (int)t->pid);
 		return -1;
@@ -293,7 +221,7 @@ adopt_check_access(struct adopt_target *t, const char *status,
 		    "can adopt it", (int)t->pid);
 		return -1;
 	}
-	if (adopt_slurp("/proc/sys/kernel/yama/ptrace_scope", buf,
+	if (proc_slurp("/proc/sys/kernel/yama/ptrace_scope", buf,
 	    sizeof buf) > 0)
 		scope = atoi(buf);
 	if (scope >= 3 || (scope == 2 && !cap) ||
@@ -309,7 +237,7 @@ adopt_check_access(struct adopt_target *t, const char *status,
 			    scope);
 		return -1;
 	}
-	if ((v = adopt_field(status, "Seccomp")) != NULL) {
+	if ((v = proc_field(status, "Seccomp")) != NULL) {
 		if (atoi(v) == 1 || (atoi(v) == 2 &&
 		    !(t->flags & ADOPT_ALLOW_SECCOMP))) {
 			adopt_err(e, ADOPT_SECCOMP, "process %d runs under a "
@@ -443,7 +371,7 @@ adopt_check_company(struct adopt_target *t, struct adopt_error *e)
 {
 	DIR			*d;
 	struct dirent		*de;
-	struct adopt_stat	 st;
+	struct proc_stat	 st;
 	pid_t			 q, other = 0;
 	int			 code = 0;
 
@@ -453,7 +381,7 @@ adopt_check_company(struct adopt_target *t, struct adopt_error *e)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		q = (pid_t)atoi(de->d_name);
-		if (q == t->pid || adopt_read_stat(q, &st) == -1 ||
+		if (q == t->pid || proc_stat(q, &st) == -1 ||
 		    st.state == 'Z' || st.state == 'X')
 			continue;
 		if (st.pgid == t->pgid) {
@@ -483,8 +411,8 @@ adopt_check_company(struct adopt_target *t, struct adopt_error *e)
 int
 adopt_check(pid_t pid, struct adopt_target *t, struct adopt_error *e)
 {
-	struct adopt_stat	 st;
-	char			 path[64], status[4096];
+	struct proc_stat	 st;
+	char			 status[4096];
 	int			 flags = t->flags;
 
 	memset(t, 0, sizeof *t);
@@ -493,7 +421,7 @@ adopt_check(pid_t pid, struct adopt_target *t, struct adopt_error *e)
 	t->pid = pid;
 	t->pidfd = -1;
 	t->shell_pidfd = -1;
-	if (pid <= 0 || adopt_read_stat(pid, &st) == -1 ||
+	if (pid <= 0 || proc_stat(pid, &st) == -1 ||
 	    (t->pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
 		adopt_err(e, ADOPT_NOPROC, "no such process %d", (int)pid);
 		return -1;
@@ -522,8 +450,7 @@ adopt_check(pid_t pid, struct adopt_target *t, struct adopt_error *e)
 		    "system): try again once it moves", (int)pid);
 		goto fail;
 	}
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if (adopt_slurp(path, status, sizeof status) <= 0) {
+	if (proc_status(pid, status, sizeof status) <= 0) {
 		adopt_err(e, ADOPT_NOPROC, "no such process %d", (int)pid);
 		goto fail;
 	}
@@ -532,6 +459,10 @@ adopt_check(pid_t pid, struct adopt_target *t, struct adopt_error *e)
 	    adopt_check_tty(t, e) == -1 ||
 	    adopt_check_company(t, e) == -1)
 		goto fail;
+	log_debug("adopt: process %d (%s) passes the checks: group %d, "
+	    "session %d%s, terminal %u:%u", (int)pid, t->comm, (int)t->pgid,
+	    (int)t->sid, t->leader ? " (its leader)" : "", major(t->tty),
+	    minor(t->tty));
 	return 0;
 
 fail:
@@ -552,19 +483,6 @@ adopt_sys(struct adopt_move *m, long nr, uint64_t a0, uint64_t a1,
 	return ret;
 }
 
-static int
-adopt_fdinfo_flags(pid_t pid, int fd)
-{
-	char		 path[64], buf[4096];
-	const char	*v;
-
-	snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)pid, fd);
-	if (adopt_slurp(path, buf, sizeof buf) <= 0 ||
-	    (v = adopt_field(buf, "flags")) == NULL)
-		return -1;
-	return (int)strtol(v, NULL, 8);
-}
-
 /* The registrations of an epoll set on the descriptors being moved: the
  * kernel keys them by open file, so they would keep watching the old
  * terminal. */
@@ -580,7 +498,7 @@ adopt_collect_epoll(struct adopt_move *m, int epfd)
 
 	snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", (int)m->t->pid,
 	    epfd);
-	if (adopt_slurp(path, buf, sizeof buf) <= 0)
+	if (proc_slurp(path, buf, sizeof buf) <= 0)
 		return;
 	for (s = buf; (s = strstr(s, "tfd:")) != NULL; s++) {
 		if (sscanf(s, "tfd: %d events: %x data: %llx", &tfd, &events,
@@ -641,7 +559,7 @@ adopt_collect(struct adopt_move *m)
 			if (m->nfds == ADOPT_MAX_FDS)
 				break;
 			m->fds[m->nfds].fd = fd;
-			m->fds[m->nfds].flags = adopt_fdinfo_flags(t->pid, fd);
+			m->fds[m->nfds].flags = proc_fd_flags(t->pid, fd);
 			if (m->fds[m->nfds].flags == -1)
 				m->fds[m->nfds].flags = O_RDWR;
 			m->nfds++;
@@ -677,6 +595,8 @@ adopt_collect(struct adopt_move *m)
 	}
 	for (i = 0; i < neps; i++)
 		adopt_collect_epoll(m, eps[i]);
+	log_debug("adopt: %d descriptors on the old terminal, %d open files, "
+	    "%d epoll registrations", m->nfds, m->ngroups, m->neps);
 	return 0;
 }
 
@@ -925,6 +845,7 @@ adopt_undo(struct adopt_move *m)
 		adopt_sys(m, SYS_rt_sigaction, SIGHUP, m->p.scratch + SCR_OLD,
 		    0, 8, 0, 0);
 		m->hup_saved = 0;
+		log_debug("adopt: SIGHUP handling restored");
 	}
 	if (m->mapped) {
 		ptrace_unmap(&m->p);
@@ -954,6 +875,8 @@ adopt_move_fds(struct adopt_move *m)
 		r = adopt_sys(m, SYS_dup3,
 		    (uint64_t)m->groups[f->group].newfd, (uint64_t)f->fd,
 		    (f->flags & O_CLOEXEC) ? O_CLOEXEC : 0, 0, 0, 0);
+		log_debug("adopt: descriptor %d %s%s", f->fd, r < 0 ?
+		    "not moved: " : "moved", r < 0 ? strerror((int)-r) : "");
 		if (r < 0)
 			bad++;
 	}
@@ -971,6 +894,8 @@ adopt_move_fds(struct adopt_move *m)
 			    EPOLL_CTL_ADD, (uint64_t)ep->tfd,
 			    m->p.scratch + SCR_EVENT, 0, 0);
 		ep->added = r == 0;
+		log_debug("adopt: descriptor %d %s epoll set %d", ep->tfd,
+		    r == 0 ? "back in" : "lost from", ep->epfd);
 		if (r != 0)
 			bad++;
 	}
@@ -989,11 +914,11 @@ adopt_move_fds(struct adopt_move *m)
 static void
 adopt_watch_shell(struct adopt_target *t)
 {
-	struct adopt_stat	 st;
+	struct proc_stat	 st;
 
 	t->shell = 0;
 	t->shell_pidfd = -1;
-	if (t->leader || t->ppid <= 1 || adopt_read_stat(t->ppid, &st) == -1 ||
+	if (t->leader || t->ppid <= 1 || proc_stat(t->ppid, &st) == -1 ||
 	    st.sid != t->sid)
 		return;
 	t->shell_pidfd = (int)syscall(SYS_pidfd_open, t->ppid, 0);
@@ -1004,12 +929,12 @@ adopt_watch_shell(struct adopt_target *t)
 static int
 adopt_wait_stopped(pid_t pid)
 {
-	struct adopt_stat	 st;
-	int64_t			 end = now_ms() + ADOPT_STOP_MS;
+	struct proc_stat	 st;
+	int64_t			 end = now_ms() + ADOPT_STOP_TIMEOUT;
 	struct timespec		 ts = { 0, 2000000 };
 
 	while (now_ms() < end) {
-		if (adopt_read_stat(pid, &st) == -1 || st.state == 'T' ||
+		if (proc_stat(pid, &st) == -1 || st.state == 'T' ||
 		    st.state == 't')
 			return 1;
 		nanosleep(&ts, NULL);
@@ -1047,17 +972,16 @@ adopt_pty_setup(struct adopt_target *t, int master)
 	ioctl(master, TIOCSWINSZ, &ws);
 }
 
+/* The scratch page, with the pty's name, SIG_IGN and the foreground
+ * group in it; then SIGHUP ignored, its disposition kept to give back. */
 static int
-adopt_steps(struct adopt_move *m, const char *slave)
+adopt_prepare(struct adopt_move *m, const char *slave)
 {
 	struct adopt_target	*t = m->t;
 	struct adopt_ksigaction	 ign = { .handler = (uint64_t)(uintptr_t)SIG_IGN };
 	int32_t			 pg = (int32_t)t->tpgid;
 	int64_t			 r;
-	int			 bad;
 
-	if (adopt_collect(m) == -1)
-		return -1;
 	if (ptrace_map(&m->p, SCR_SIZE) == -1) {
 		adopt_err(m->e, ADOPT_FAILED, "cannot map memory in process "
 		    "%d: %s", (int)t->pid, m->p.why);
@@ -1083,8 +1007,17 @@ adopt_steps(struct adopt_move *m, const char *slave)
 		return -1;
 	}
 	m->hup_saved = 1;
-	if (adopt_open_pty(m, slave) == -1)
-		return -1;
+	log_debug("adopt: SIGHUP ignored for the move");
+	return 0;
+}
+
+/* The pty becomes its controlling terminal: from here on there is no
+ * going back. */
+static int
+adopt_take_tty(struct adopt_move *m)
+{
+	struct adopt_target	*t = m->t;
+	int64_t			 r;
 
 	if (!t->leader) {
 		if (adopt_new_session(m) == -1)
@@ -1116,11 +1049,18 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	m->notty = 0;
 	m->regrouped = 0;
 	adopt_drop_dummy(m);
+	log_debug("adopt: the pty is process %d's controlling terminal",
+	    (int)t->pid);
+	return 0;
+}
 
-	bad = adopt_move_fds(m) == -1;
+/* With no shell left behind that could hang it up, SIGHUP means what it
+ * meant before right away; else once that shell is gone. */
+static void
+adopt_settle_hup(struct adopt_move *m)
+{
+	struct adopt_target	*t = m->t;
 
-	/* With no shell left behind that could hang it up, SIGHUP means
-	 * what it meant before right away. */
 	adopt_watch_shell(t);
 	if (t->hup_act[0] == (uint64_t)(uintptr_t)SIG_IGN) {
 		close(t->shell_pidfd);
@@ -1129,15 +1069,34 @@ adopt_steps(struct adopt_move *m, const char *slave)
 	} else if (t->shell == 0) {
 		adopt_sys(m, SYS_rt_sigaction, SIGHUP, m->p.scratch + SCR_OLD,
 		    0, 8, 0, 0);
-	} else
+		log_debug("adopt: SIGHUP handling restored");
+	} else {
 		t->hup_ignored = 1;
+		log_debug("adopt: SIGHUP stays ignored until the old shell %d "
+		    "goes", (int)t->shell);
+	}
 	m->hup_saved = 0;
+}
+
+static int
+adopt_steps(struct adopt_move *m, const char *slave)
+{
+	int	 bad;
+
+	if (adopt_collect(m) == -1 || adopt_prepare(m, slave) == -1 ||
+	    adopt_open_pty(m, slave) == -1)
+		return -1;
+	log_debug("adopt: %s open in process %d", slave, (int)m->t->pid);
+	if (adopt_take_tty(m) == -1)
+		return -1;
+	bad = adopt_move_fds(m) == -1;
+	adopt_settle_hup(m);
 	ptrace_unmap(&m->p);
 	m->mapped = 0;
 	if (bad) {
 		adopt_err(m->e, ADOPT_BROKEN, "some descriptors of process %d "
 		    "could not be moved; it now runs on the session's terminal",
-		    (int)t->pid);
+		    (int)m->t->pid);
 		return -1;
 	}
 	return 0;
@@ -1201,6 +1160,8 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 		free(m);
 		return -1;
 	}
+	log_debug("adopt: process %d stopped and traced%s", (int)t->pid,
+	    m->sent_stop ? " (its shell was sent SIGTSTP)" : "");
 	sigaddset(&m->p.drop, SIGHUP);
 	sigaddset(&m->p.drop, SIGCONT);
 	sigaddset(&m->p.drop, SIGTSTP);
@@ -1211,6 +1172,8 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 
 	rc = adopt_steps(m, slave);
 	if (rc == -1 && !m->point_of_return) {
+		log_debug("adopt: undoing what was done in process %d",
+		    (int)t->pid);
 		adopt_undo(m);
 		if (e->code == ADOPT_FAILED && m->p.dead == 0)
 			adopt_as_before(m);
@@ -1223,6 +1186,7 @@ adopt_move(struct adopt_target *t, int master, const char *slave,
 		    "adopted (%s)", (int)t->pid, m->p.why);
 		rc = -1;
 	}
+	log_debug("adopt: letting process %d go", (int)t->pid);
 	if (ptrace_detach(&m->p) == -1 && rc == 0) {
 		adopt_err(e, ADOPT_BROKEN, "process %d could not be given back "
 		    "cleanly: %s", (int)t->pid, m->p.why);
@@ -1245,8 +1209,6 @@ adopt_restore_sighup(struct adopt_target *t, struct adopt_error *e)
 {
 	struct adopt_move	*m;
 	struct adopt_ksigaction	 cur;
-	char			 path[64], status[4096];
-	const char		*v;
 	int64_t			 r;
 	int			 rc = 0;
 
@@ -1258,13 +1220,10 @@ adopt_restore_sighup(struct adopt_target *t, struct adopt_error *e)
 	if (!t->hup_ignored)
 		return 0;
 	t->hup_ignored = 0;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)t->pid);
-	if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) == -1 ||
-	    adopt_slurp(path, status, sizeof status) <= 0)
+	if (syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) == -1)
 		return 0;	/* gone: nothing to give back */
-	if ((v = adopt_field(status, "SigIgn")) != NULL &&
-	    ((strtoull(v, NULL, 16) >> (SIGHUP - 1)) & 1) == 0)
-		return 0;	/* it set its own disposition meanwhile */
+	if (!proc_status_has(t->pid, "SigIgn", SIGHUP))
+		return 0;	/* it set its own disposition meanwhile, or went */
 	if ((m = calloc(1, sizeof *m)) == NULL) {
 		adopt_err(e, ADOPT_FAILED, "out of memory");
 		return -1;
@@ -1295,7 +1254,9 @@ adopt_restore_sighup(struct adopt_target *t, struct adopt_error *e)
 			adopt_err(e, ADOPT_FAILED, "restoring SIGHUP in "
 			    "process %d failed", (int)t->pid);
 			rc = -1;
-		}
+		} else
+			log_debug("adopt: SIGHUP handling of process %d "
+			    "restored", (int)t->pid);
 		ptrace_unmap(&m->p);
 	} else {
 		adopt_err(e, ADOPT_FAILED, "cannot map memory in process %d: "
@@ -1307,30 +1268,11 @@ adopt_restore_sighup(struct adopt_target *t, struct adopt_error *e)
 	return rc;
 }
 
-/* Field 52 of /proc/PID/stat: the wait status of a zombie. */
-static int
-adopt_zombie_status(pid_t pid, int *st)
-{
-	char	 path[64], buf[1024], *s;
-	int	 field;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (adopt_slurp(path, buf, sizeof buf) <= 0 ||
-	    (s = strrchr(buf, ')')) == NULL)
-		return -1;
-	/* Field 2 ends at s; count the spaces up to field 52. */
-	for (field = 2; field < 52; field++) {
-		if ((s = strchr(s + 1, ' ')) == NULL)
-			return -1;
-	}
-	*st = atoi(s + 1);
-	return 0;
-}
-
 int
 adopt_exit_status(struct adopt_target *t)
 {
 	struct pidfd_info	 info;
+	struct proc_stat	 ps;
 	int			 st = 0, have;
 
 	if (t->pidfd == -1)
@@ -1338,8 +1280,10 @@ adopt_exit_status(struct adopt_target *t)
 	/* Whoever is its parent reaps it; until then it is a zombie whose
 	 * status /proc still shows. Read that first: if the pidfd still
 	 * names a live pid afterwards, the pid was not reused meanwhile. */
-	have = adopt_zombie_status(t->pid, &st) == 0 &&
+	have = proc_stat(t->pid, &ps) == 0 && ps.exit_code != -1 &&
 	    syscall(SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) == 0;
+	if (have)
+		st = ps.exit_code;
 	/* Once reaped, the kernel keeps the status with the pidfd (6.15). */
 	memset(&info, 0, sizeof info);
 	info.mask = PIDFD_INFO_EXIT;
@@ -1348,13 +1292,7 @@ adopt_exit_status(struct adopt_target *t)
 		st = info.exit_code;
 		have = 1;
 	}
-	if (!have)
-		return -1;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return -1;
+	return have ? wait_code(st) : -1;
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "config.h"
+#include "log.h"
 #include "screen.h"
 #include "util.h"
 
@@ -66,7 +67,7 @@ swallow_release(void)
 	struct pollfd	 p = { .fd = STDIN_FILENO, .events = POLLIN };
 	char		 junk[64];
 
-	if (poll(&p, 1, 100) == 1)
+	if (poll(&p, 1, RELEASE_TIMEOUT) == 1)
 		(void)read(STDIN_FILENO, junk, sizeof junk);
 }
 
@@ -91,69 +92,40 @@ client_connect_error(const char *name, uint32_t version)
 		sess_warn("cannot reach session %s: %s", name, strerror(errno));
 }
 
-int
-client_attach(const struct attach_opts *o)
+/* The attach message: this terminal's size, settings, type, and the
+ * detach chord. */
+static void
+client_attach_message(const struct attach_opts *o,
+    const struct termios *tio, struct proto_attach *a)
 {
-	struct proto_attach	 a = { 0 };
-	struct proto_exit	 x = { 0 };
-	struct proto_error	 e;
+	struct winsize	 ws;
+	const char	*term;
+
+	a->flags = o->flags;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
+		a->rows = ws.ws_row;
+		a->cols = ws.ws_col;
+	} else {
+		a->rows = 24;
+		a->cols = 80;
+	}
+	a->tio = *tio;
+	term = getenv("TERM");
+	snprintf(a->term, sizeof a->term, "%s", term ? term : "xterm");
+	snprintf(a->keys, sizeof a->keys, "%s", o->keys ? o->keys : "");
+}
+
+/* Passes on resizes and detach signals until the server lets go: 1 with
+ * *x, 0 if the connection was lost, -1 with *e if the server refused. */
+static int
+client_attach_wait(int sock, int sigfd, struct proto_exit *x,
+    struct proto_error *e)
+{
 	struct proto_msg	 m;
-	struct termios		 orig, raw;
-	struct winsize		 ws;
-	struct buf		 b = { 0 }, in = { 0 };
+	struct buf		 in = { 0 };
 	struct pollfd		 pfd[2];
 	struct signalfd_siginfo	 si;
-	sigset_t		 mask, old;
-	const char		*term;
-	uint32_t		 version;
-	int			 sock, sigfd, rc = 1, got = 0;
-
-	if (tcgetattr(STDIN_FILENO, &orig) == -1) {
-		sess_warn("standard input is not a terminal");
-		return 1;
-	}
-	if ((sock = proto_connect(o->path, 5000, &version)) == -1) {
-		if (errno == ECONNREFUSED)
-			unlink(o->path);	/* stale: its server is gone */
-		client_connect_error(o->name, version);
-		return 1;
-	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGWINCH);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-
-	a.flags = o->flags;
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) {
-		a.rows = ws.ws_row;
-		a.cols = ws.ws_col;
-	} else {
-		a.rows = 24;
-		a.cols = 80;
-	}
-	a.tio = orig;
-	term = getenv("TERM");
-	snprintf(a.term, sizeof a.term, "%s", term ? term : "xterm");
-	snprintf(a.keys, sizeof a.keys, "%s", o->keys ? o->keys : "");
-
-	raw = orig;
-	cfmakeraw(&raw);
-	raw.c_cc[VMIN] = 1;
-	raw.c_cc[VTIME] = 0;
-	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == -1) {
-		sess_warn("cannot set up the terminal: %s", strerror(errno));
-		goto out;
-	}
-	if (proto_add_attach(&b, &a) == -1 ||
-	    proto_send(sock, &b, STDIN_FILENO) == -1) {
-		tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
-		client_connect_error(o->name, 0);
-		goto out;
-	}
+	int			 got = 0;
 
 	pfd[0].fd = sock;
 	pfd[0].events = POLLIN;
@@ -161,12 +133,12 @@ client_attach(const struct attach_opts *o)
 	pfd[1].events = POLLIN;
 	while (!got) {
 		while (!got && proto_recv(sock, &in, &m, 0) == 0) {
-			if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0) {
-				tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
-				sess_warn("%s", e.msg);
-				goto out;
+			if (m.type == MSG_ERROR &&
+			    proto_get_error(&m, e) == 0) {
+				got = -1;
+				break;
 			}
-			if (m.type == MSG_EXIT && proto_get_exit(&m, &x) == 0)
+			if (m.type == MSG_EXIT && proto_get_exit(&m, x) == 0)
 				got = 1;
 			proto_consume(&in, &m);
 		}
@@ -183,17 +155,19 @@ client_attach(const struct attach_opts *o)
 				send_empty(sock, MSG_DETACH);
 		}
 	}
+	buf_free(&in);
+	return got;
+}
 
-	if (got && x.flags & EXIT_RELEASE_FOLLOWS)
-		swallow_release();
-	if (!got)
-		client_reset();
-	tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
-	if (!got) {
-		sess_warn("lost the connection to session %s", o->name);
-		goto out;
-	}
-	switch (x.reason) {
+/* What the server's verdict means: said unless quiet, and the exit
+ * status sess ends with. */
+static int
+client_attach_verdict(const struct attach_opts *o,
+    const struct proto_exit *x)
+{
+	int	 rc;
+
+	switch (x->reason) {
 	case EXIT_DETACHED:
 		if (!o->quiet)
 			printf("\r\n[detached from %s]\n", o->name);
@@ -201,8 +175,8 @@ client_attach(const struct attach_opts *o)
 		break;
 	case EXIT_EXITED:
 		if (!o->quiet)
-			printf("\r\n[%s exited with %d]\n", o->name, x.status);
-		rc = x.status;
+			printf("\r\n[%s exited with %d]\n", o->name, x->status);
+		rc = x->status;
 		break;
 	case EXIT_KILLED:
 		if (!o->quiet)
@@ -220,70 +194,214 @@ client_attach(const struct attach_opts *o)
 		break;
 	}
 	fflush(stdout);
+	return rc;
+}
+
+int
+client_attach(const struct attach_opts *o)
+{
+	struct proto_attach	 a = { 0 };
+	struct proto_exit	 x = { 0 };
+	struct proto_error	 e;
+	struct termios		 orig, raw;
+	struct buf		 b = { 0 };
+	sigset_t		 mask, old;
+	uint32_t		 version;
+	int			 sock, sigfd, rc = 1, got, err;
+
+	if (tcgetattr(STDIN_FILENO, &orig) == -1) {
+		sess_warn("standard input is not a terminal");
+		return 1;
+	}
+	if ((sock = proto_connect(o->path, SERVER_TIMEOUT, &version)) == -1) {
+		log_debug("cannot attach to %s: %s (version %u)", o->path,
+		    strerror(errno), (unsigned)version);
+		if (errno == ECONNREFUSED)
+			unlink(o->path);	/* stale: its server is gone */
+		client_connect_error(o->name, version);
+		return 1;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGWINCH);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	client_attach_message(o, &orig, &a);
+
+	raw = orig;
+	cfmakeraw(&raw);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == -1) {
+		sess_warn("cannot set up the terminal: %s", strerror(errno));
+		goto out;
+	}
+	if (proto_add_attach(&b, &a) == -1 ||
+	    proto_send(sock, &b, STDIN_FILENO) == -1) {
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
+		client_connect_error(o->name, 0);
+		goto out;
+	}
+	log_debug("attached to %s as %ux%u, %s", o->path, a.rows, a.cols,
+	    a.term);
+
+	got = client_attach_wait(sock, sigfd, &x, &e);
+	err = errno;
+	if (got == 1 && x.flags & EXIT_RELEASE_FOLLOWS)
+		swallow_release();
+	if (got == 0)
+		client_reset();
+	tcsetattr(STDIN_FILENO, TCSADRAIN, &orig);
+	if (got == -1) {
+		log_debug("%s refused the terminal: %s", o->path, e.msg);
+		sess_warn("%s", e.msg);
+	} else if (got == 0) {
+		log_debug("lost the connection to %s: %s", o->path,
+		    strerror(err));
+		sess_warn("lost the connection to session %s", o->name);
+	} else {
+		log_debug("detached from %s: reason %u, status %d", o->path,
+		    (unsigned)x.reason, x.status);
+		rc = client_attach_verdict(o, &x);
+	}
 out:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (sigfd != -1)
 		close(sigfd);
 	close(sock);
 	buf_free(&b);
-	buf_free(&in);
 	return rc;
+}
+
+/* One request on a connection of its own: proto_connect says hello and
+ * checks the version, waiting at most timeout ms; a server older than
+ * need does not know the request (EPROTONOSUPPORT); before(sock, what),
+ * if any, sends what goes first, then the frames in req go; answer takes
+ * each frame that comes back, waited for at most wait ms (-1: for ever),
+ * until it returns 1 (done) or -1 (failed, errno set). */
+struct client_request {
+	int		  timeout;
+	uint32_t	  need;		/* protocol version, 0: any */
+	int		  wait;
+	int		(*before)(int, void *);
+	void		 *what;
+	struct buf	  req;
+	int		(*answer)(const struct proto_msg *, void *);
+	void		 *arg;
+	uint32_t	  version;	/* the server's, with EPROTO */
+	int		  connected;
+};
+
+static int
+client_request(const char *path, struct client_request *r)
+{
+	struct proto_msg	 m;
+	struct buf		 in = { 0 };
+	int			 sock, rc = -1, saved;
+
+	r->connected = 0;
+	if ((sock = proto_connect(path, r->timeout, &r->version)) == -1) {
+		if (errno == EPROTO && r->version != 0)
+			log_debug("%s speaks protocol version %u, older than "
+			    "%u", path, (unsigned)r->version,
+			    (unsigned)PROTO_VERSION_MIN);
+		else
+			log_debug("cannot connect to %s: %s", path,
+			    strerror(errno));
+		buf_free(&r->req);
+		return -1;
+	}
+	r->connected = 1;
+	if (r->version < r->need) {
+		log_debug("%s speaks protocol version %u, this request needs "
+		    "%u", path, (unsigned)r->version, (unsigned)r->need);
+		close(sock);
+		buf_free(&r->req);
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	if ((r->before == NULL || r->before(sock, r->what) == 0) &&
+	    proto_send(sock, &r->req, -1) == 0) {
+		while ((rc = proto_recv(sock, &in, &m, r->wait)) == 0) {
+			rc = r->answer(&m, r->arg);
+			proto_consume(&in, &m);
+			if (rc != 0)
+				break;
+		}
+		if (rc == -1 && errno == ETIMEDOUT)
+			log_debug("%s did not answer within %d ms", path,
+			    r->wait);
+	}
+	saved = errno;
+	close(sock);
+	buf_free(&r->req);
+	buf_free(&in);
+	errno = saved;
+	return rc == 1 ? 0 : -1;
+}
+
+/* The answers that are one frame: INFO (into arg), or OK. */
+static int
+client_answer_info(const struct proto_msg *m, void *arg)
+{
+	if (m->type == MSG_INFO && proto_get_info(m, arg) == 0)
+		return 1;
+	errno = EPROTO;
+	return -1;
+}
+
+static int
+client_answer_ok(const struct proto_msg *m, void *arg)
+{
+	(void)arg;
+	if (m->type == MSG_OK)
+		return 1;
+	errno = EPROTO;
+	return -1;
 }
 
 int
 client_probe(const char *path, struct proto_info *info, uint32_t *version)
 {
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	int			 sock, rc = -1;
+	struct client_request	 r = {
+		.timeout = REQUEST_TIMEOUT, .wait = REQUEST_TIMEOUT,
+		.answer = client_answer_info, .arg = info
+	};
+	int			 rc;
 
-	if ((sock = proto_connect(path, REQUEST_TIMEOUT, version)) == -1) {
-		if (errno == ENOENT)
-			return PROBE_NONE;
-		if (errno == ECONNREFUSED)
-			return PROBE_STALE;
-		if (errno == ETIMEDOUT || errno == EAGAIN)
-			return PROBE_WEDGED;
+	if (proto_add(&r.req, MSG_INFO_REQ, NULL, 0) == -1) {
+		buf_free(&r.req);
 		return -1;
 	}
-	if (proto_add(&b, MSG_INFO_REQ, NULL, 0) == 0 &&
-	    proto_send(sock, &b, -1) == 0) {
-		if (proto_recv(sock, &in, &m, REQUEST_TIMEOUT) == 0) {
-			if (m.type == MSG_INFO && proto_get_info(&m, info) == 0)
-				rc = PROBE_LIVE;
-			else
-				errno = EPROTO;
-		} else if (errno == ETIMEDOUT)
-			rc = PROBE_WEDGED;
-	}
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
-	return rc;
+	rc = client_request(path, &r);
+	*version = r.version;
+	if (rc == 0)
+		return PROBE_LIVE;
+	if (!r.connected && errno == ENOENT)
+		return PROBE_NONE;
+	if (!r.connected && errno == ECONNREFUSED)
+		return PROBE_STALE;
+	if (errno == ETIMEDOUT || (!r.connected && errno == EAGAIN))
+		return PROBE_WEDGED;
+	return -1;
 }
 
 int
 client_kill(const char *path)
 {
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	uint32_t		 version;
-	int			 sock, rc = -1;
+	struct client_request	 r = {
+		.timeout = SERVER_TIMEOUT, .wait = SERVER_TIMEOUT,
+		.answer = client_answer_ok
+	};
 
-	if ((sock = proto_connect(path, 5000, &version)) == -1)
+	if (proto_add(&r.req, MSG_KILL, NULL, 0) == -1) {
+		buf_free(&r.req);
 		return -1;
-	if (proto_add(&b, MSG_KILL, NULL, 0) == 0 &&
-	    proto_send(sock, &b, -1) == 0 &&
-	    proto_recv(sock, &in, &m, 5000) == 0) {
-		if (m.type == MSG_OK)
-			rc = 0;
-		else
-			errno = EPROTO;
 	}
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
-	return rc;
+	return client_request(path, &r);
 }
 
 static int
@@ -306,110 +424,129 @@ send_input(int sock, const char *p, size_t n)
 	return rc;
 }
 
+struct client_send_what {
+	const struct buf	*data;
+	int			 fd;
+};
+
+/* The bytes to type: the buffer, or everything read from the fd. */
+static int
+client_send_before(int sock, void *arg)
+{
+	struct client_send_what	*w = arg;
+	char			 chunk[PROTO_MAX_PAYLOAD];
+	ssize_t			 n;
+	int			 rc = 0;
+
+	if (w->fd == -1)
+		return send_input(sock, w->data->data, w->data->len);
+	while (rc == 0 && (n = read(w->fd, chunk, sizeof chunk)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		rc = send_input(sock, chunk, (size_t)n);
+	}
+	return rc;
+}
+
 int
 client_send(const char *path, const struct buf *data, int fd)
 {
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	char			 chunk[PROTO_MAX_PAYLOAD];
-	uint32_t		 version;
-	ssize_t			 n;
-	int			 sock, rc = -1;
+	struct client_send_what	 w = { data, fd };
+	struct proto_info	 info;
+	/* The answer comes after every byte before it was taken: as long
+	 * as the program takes to read them. */
+	struct client_request	 r = {
+		.timeout = SERVER_TIMEOUT, .wait = -1,
+		.before = client_send_before, .what = &w,
+		.answer = client_answer_info, .arg = &info
+	};
 
-	if ((sock = proto_connect(path, 5000, &version)) == -1)
+	if (proto_add(&r.req, MSG_INFO_REQ, NULL, 0) == -1) {
+		buf_free(&r.req);
 		return -1;
-	if (fd == -1)
-		rc = send_input(sock, data->data, data->len);
-	else {
-		rc = 0;
-		while (rc == 0 && (n = read(fd, chunk, sizeof chunk)) != 0) {
-			if (n == -1) {
-				if (errno == EINTR)
-					continue;
-				rc = -1;
-				break;
-			}
-			rc = send_input(sock, chunk, (size_t)n);
-		}
 	}
-	/* The answer comes after every byte before it was taken. */
-	if (rc == 0) {
-		rc = -1;
-		if (proto_add(&b, MSG_INFO_REQ, NULL, 0) == 0 &&
-		    proto_send(sock, &b, -1) == 0 &&
-		    proto_recv(sock, &in, &m, -1) == 0 && m.type == MSG_INFO)
-			rc = 0;
+	return client_request(path, &r);
+}
+
+/* The screen, a frame at a time, until OK or ERROR. */
+static int
+client_dump_answer(const struct proto_msg *m, void *arg)
+{
+	struct proto_error	 e;
+
+	if (m->type == MSG_OK)
+		return 1;
+	if (m->type == MSG_ERROR && proto_get_error(m, &e) == 0) {
+		errno = e.code;
+		return -1;
 	}
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
-	return rc;
+	if (m->type == MSG_DUMP &&
+	    write_all(*(int *)arg, m->data, m->len) == -1)
+		return -1;
+	return 0;
 }
 
 int
 client_dump(const char *path, uint32_t flags, int fd)
 {
-	struct proto_error	 e;
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	uint32_t		 version;
-	int			 sock, rc = -1;
+	struct client_request	 r = {
+		.timeout = SERVER_TIMEOUT, .wait = SERVER_TIMEOUT,
+		.answer = client_dump_answer, .arg = &fd
+	};
 
-	if ((sock = proto_connect(path, 5000, &version)) == -1)
+	if (proto_add_dump_req(&r.req, flags) == -1) {
+		buf_free(&r.req);
 		return -1;
-	if (proto_add_dump_req(&b, flags) == -1 || proto_send(sock, &b, -1) == -1)
-		goto out;
-	while (proto_recv(sock, &in, &m, 5000) == 0) {
-		if (m.type == MSG_OK) {
-			rc = 0;
-			break;
-		}
-		if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0) {
-			errno = e.code;
-			break;
-		}
-		if (m.type == MSG_DUMP && write_all(fd, m.data, m.len) == -1)
-			break;
-		proto_consume(&in, &m);
 	}
-out:
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
-	return rc;
+	return client_request(path, &r);
+}
+
+/* Where the server's reason for an ERROR goes. */
+struct client_reason {
+	char	*msg;
+	size_t	 size;
+};
+
+static int
+client_checkpoint_answer(const struct proto_msg *m, void *arg)
+{
+	struct client_reason	*why = arg;
+	struct proto_error	 e;
+
+	if (m->type == MSG_OK)
+		return 1;
+	if (m->type == MSG_ERROR && proto_get_error(m, &e) == 0) {
+		snprintf(why->msg, why->size, "%s", e.msg);
+		errno = e.code;
+	} else
+		errno = EPROTO;
+	return -1;
 }
 
 int
 client_checkpoint(const char *path, const struct proto_checkpoint *pc,
     char *msg, size_t size, uint32_t *version)
 {
-	struct proto_error	 e;
-	struct proto_msg	 m;
-	struct buf		 b = { 0 }, in = { 0 };
-	int			 sock, rc = -1;
+	struct client_reason	 why = { msg, size };
+	struct client_request	 r = {
+		.timeout = REQUEST_TIMEOUT, .need = 2,
+		.wait = CHECKPOINT_TIMEOUT,
+		.answer = client_checkpoint_answer, .arg = &why
+	};
+	int			 rc;
 
 	msg[0] = '\0';
-	if ((sock = proto_connect(path, REQUEST_TIMEOUT, version)) == -1)
-		return -1;
-	if (*version < 2) {
-		close(sock);
-		errno = EPROTONOSUPPORT;
+	if (proto_add_checkpoint(&r.req, pc) == -1) {
+		buf_free(&r.req);
 		return -1;
 	}
-	if (proto_add_checkpoint(&b, pc) == 0 && proto_send(sock, &b, -1) == 0 &&
-	    proto_recv(sock, &in, &m, CHECKPOINT_TIMEOUT) == 0) {
-		if (m.type == MSG_OK)
-			rc = 0;
-		else if (m.type == MSG_ERROR && proto_get_error(&m, &e) == 0) {
-			snprintf(msg, size, "%s", e.msg);
-			errno = e.code;
-		} else
-			errno = EPROTO;
-	} else if (errno == ETIMEDOUT)
+	rc = client_request(path, &r);
+	*version = r.version;
+	if (rc == -1 && r.connected && errno == ETIMEDOUT)
 		snprintf(msg, size, "no answer in %d s", CHECKPOINT_TIMEOUT /
 		    1000);
-	close(sock);
-	buf_free(&b);
-	buf_free(&in);
 	return rc;
 }

@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include "config.h"
 #include "criu.h"
 #include "log.h"
+#include "proc.h"
 #include "util.h"
 
 #define CAP_SYS_PTRACE_BIT		19
@@ -351,22 +351,8 @@ criu_restore(const struct criu *c, const char *dir, int slave,
 static void
 criu_pid_owner(pid_t pid, char *buf, size_t size)
 {
-	char	 path[64];
-	ssize_t	 n = -1;
-	int	 fd;
-
-	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
-		n = read(fd, buf, size - 1);
-		close(fd);
-	}
-	if (n <= 0) {
+	if (proc_comm(pid, buf, size) == -1)
 		snprintf(buf, size, "another process");
-		return;
-	}
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		n--;
-	buf[n] = '\0';
 }
 
 /* Turns criu's first real error into words: what it could not do and

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "keys.h"
 #include "list.h"
+#include "log.h"
 #include "screen.h"
 #include "server.h"
 #include "sockdir.h"
@@ -82,66 +83,10 @@ set_mode(struct cmdline *c, enum mode m)
 	c->mode = m;
 }
 
-/* Options may come before or after NAME; the first word after NAME that
- * is not an option starts the program's command line, as does "--". */
+/* What the options and words must agree on. */
 static void
-parse(struct cmdline *c, int argc, char **argv)
+parse_check(struct cmdline *c)
 {
-	const char	*a;
-	int		 i, j, opts = 1;
-
-	for (i = 1; i < argc; i++) {
-		a = argv[i];
-		if (opts && strcmp(a, "--") == 0) {
-			opts = 0;
-			continue;
-		}
-		if (opts && a[0] == '-' && a[1] != '\0') {
-			for (j = 1; a[j] != '\0'; j++) {
-				switch (a[j]) {
-				case 'c': set_mode(c, MODE_CREATE_ATTACH); break;
-				case 'n': set_mode(c, MODE_CREATE); break;
-				case 'A': set_mode(c, MODE_ATTACH_CREATE); break;
-				case 'a': set_mode(c, MODE_ATTACH); break;
-				case 'N': set_mode(c, MODE_FOREGROUND); break;
-				case 'l': set_mode(c, MODE_LIST); break;
-				case 'k': set_mode(c, MODE_KILL); break;
-				case '1': c->names_only = 1; break;
-				case 'q': c->quiet = 1; break;
-				case 'r': c->flags |= ATTACH_READONLY; break;
-				case 'L': c->flags |= ATTACH_LOWPRIO; break;
-				case 'E': c->flags |= ATTACH_NOKEYS; break;
-				case 'f': c->force = 1; break;
-				case 'h':
-					fputs(usage_text, stdout);
-					exit(0);
-				case 'v':
-					printf("sess %s\n", SESS_VERSION);
-					exit(0);
-				case 'e':
-					if (a[j + 1] != '\0')
-						c->keys = a + j + 1;
-					else if (i + 1 < argc)
-						c->keys = argv[++i];
-					else
-						usage("-e needs KEYS");
-					goto next;
-				default:
-					fprintf(stderr, "sess: unknown option -%c\n",
-					    a[j]);
-					usage(NULL);
-				}
-			}
-			continue;
-		}
-		if (c->name == NULL) {
-			c->name = a;
-			continue;
-		}
-		c->argv = argv + i;
-		break;
-next:		;
-	}
 	if (c->mode == MODE_NONE) {
 		if (c->name != NULL)
 			usage("a NAME needs one of -c, -n, -A, -a, -N, -k");
@@ -156,6 +101,59 @@ next:		;
 	if ((c->mode == MODE_ATTACH || c->mode == MODE_KILL) &&
 	    c->argv != NULL)
 		usage("-a and -k take no COMMAND");
+}
+
+/* Options may come before or after NAME; the first word after NAME that
+ * is not an option starts the program's command line, as does "--".
+ * getopt returns the words in order as option 1 ("-" first). */
+static void
+parse(struct cmdline *c, int argc, char **argv)
+{
+	int	 ch;
+
+	opterr = 0;
+	while (c->argv == NULL &&
+	    (ch = getopt(argc, argv, "-:cnAaNlk1qrLEfhve:")) != -1) {
+		switch (ch) {
+		case 1:
+			if (c->name == NULL)
+				c->name = optarg;
+			else
+				c->argv = argv + optind - 1;
+			break;
+		case 'c': set_mode(c, MODE_CREATE_ATTACH); break;
+		case 'n': set_mode(c, MODE_CREATE); break;
+		case 'A': set_mode(c, MODE_ATTACH_CREATE); break;
+		case 'a': set_mode(c, MODE_ATTACH); break;
+		case 'N': set_mode(c, MODE_FOREGROUND); break;
+		case 'l': set_mode(c, MODE_LIST); break;
+		case 'k': set_mode(c, MODE_KILL); break;
+		case '1': c->names_only = 1; break;
+		case 'q': c->quiet = 1; break;
+		case 'r': c->flags |= ATTACH_READONLY; break;
+		case 'L': c->flags |= ATTACH_LOWPRIO; break;
+		case 'E': c->flags |= ATTACH_NOKEYS; break;
+		case 'f': c->force = 1; break;
+		case 'e': c->keys = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'v':
+			printf("sess %s\n", SESS_VERSION);
+			exit(0);
+		case ':':
+			usage("-e needs KEYS");
+		default:
+			fprintf(stderr, "sess: unknown option -%c\n", optopt);
+			usage(NULL);
+		}
+	}
+	/* After "--": NAME if it is still missing, then the program. */
+	if (c->argv == NULL && c->name == NULL && optind < argc)
+		c->name = argv[optind++];
+	if (c->argv == NULL && optind < argc)
+		c->argv = argv + optind;
+	parse_check(c);
 }
 
 /* The size a new session starts at: the terminal it is started from, if
@@ -338,6 +336,36 @@ cmd_kill(struct cmdline *c)
 	return 0;
 }
 
+/* The socket directory, made if create, and c->path for c->name if there
+ * is one: 0, or the exit status (said). Without the directory and with
+ * nothing to create there is no session: -1, and nothing said when no
+ * NAME was asked for (a listing). */
+static int
+session_path(struct cmdline *c, int create)
+{
+	if (sockdir_path(c->dir, sizeof c->dir) == -1) {
+		sess_warn("socket directory path too long");
+		return 1;
+	}
+	if (sockdir_check(c->dir, create) == -1) {
+		if (errno == ENOENT && !create) {
+			if (c->name == NULL)
+				return -1;
+			sess_warn("no session %s", c->name);
+			return 1;
+		}
+		sess_warn("socket directory %s %s", c->dir,
+		    sockdir_strerror(errno));
+		return 1;
+	}
+	if (c->name != NULL && sockdir_join(c->path, sizeof c->path, c->dir,
+	    c->name) == -1) {
+		sess_warn("socket path %s/%s is too long", c->dir, c->name);
+		return 1;
+	}
+	return 0;
+}
+
 /* Finds the session a subcommand names, refusing what needs refusing;
  * 0 with c->path set, else the exit status. */
 static int
@@ -347,46 +375,27 @@ find_session(struct cmdline *c)
 		sess_warn("bad session name '%s'", c->name);
 		return 1;
 	}
-	if (sockdir_path(c->dir, sizeof c->dir) == -1) {
-		sess_warn("socket directory path too long");
-		return 1;
-	}
-	if (sockdir_check(c->dir, 0) == -1) {
-		if (errno == ENOENT)
-			sess_warn("no session %s", c->name);
-		else
-			sess_warn("socket directory %s %s", c->dir,
-			    sockdir_strerror(errno));
-		return 1;
-	}
-	if (sockdir_join(c->path, sizeof c->path, c->dir, c->name) == -1) {
-		sess_warn("socket path %s/%s is too long", c->dir, c->name);
-		return 1;
-	}
-	return 0;
+	return session_path(c, 0);
 }
 
-/* Subcommand options come first, then NAME, then its arguments. */
+/* Subcommand options come first, then NAME, then its arguments: the
+ * index of NAME in argv, with seen[] set for each option given. */
 static int
-sub_options(int argc, char **argv, const char *allowed, int *seen)
+sub_options(int argc, char **argv, const char *optstring, int *seen)
 {
-	int	 i, j;
+	int	 ch;
 
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return i + 1;
-		if (argv[i][0] != '-' || argv[i][1] == '\0')
-			return i;
-		for (j = 1; argv[i][j] != '\0'; j++) {
-			if (strchr(allowed, argv[i][j]) == NULL) {
-				fprintf(stderr, "sess: %s: unknown option -%c\n",
-				    argv[1], argv[i][j]);
-				usage(NULL);
-			}
-			seen[(unsigned char)argv[i][j]] = 1;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt(argc - 1, argv + 1, optstring)) != -1) {
+		if (ch == '?') {
+			fprintf(stderr, "sess: %s: unknown option -%c\n",
+			    argv[1], optopt);
+			usage(NULL);
 		}
+		seen[ch] = 1;
 	}
-	return i;
+	return optind + 1;
 }
 
 /* sess send [-k] NAME [STRING]...: strings as they are, key names with
@@ -398,7 +407,7 @@ cmd_send(int argc, char **argv)
 	struct buf	 b = { 0 };
 	int		 seen[256] = { 0 }, i, rc, from_stdin;
 
-	i = sub_options(argc, argv, "k", seen);
+	i = sub_options(argc, argv, "+:k", seen);
 	if (i >= argc)
 		usage("send needs NAME");
 	c.name = argv[i++];
@@ -438,7 +447,7 @@ cmd_dump(int argc, char **argv)
 	uint32_t	 flags = 0;
 	int		 seen[256] = { 0 }, i, rc;
 
-	i = sub_options(argc, argv, "as", seen);
+	i = sub_options(argc, argv, "+:as", seen);
 	if (i != argc - 1)
 		usage("dump needs one NAME");
 	c.name = argv[i];
@@ -475,9 +484,6 @@ adopt_name(const struct adopt_target *t, char *buf, size_t len)
 		buf[0] = '_';
 }
 
-/* sess adopt [-n] [-q] [-e KEYS] PID [NAME]: the refusals are checked
- * here first, so that a refused process costs no session; the server
- * checks again and does the moves, then this command attaches. */
 /* The detach chord: -e, else $SESS_DETACH_KEYS, else the default; -1
  * (said) if it is not one. */
 static int
@@ -496,71 +502,74 @@ chord_resolve(const char **keys)
 	return 0;
 }
 
-static int
-cmd_adopt(int argc, char **argv)
+/* sess adopt's command line: options may come before or after PID and
+ * NAME; "--" ends them. */
+static pid_t
+adopt_options(struct cmdline *c, int argc, char **argv, int *detached)
 {
-	struct cmdline		 c = { 0 };
-	struct server_opts	 o = { 0 };
-	struct start_error	 e = { 0 };
-	struct adopt_target	 t = { 0 };
-	struct adopt_error	 ae;
-	static char		 defname[NAME_MAX_LEN + 32];
-	const char		*a, *pidarg, *pos[2] = { NULL, NULL };
-	char			*end;
-	long			 pid;
-	int			 i, j, detached = 0, rc, opts = 1, npos = 0;
+	const char	*pos[2] = { NULL, NULL };
+	char		*end;
+	long		 pid;
+	int		 ch, npos = 0, ended = 0;
 
-	/* Options may come before or after PID and NAME; "--" ends them. */
-	for (i = 2; i < argc; i++) {
-		a = argv[i];
-		if (opts && strcmp(a, "--") == 0) {
-			opts = 0;
-			continue;
+	opterr = 0;
+	optind = 1;
+	for (;;) {
+		if (!ended && (ch = getopt(argc - 1, argv + 1,
+		    "-:nqe:")) == -1)
+			ended = 1;
+		/* After "--", every word is PID or NAME. */
+		if (ended) {
+			if (optind >= argc - 1)
+				break;
+			optarg = argv[1 + optind++];
+			ch = 1;
 		}
-		if (!opts || a[0] != '-' || a[1] == '\0') {
+		switch (ch) {
+		case 1:
 			if (npos == 2)
 				usage("adopt takes a PID and at most a NAME");
-			pos[npos++] = a;
-			continue;
+			pos[npos++] = optarg;
+			break;
+		case 'n': *detached = 1; break;
+		case 'q': c->quiet = 1; break;
+		case 'e': c->keys = optarg; break;
+		case ':':
+			usage("-e needs KEYS");
+		default:
+			fprintf(stderr, "sess: adopt: unknown option -%c\n",
+			    optopt);
+			usage(NULL);
 		}
-		for (j = 1; a[j] != '\0'; j++) {
-			switch (a[j]) {
-			case 'n': detached = 1; break;
-			case 'q': c.quiet = 1; break;
-			case 'e':
-				if (a[j + 1] != '\0')
-					c.keys = a + j + 1;
-				else if (i + 1 < argc)
-					c.keys = argv[++i];
-				else
-					usage("-e needs KEYS");
-				goto next;
-			default:
-				fprintf(stderr, "sess: adopt: unknown option "
-				    "-%c\n", a[j]);
-				usage(NULL);
-			}
-		}
-next:		;
 	}
 	if (npos == 0)
 		usage("adopt needs a PID");
-	pidarg = pos[0];
-	c.name = pos[1];
+	c->name = pos[1];
 	errno = 0;
-	pid = strtol(pidarg, &end, 10);
-	if (*pidarg == '\0' || *end != '\0' || errno != 0 || pid <= 0 ||
+	pid = strtol(pos[0], &end, 10);
+	if (*pos[0] == '\0' || *end != '\0' || errno != 0 || pid <= 0 ||
 	    pid > INT32_MAX)
 		usage("adopt: PID must be a process id");
+	return (pid_t)pid;
+}
 
-	if (c.name != NULL && name_check(c.name) == -1) {
+/* The session an adopted process goes to: NAME, else COMM-PID; 0 with
+ * c->path set and the name free, else the exit status (said). */
+static int
+adopt_session(struct cmdline *c, pid_t pid, int detached)
+{
+	struct adopt_target	 t = { 0 };
+	struct adopt_error	 ae;
+	static char		 defname[NAME_MAX_LEN + 32];
+
+	if (c->name != NULL && name_check(c->name) == -1) {
 		sess_warn("bad session name '%s': use 1 to %d characters from "
-		    "A-Z a-z 0-9 . _ -, not starting with '.'", c.name,
+		    "A-Z a-z 0-9 . _ -, not starting with '.'", c->name,
 		    NAME_MAX_LEN);
 		return 1;
 	}
 	if (!detached) {
-		if (chord_resolve(&c.keys) == -1)
+		if (chord_resolve(&c->keys) == -1)
 			return 2;
 		if (!isatty(STDIN_FILENO)) {
 			sess_warn("standard input is not a terminal (use "
@@ -569,41 +578,45 @@ next:		;
 		}
 	}
 	t.flags = 0;
-	if (adopt_check((pid_t)pid, &t, &ae) == -1) {
+	if (adopt_check(pid, &t, &ae) == -1) {
 		sess_warn("%s", ae.msg);
 		return 1;
 	}
-	if (c.name == NULL) {
+	if (c->name == NULL) {
 		adopt_name(&t, defname, sizeof defname);
-		c.name = defname;
+		c->name = defname;
 	}
 	adopt_free(&t);
-	if (name_check(c.name) == -1) {
+	if (name_check(c->name) == -1) {
 		sess_warn("cannot make a session name from '%s': give one",
-		    c.name);
+		    c->name);
 		return 1;
 	}
-	if (sockdir_path(c.dir, sizeof c.dir) == -1) {
-		sess_warn("socket directory path too long");
+	if (session_path(c, 1) != 0)
 		return 1;
-	}
-	if (sockdir_check(c.dir, 1) == -1) {
-		sess_warn("socket directory %s %s", c.dir,
-		    sockdir_strerror(errno));
-		return 1;
-	}
-	if (sockdir_join(c.path, sizeof c.path, c.dir, c.name) == -1) {
-		sess_warn("socket path %s/%s is too long", c.dir, c.name);
-		return 1;
-	}
-	c.mode = MODE_CREATE;
-	if ((rc = make_room(&c)) != 0)
-		return 1;
+	c->mode = MODE_CREATE;
+	return make_room(c) != 0 ? 1 : 0;
+}
 
+/* sess adopt [-n] [-q] [-e KEYS] PID [NAME]: the refusals are checked
+ * here first, so that a refused process costs no session; the server
+ * checks again and does the moves, then this command attaches. */
+static int
+cmd_adopt(int argc, char **argv)
+{
+	struct cmdline		 c = { 0 };
+	struct server_opts	 o = { 0 };
+	struct start_error	 e = { 0 };
+	pid_t			 pid;
+	int			 detached = 0, rc;
+
+	pid = adopt_options(&c, argc, argv, &detached);
+	if ((rc = adopt_session(&c, pid, detached)) != 0)
+		return rc;
 	o.name = c.name;
 	o.dir = c.dir;
 	o.path = c.path;
-	o.adopt = (pid_t)pid;
+	o.adopt = pid;
 	/* The attaching terminal's size; detached, the old terminal's. */
 	if (!detached)
 		start_size(STDIN_FILENO, &o.rows, &o.cols);
@@ -625,8 +638,9 @@ int
 main(int argc, char **argv)
 {
 	struct cmdline	 c = { 0 };
-	int		 creating, attaching;
+	int		 creating, attaching, rc;
 
+	log_open("client");
 	if (argc > 1 && strcmp(argv[1], "send") == 0)
 		return cmd_send(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "dump") == 0)
@@ -654,26 +668,11 @@ main(int argc, char **argv)
 		    "session from a pipe, use sess send)");
 		return 1;
 	}
-	if (sockdir_path(c.dir, sizeof c.dir) == -1) {
-		sess_warn("socket directory path too long");
-		return 1;
-	}
-	if (sockdir_check(c.dir, creating) == -1) {
-		if (errno == ENOENT && !creating) {
-			if (c.mode == MODE_LIST)
-				return 0;
-			sess_warn("no session %s", c.name);
-			return 1;
-		}
-		sess_warn("socket directory %s %s", c.dir,
-		    sockdir_strerror(errno));
-		return 1;
-	}
-	if (c.name != NULL && sockdir_join(c.path, sizeof c.path, c.dir,
-	    c.name) == -1) {
-		sess_warn("socket path %s/%s is too long", c.dir, c.name);
-		return 1;
-	}
+	/* No directory: nothing to list. */
+	if ((rc = session_path(&c, creating)) == -1)
+		return 0;
+	if (rc != 0)
+		return rc;
 
 	switch (c.mode) {
 	case MODE_LIST:

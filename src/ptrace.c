@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
+#include "proc.h"
 #include "ptrace.h"
 #include "util.h"
 
@@ -29,7 +31,6 @@
 #endif
 
 #define PTRACE_OPTIONS	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE)
-#define PTRACE_SCAN_MAX	(64 * 1024 * 1024)	/* bytes of code searched */
 
 /* The kernel's restart codes, which never reach a process. */
 #define ERESTARTSYS_		512
@@ -230,21 +231,7 @@ ptrace_cloned(struct ptrace_proc *p, pid_t tid)
 static int
 ptrace_ours(pid_t tid)
 {
-	char	 path[64], line[256];
-	FILE	*f;
-	int	 ours = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	if ((f = fopen(path, "re")) == NULL)
-		return 0;
-	while (fgets(line, sizeof line, f) != NULL) {
-		if (strncmp(line, "TracerPid:", 10) == 0) {
-			ours = atoi(line + 10) == (int)getpid();
-			break;
-		}
-	}
-	fclose(f);
-	return ours;
+	return proc_status_long(tid, "TracerPid") == (long)getpid();
 }
 
 /* Seizes every thread listed in /proc; returns how many were new. */
@@ -757,6 +744,8 @@ ptrace_detach(struct ptrace_proc *p)
 		s = &p->sigs[i];
 		if (sigismember(&p->drop, s->sig) == 1)
 			continue;
+		log_debug("ptrace: signal %d held back from thread %d sent "
+		    "again", s->sig, (int)s->tid);
 		if (s->code == SI_TKILL)
 			syscall(SYS_tgkill, p->pid, s->tid, s->sig);
 		else if (p->pidfd != -1)

@@ -20,11 +20,10 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "config.h"
 
-#define PTRACE_TIMEOUT		3000	/* ms for any one stop */
-#define PTRACE_MAX_THREADS	1024
+/* The dummy copy adopt makes for setsid, with room to spare. */
 #define PTRACE_MAX_CHILDREN	4
-#define PTRACE_MAX_SIGS		64
 
 struct ptrace_sig {
 	pid_t		 tid;

@@ -158,14 +158,6 @@ server_unlink(struct server *s)
 	s->lsock = -1;
 }
 
-static int
-status_of(int ws)
-{
-	if (WIFSIGNALED(ws))
-		return 128 + WTERMSIG(ws);
-	return WEXITSTATUS(ws);
-}
-
 /* The program ended: its last output is read for DRAIN_MS at most. */
 void
 server_exited(struct server *s, int status)
@@ -230,7 +222,7 @@ server_signal(struct server *s)
 					server_checkpoint_done(s, ws);
 				else if (pid == s->pid &&
 				    s->state == SESSION_RUNNING)
-					server_exited(s, status_of(ws));
+					server_exited(s, wait_code(ws));
 			}
 			break;
 		case SIGTERM:

@@ -11,31 +11,15 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "proc.h"
 #include "server_priv.h"
 
 /* The adopted program's command line, for the listing. */
 static void
 server_adopt_cmdline(struct server *s)
 {
-	char	 path[64];
-	ssize_t	 n = 0, i;
-	int	 fd;
-
-	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)s->pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
-		n = read(fd, s->cmd, sizeof s->cmd - 1);
-		close(fd);
-	}
-	if (n <= 0) {
+	if (proc_cmdline(s->pid, s->cmd, sizeof s->cmd) <= 0)
 		snprintf(s->cmd, sizeof s->cmd, "%s", s->adopt.comm);
-		return;
-	}
-	while (n > 0 && s->cmd[n - 1] == '\0')
-		n--;
-	for (i = 0; i < n; i++)
-		if (s->cmd[i] == '\0')
-			s->cmd[i] = ' ';
-	s->cmd[n] = '\0';
 }
 
 /* Refusals come before anything exists; with no size of its own, the

@@ -31,6 +31,10 @@ void	 sess_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* Monotonic clock in milliseconds. */
 int64_t	 now_ms(void);
 
+/* A wait status as the exit code a shell would give: 128+N for signal N;
+ * -1 if the process has not ended. */
+int	 wait_code(int);
+
 int	 fd_set_nonblock(int, int);
 int	 fd_set_cloexec(int);
 

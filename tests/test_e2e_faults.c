@@ -110,24 +110,6 @@ fd_count_settled(pid_t server)
 	return proc_fd_count(server);
 }
 
-/* Resident memory of pid in kB, from /proc/PID/status. */
-static long
-rss_kb(pid_t pid)
-{
-	char	 path[64], line[256];
-	long	 kb = -1;
-	FILE	*f;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 static int
 cond_raw(void *arg)
 {
@@ -644,7 +626,7 @@ test_list_silent_listeners(void **state)
 	/* One listing: each silent one costs it REQUEST_TIMEOUT, no more. */
 	start = now_ms();
 	assert_int_equal(run_sess(&r, "-l", NULL), 0);
-	if (now_ms() - start > 5000) {
+	if (now_ms() - start > LIST_WEDGED_MAX) {
 		print_message("sess -l took %lld ms\n",
 		    (long long)(now_ms() - start));
 		fail();
@@ -946,12 +928,12 @@ test_attach_cycles_no_growth(void **state)
 		assert_int_equal(cycle_once("cy", master, slave), 0);
 	assert_true(wait_clients("cy", 0));
 	fds0 = fd_count_settled(server);
-	rss0 = rss_kb(server);
+	rss0 = proc_status_long(server, "VmRSS");
 	for (i = 0; i < 1000; i++)
 		assert_int_equal(cycle_once("cy", master, slave), 0);
 	assert_true(wait_clients("cy", 0));
 	fds1 = fd_count_settled(server);
-	rss1 = rss_kb(server);
+	rss1 = proc_status_long(server, "VmRSS");
 	print_message("server: %d fds, %ld kB before 1000 cycles; %d fds, "
 	    "%ld kB after\n", fds0, rss0, fds1, rss1);
 	assert_true(fds0 > 0 && rss0 > 0);

@@ -619,60 +619,33 @@ program_pid(const char *name)
 	return (pid_t)v;
 }
 
-/* /proc/PID/stat from its third field on (past the command, which may
- * hold anything), into line; NULL if pid is gone. */
-static const char *
-proc_stat_fields(pid_t pid, char *line, size_t size)
-{
-	char	 path[64], *p;
-	FILE	*f;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	p = fgets(line, (int)size, f);
-	fclose(f);
-	if (p == NULL || (p = strrchr(line, ')')) == NULL)
-		return NULL;
-	return p + 1;
-}
-
 /* pid's parent and state letter from /proc; -1 if it is gone. */
 static pid_t
-proc_stat(pid_t pid, char *state)
+stat_parent(pid_t pid, char *state)
 {
-	char		 line[2048];
-	const char	*p;
-	int		 ppid;
-	char		 st;
+	struct proc_stat	 st;
 
-	if ((p = proc_stat_fields(pid, line, sizeof line)) == NULL ||
-	    sscanf(p, " %c %d", &st, &ppid) != 2)
+	if (proc_stat(pid, &st) == -1)
 		return -1;
 	if (state != NULL)
-		*state = st;
-	return (pid_t)ppid;
+		*state = st.state;
+	return st.ppid;
 }
 
 long
 cpu_ticks(pid_t pid)
 {
-	char		 line[2048];
-	const char	*p;
-	unsigned long	 ut, st;
+	struct proc_stat	 st;
 
-	/* Fields 14 and 15, utime and stime. */
-	if ((p = proc_stat_fields(pid, line, sizeof line)) == NULL ||
-	    sscanf(p, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-	    "%lu %lu", &ut, &st) != 2)
+	if (proc_stat(pid, &st) == -1)
 		return -1;
-	return (long)(ut + st);
+	return (long)(st.utime + st.stime);
 }
 
 pid_t
 parent_pid(pid_t pid)
 {
-	return proc_stat(pid, NULL);
+	return stat_parent(pid, NULL);
 }
 
 static int
@@ -682,7 +655,7 @@ cond_pid_gone(void *arg)
 	char	 st;
 
 	child_reap();
-	return proc_stat(pid, &st) == -1 || st == 'Z';
+	return stat_parent(pid, &st) == -1 || st == 'Z';
 }
 
 int
@@ -707,7 +680,7 @@ descendants(pid_t *out, int max)
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
 		pid[n] = (pid_t)atoi(de->d_name);
-		if ((ppid[n] = proc_stat(pid[n], &state[n])) == -1)
+		if ((ppid[n] = stat_parent(pid[n], &state[n])) == -1)
 			continue;
 		n++;
 	}

@@ -10,6 +10,11 @@
 
 #include "pty.h"
 
+/* How long sess -l may take beside servers that never answer: it gives
+ * each REQUEST_TIMEOUT, where one that waited for an answer would take
+ * TEST_TIMEOUT or hang (milliseconds). */
+#define LIST_WEDGED_MAX	5000
+
 /* cmocka fixtures. */
 int		 e2e_setup(void **);
 int		 e2e_teardown(void **);

@@ -62,16 +62,6 @@ poll_until(int (*cond)(void *), void *arg, int timeout)
 	}
 }
 
-int
-wait_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return -1;
-}
-
 void
 child_track(pid_t pid)
 {
@@ -734,43 +724,6 @@ run_free(struct run *r)
 {
 	buf_free(&r->out);
 	buf_free(&r->err);
-}
-
-int
-proc_fds(pid_t pid, int (*match)(const char *, void *), void *arg)
-{
-	char		 path[64], target[PATH_MAX];
-	struct dirent	*de;
-	DIR		*d;
-	ssize_t		 len;
-	int		 n = 0;
-
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (match == NULL) {
-			n++;
-			continue;
-		}
-		len = readlinkat(dirfd(d), de->d_name, target,
-		    sizeof target - 1);
-		if (len <= 0)
-			continue;
-		target[len] = '\0';
-		if (match(target, arg))
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
-int
-proc_fd_count(pid_t pid)
-{
-	return proc_fds(pid, NULL, NULL);
 }
 
 int

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <termios.h>
 
+#include "proc.h"
 #include "util.h"
 #include "vscreen.h"
 
@@ -127,8 +128,6 @@ int		 child_wait(pid_t, int timeout);
 /* Forgets a child. */
 void		 child_forget(pid_t);
 
-/* The wait status as an exit code: 128+N for signal N. */
-int		 wait_code(int);
 
 /* Where the sess under test leaves valgrind and sanitizer reports. */
 void		 reports_dir_set(const char *);
@@ -142,10 +141,6 @@ int		 poll_until(int (*cond)(void *), void *arg, int timeout);
 /* Sleeps ms between polls. */
 void		 nap(int ms);
 
-/* Descriptors pid has open, or -1; proc_fds counts those whose target
- * (what /proc/PID/fd/N links to: "socket:[...]", a path) match accepts. */
-int		 proc_fd_count(pid_t);
-int		 proc_fds(pid_t, int (*match)(const char *, void *), void *);
 /* Makes setsid() fail with EPERM in this process from now on (a seccomp
  * filter): what an adoption that must fail half way meets. -1 if the
  * kernel refused the filter. */
