@@ -231,6 +231,8 @@ criu_exec(const struct criu *c, char **argv, int keep)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 1; i < NSIG; i++)
 		signal(i, SIG_DFL);
+	/* A checkpoint holds the program's memory: nobody else reads it. */
+	umask(077);
 	if ((null = open("/dev/null", O_RDWR)) != -1) {
 		dup2(null, 0);
 		dup2(null, 1);

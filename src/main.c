@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "adopt.h"
+#include "checkpoint.h"
 #include "client.h"
 #include "config.h"
 #include "keys.h"
 #include "list.h"
 #include "log.h"
+#include "migrate.h"
 #include "screen.h"
 #include "server.h"
 #include "sockdir.h"
@@ -46,6 +48,7 @@ struct cmdline {
 	int		  quiet;
 	int		  force;
 	int		  names_only;
+	int		  saved;	/* NAME has a checkpoint */
 	char		  dir[PATH_MAX];
 	char		  path[PATH_MAX];
 };
@@ -251,6 +254,16 @@ make_room(struct cmdline *c)
 	}
 }
 
+/* Whether c->name has a server that answers. */
+static int
+session_live(struct cmdline *c)
+{
+	struct proto_info	 info;
+	uint32_t		 version;
+
+	return client_probe(c->path, &info, &version) == PROBE_LIVE;
+}
+
 static int
 cmd_attach(struct cmdline *c)
 {
@@ -266,6 +279,10 @@ cmd_attach(struct cmdline *c)
 		    c->name);
 		return 1;
 	}
+	/* A saved session comes back first, unless it runs (-r). */
+	if (c->saved && !session_live(c) &&
+	    checkpoint_restore(c->name, NULL, c->dir) != 0)
+		return 1;
 	return client_attach(&o);
 }
 
@@ -280,6 +297,13 @@ cmd_create(struct cmdline *c)
 	int			 rc, attach, status;
 
 	attach = c->mode == MODE_CREATE_ATTACH || c->mode == MODE_ATTACH_CREATE;
+	if (c->saved && !session_live(c)) {
+		if (c->mode == MODE_ATTACH_CREATE)
+			return cmd_attach(c);
+		sess_warn("session %s is saved: sess restore %s brings it back, "
+		    "sess -k %s drops it", c->name, c->name, c->name);
+		return 1;
+	}
 	if ((rc = make_room(c)) == 1)
 		return 1;
 	if (rc == -1)
@@ -314,11 +338,13 @@ cmd_kill(struct cmdline *c)
 
 	switch (client_probe(c->path, &info, &version)) {
 	case PROBE_NONE:
+		if (c->saved)
+			return checkpoint_forget(c->name);
 		sess_warn("no session %s", c->name);
 		return 1;
 	case PROBE_STALE:
 		unlink(c->path);
-		return 0;
+		return c->saved ? checkpoint_forget(c->name) : 0;
 	case PROBE_LIVE:
 		break;
 	case PROBE_WEDGED:
@@ -641,6 +667,14 @@ main(int argc, char **argv)
 	int		 creating, attaching, rc;
 
 	log_open("client");
+	if (argc > 1 && strcmp(argv[1], "checkpoint") == 0)
+		return checkpoint_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "restore") == 0)
+		return checkpoint_restore_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "migrate") == 0)
+		return migrate_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "receive") == 0)
+		return migrate_receive_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "send") == 0)
 		return cmd_send(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "dump") == 0)
@@ -668,9 +702,11 @@ main(int argc, char **argv)
 		    "session from a pipe, use sess send)");
 		return 1;
 	}
-	/* No directory: nothing to list. */
-	if ((rc = session_path(&c, creating)) == -1)
-		return 0;
+	if (c.name != NULL && (c.saved = checkpoint_saved(c.name)) == -1)
+		return 1;
+	/* No directory: only saved sessions to list. */
+	if ((rc = session_path(&c, creating || c.saved)) == -1)
+		return list_sessions(c.dir, c.names_only);
 	if (rc != 0)
 		return rc;
 

@@ -329,50 +329,55 @@ migrate_ssh(const char *host, const char *name, const char *dir, char *msg,
 int
 migrate_main(int argc, char **argv)
 {
-	char	 msg[1024], saved[PATH_MAX];
-	int	 rc;
+	const char	*name, *host;
+	char		 msg[1024], saved[PATH_MAX];
+	int		 rc;
 
-	if (argc != 4 || argv[2][0] == '-' || argv[3][0] == '-') {
+	if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '-') {
 		fputs("usage: sess migrate NAME [USER@]HOST\n", stderr);
 		return 2;
 	}
-	if ((rc = checkpoint_for_move(argv[2], saved, sizeof saved)) != 0)
+	name = argv[1];
+	host = name;
+	if ((rc = checkpoint_for_move(name, saved, sizeof saved)) != 0)
 		return rc;
-	if (migrate_ssh(argv[3], argv[2], saved, msg, sizeof msg) == 0) {
+	if (migrate_ssh(host, name, saved, msg, sizeof msg) == 0) {
 		if (statedir_remove(saved) == -1)
-			sess_warn("%s moved, but %s stays here: %s", argv[2],
+			sess_warn("%s moved, but %s stays here: %s", name,
 			    saved, strerror(errno));
-		printf("%s moved to %s: ssh -t %s sess -a %s\n", argv[2],
-		    argv[3], argv[3], argv[2]);
+		printf("%s moved to %s: ssh -t %s sess -a %s\n", name,
+		    host, host, name);
 		return 0;
 	}
-	if (checkpoint_restore(argv[2], NULL, NULL) != 0) {
+	if (checkpoint_restore(name, NULL, NULL) != 0) {
 		sess_warn("cannot move %s to %s: %s; it stays saved here "
-		    "(sess restore %s)", argv[2], argv[3], msg, argv[2]);
+		    "(sess restore %s)", name, host, msg, name);
 		return 1;
 	}
-	sess_warn("cannot move %s to %s: %s; it runs here again", argv[2],
-	    argv[3], msg);
+	sess_warn("cannot move %s to %s: %s; it runs here again", name,
+	    host, msg);
 	return 1;
 }
 
 int
 migrate_receive_main(int argc, char **argv)
 {
-	char	 statedir[PATH_MAX], tmp[PATH_MAX], dst[PATH_MAX], msg[512];
-	int	 n;
+	const char	*name;
+	char		 statedir[PATH_MAX], tmp[PATH_MAX], dst[PATH_MAX];
+	char		 msg[512];
 
-	if (argc != 3) {
+	if (argc != 2) {
 		fputs("usage: sess receive NAME\n", stderr);
 		return 2;
 	}
-	if (name_check(argv[2]) == -1) {
-		sess_warn("bad session name '%s'", argv[2]);
+	name = argv[1];
+	if (name_check(name) == -1) {
+		sess_warn("bad session name '%s'", name);
 		return 1;
 	}
-	if (checkpoint_saved(argv[2]) != 0) {
+	if (checkpoint_saved(name) != 0) {
 		sess_warn("session %s is saved on this host already",
-		    argv[2]);
+		    name);
 		return 1;
 	}
 	if (statedir_path(statedir, sizeof statedir) == -1 ||
@@ -381,9 +386,8 @@ migrate_receive_main(int argc, char **argv)
 		    sockdir_strerror(errno));
 		return 1;
 	}
-	n = snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", statedir, argv[2]);
-	if (n < 0 || (size_t)n >= sizeof tmp || mkdtemp(tmp) == NULL ||
-	    statedir_join(dst, sizeof dst, statedir, argv[2]) == -1) {
+	if (statedir_temp(tmp, sizeof tmp, statedir, name) == -1 ||
+	    statedir_join(dst, sizeof dst, statedir, name) == -1) {
 		sess_warn("cannot write in %s: %s", statedir, strerror(errno));
 		return 1;
 	}
@@ -398,7 +402,7 @@ migrate_receive_main(int argc, char **argv)
 		statedir_remove(tmp);
 		return 1;
 	}
-	if (checkpoint_restore(argv[2], NULL, NULL) != 0) {
+	if (checkpoint_restore(name, NULL, NULL) != 0) {
 		/* Nothing stays behind: the sending side restores it. */
 		statedir_remove(dst);
 		return 1;
