@@ -277,7 +277,7 @@ proto_get_exit(const struct proto_msg *m, struct proto_exit *e)
 	e->status = (int32_t)wire_get_u32(&r);
 	if (rd_done(&r) == -1)
 		return -1;
-	if (e->reason < EXIT_DETACHED || e->reason > EXIT_FAILED) {
+	if (e->reason < EXIT_DETACHED || e->reason > EXIT_SAVED) {
 		errno = EBADMSG;
 		return -1;
 	}

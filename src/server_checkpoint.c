@@ -210,8 +210,11 @@ server_checkpoint_done(struct server *s, int ws)
 		return;
 	/* criu ended the program: the session lives on in the checkpoint,
 	 * not as an exited one. */
-	for (i = 0; i < s->nconns; i++)
-		server_client_release(s, s->conns[i], EXIT_SAVED, 0, 0);
+	for (i = 0; i < s->nconns; i++) {
+		/* Version 1 has no word for it: ended, as by sess -k. */
+		server_client_release(s, s->conns[i], s->conns[i]->version >= 2 ?
+		    EXIT_SAVED : EXIT_KILLED, 0, 0);
+	}
 	server_pty_close(s);
 	server_unlink(s);
 	s->state = SESSION_ENDING;

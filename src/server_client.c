@@ -495,6 +495,7 @@ server_client_hello(struct client *c, const struct proto_msg *m)
 		return;
 	}
 	c->state = CLIENT_IDLE;
+	c->version = h.version;
 	proto_add_hello(&b);
 	server_client_send(c, &b);
 	if (h.version < PROTO_VERSION_MIN) {

@@ -43,6 +43,7 @@ enum client_state {
 
 struct client {
 	enum client_state state;
+	uint32_t	 version;	/* the protocol it spoke in HELLO */
 	int		 sock;
 	struct buf	 in;		/* from the socket */
 	struct buf	 out;		/* to the socket */
