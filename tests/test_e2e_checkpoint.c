@@ -164,7 +164,7 @@ shell_session(const char *name)
 	t = term_sess(24, 80, "-c", name, "bash", "--norc", "--noprofile",
 	    "-i", NULL);
 	assert_non_null(t);
-	term_type(t, "PS1='$ '; v=kept; trap 'echo trapped-$v' INT; "
+	term_type(t, "PS1='pr''> '; v=kept; trap 'echo trapped-$v' INT; "
 	    "cd /tmp; sleep 1000 & echo rea''dy\r");
 	expect_output(t, "ready");
 	expect_detach(t, "\034", name);
@@ -199,6 +199,8 @@ test_shell_comes_back(void **state)
 	term_type(t, "echo $v $(pwd); jobs\r");
 	expect_output(t, "kept /tmp");
 	expect_output(t, "sleep 1000");
+	/* At the prompt, where the shell takes ^C for its trap. */
+	expect_output(t, "pr> ");
 	term_write(t, "\003", 1);
 	expect_output(t, "trapped-kept");
 	term_type(t, "kill %1; exit 7\r");
