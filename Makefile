@@ -95,7 +95,7 @@ check: sess $(TESTS) tests/test_screen_portable $(FUZZ_REPLAYS)
 	@CC_FLAGS="$(subst ",\",$(ALL_CFLAGS))" tests/run $(TESTS) \
 		tests/test_screen_portable tests/check-clang \
 		tests/check-aarch64 tests/check-man tests/check-completion \
-		tests/check-install tests/check-fuzz-replay
+		tests/check-install tests/check-units tests/check-fuzz-replay
 
 # The fuzz targets replayed on their seeds and past crashes, by check.
 # The screen's oracle (tests/lib/screencmp.c) goes with every target.
@@ -182,8 +182,8 @@ install: sess
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sess
 	install -m 644 contrib/sess.fish \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sess.fish
-	install -m 644 contrib/sess@.service contrib/sess-login.sh \
-		$(DESTDIR)$(PREFIX)/share/sess/
+	install -m 644 contrib/sess@.service contrib/sess-checkpoint.service \
+		contrib/sess-login.sh $(DESTDIR)$(PREFIX)/share/sess/
 	if [ -x build/criu/criu ]; then \
 		install -d $(DESTDIR)$(LIBEXECDIR)/sess && \
 		install -m 755 build/criu/criu $(DESTDIR)$(LIBEXECDIR)/sess/criu; \
@@ -195,6 +195,7 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_sess \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/sess.fish \
 		$(DESTDIR)$(PREFIX)/share/sess/sess@.service \
+		$(DESTDIR)$(PREFIX)/share/sess/sess-checkpoint.service \
 		$(DESTDIR)$(PREFIX)/share/sess/sess-login.sh \
 		$(DESTDIR)$(LIBEXECDIR)/sess/criu
 	-rmdir $(DESTDIR)$(PREFIX)/share/sess $(DESTDIR)$(LIBEXECDIR)/sess
