@@ -5,6 +5,12 @@ _sess_names()
 	sess -l -1 2>/dev/null
 }
 
+# Saved sessions only: the ones restore takes.
+_sess_saved()
+{
+	sess -l 2>/dev/null | awk 'NR > 1 && $2 == "saved" { print $1 }'
+}
+
 _sess()
 {
 	local cur prev words cword
@@ -20,7 +26,8 @@ _sess()
 	local sub= i mode=
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		send|dump|adopt) [[ $i == 1 ]] && sub=${words[i]} ;;
+		send|dump|adopt|checkpoint|restore|migrate)
+			[[ $i == 1 ]] && sub=${words[i]} ;;
 		-*[cnAN]*) mode=new ;;
 		-*[ak]*) mode=existing ;;
 		esac
@@ -39,6 +46,24 @@ _sess()
 			COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
 		fi
 		return ;;
+	checkpoint)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-r -A" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
+		fi
+		return ;;
+	restore)
+		[[ $cword == 2 ]] &&
+			COMPREPLY=($(compgen -W "$(_sess_saved)" -- "$cur"))
+		return ;;
+	migrate)
+		if [[ $cword == 2 ]]; then
+			COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
+		elif [[ $cword == 3 ]]; then
+			COMPREPLY=($(compgen -A hostname -- "$cur"))
+		fi
+		return ;;
 	adopt)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-n -q -e" -- "$cur"))
@@ -51,7 +76,7 @@ _sess()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-c -n -A -a -N -l -k -q -r -L -E -e -f -1 -h -v --" -- "$cur"))
 	elif [[ $cword == 1 ]]; then
-		COMPREPLY=($(compgen -W "send dump adopt" -- "$cur"))
+		COMPREPLY=($(compgen -W "send dump adopt checkpoint restore migrate" -- "$cur"))
 	elif [[ $mode == existing || $mode == new ]]; then
 		COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
 	fi

@@ -4,12 +4,16 @@ function __sess_names
 	sess -l -1 2>/dev/null
 end
 
+function __sess_saved
+	sess -l 2>/dev/null | awk 'NR > 1 && $2 == "saved" { print $1 }'
+end
+
 function __sess_no_subcommand
-	not __fish_seen_subcommand_from send dump adopt
+	not __fish_seen_subcommand_from send dump adopt checkpoint restore migrate
 end
 
 complete -c sess -f
-complete -c sess -n __sess_no_subcommand -a 'send dump adopt' -d 'subcommand'
+complete -c sess -n __sess_no_subcommand -a 'send dump adopt checkpoint restore migrate' -d 'subcommand'
 complete -c sess -n __sess_no_subcommand -s c -d 'create and attach'
 complete -c sess -n __sess_no_subcommand -s n -d 'create detached'
 complete -c sess -n __sess_no_subcommand -s A -d 'attach, creating if needed'
@@ -35,3 +39,7 @@ complete -c sess -n '__fish_seen_subcommand_from adopt' -a '(__fish_complete_pid
 complete -c sess -n '__fish_seen_subcommand_from adopt' -s n -d 'do not attach'
 complete -c sess -n '__fish_seen_subcommand_from adopt' -s q -d 'quiet'
 complete -c sess -n '__fish_seen_subcommand_from adopt' -s e -x -d 'detach chord'
+complete -c sess -n '__fish_seen_subcommand_from checkpoint migrate' -a '(__sess_names)' -d 'session'
+complete -c sess -n '__fish_seen_subcommand_from checkpoint' -s r -d 'leave it running'
+complete -c sess -n '__fish_seen_subcommand_from checkpoint' -s A -d 'every live session'
+complete -c sess -n '__fish_seen_subcommand_from restore' -a '(__sess_saved)' -d 'saved session'

@@ -7,6 +7,12 @@ _sess_names() {
 	_describe -t sessions 'session' names
 }
 
+_sess_saved() {
+	local -a names
+	names=(${(f)"$(sess -l 2>/dev/null | awk 'NR > 1 && $2 == "saved" { print $1 }')"})
+	_describe -t sessions 'saved session' names
+}
+
 _sess() {
 	if (( CURRENT > 2 )); then
 		case $words[2] in
@@ -19,6 +25,16 @@ _sess() {
 		adopt)
 			_arguments '-n[do not attach]' '-q[quiet]' '-e[detach keys]:keys:' \
 			    '1:process:_pids' '2:name:'
+			return ;;
+		checkpoint)
+			_arguments '-r[leave it running]' '-A[every live session]' \
+			    '*:session:_sess_names'
+			return ;;
+		restore)
+			_arguments '1:saved session:_sess_saved' '2:new name:'
+			return ;;
+		migrate)
+			_arguments '1:session:_sess_names' '2:host:_hosts'
 			return ;;
 		esac
 	fi
@@ -34,7 +50,7 @@ _sess() {
 	case $state in
 	first)
 		_alternative 'sessions:session:_sess_names' \
-		    'commands:command:(send dump adopt)' ;;
+		    'commands:command:(send dump adopt checkpoint restore migrate)' ;;
 	esac
 }
 
