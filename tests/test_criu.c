@@ -3,7 +3,7 @@
  * real program on a real pty: dumped with its terminal external, restored
  * as this process's child on a new pty, same PID, the new pty its
  * controlling terminal, its exit status ours to collect. The criu under
- * test is $SESS_CRIU, else the one `make criu` builds. */
+ * test is e2e_criu's. */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -28,15 +28,13 @@
 #include "criu.h"
 #include "lib/e2e.h"
 
-/* The criu `make criu` built, unless the environment names one. */
+/* The criu under test, for criu_find. */
 static void
 use_tree_criu(void)
 {
-	char	 path[PATH_MAX];
+	const char	*path = e2e_criu();
 
-	if (getenv("SESS_CRIU") != NULL)
-		return;
-	if (realpath("build/criu/criu", path) == NULL)
+	if (path == NULL)
 		fail_msg("no criu to test: run make criu (or set SESS_CRIU)");
 	setenv("SESS_CRIU", path, 1);
 }

@@ -499,6 +499,7 @@ test_adopted(void **state)
 int
 main(int argc, char *argv[])
 {
+	const char	*criu;
 	const struct CMUnitTest tests[] = {
 		ckpt_test(test_shell_comes_back),
 		ckpt_test(test_clients_told),
@@ -514,12 +515,9 @@ main(int argc, char *argv[])
 
 	if (argc == 3 && strcmp(argv[1], "--victim") == 0)
 		return victim_main(argv[2]);
-	if (realpath(getenv("SESS_CRIU") != NULL ? getenv("SESS_CRIU") :
-	    "build/criu/criu", criu_path) == NULL) {
-		fprintf(stderr, "no criu to test: run make criu (or set "
-		    "SESS_CRIU)\n");
+	if ((criu = e2e_criu()) == NULL)
 		return 1;
-	}
+	snprintf(criu_path, sizeof criu_path, "%s", criu);
 	return cmocka_run_group_tests_name("e2e checkpoint", tests, NULL,
 	    NULL);
 }

@@ -890,3 +890,28 @@ expect_dump(const char *name, const char *flag, const char *want)
 	run_free(&r);
 	fail();
 }
+
+const char *
+e2e_criu(void)
+{
+	static char	 path[PATH_MAX];
+	const char	*env = getenv("SESS_CRIU"), *p, *end;
+	char		 dir[PATH_MAX];
+
+	if (path[0] != '\0')
+		return path;
+	if (env != NULL && *env != '\0' && realpath(env, path) != NULL)
+		return path;
+	if (realpath("build/criu/criu", path) != NULL)
+		return path;
+	for (p = getenv("PATH"); p != NULL && *p != '\0';
+	    p = *end == ':' ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		snprintf(dir, sizeof dir, "%.*s/criu", (int)(end - p), p);
+		if (access(dir, X_OK) == 0 && realpath(dir, path) != NULL)
+			return path;
+	}
+	path[0] = '\0';
+	fprintf(stderr, "no criu to test: run make criu (or set SESS_CRIU)\n");
+	return NULL;
+}

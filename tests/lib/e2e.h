@@ -28,6 +28,10 @@ const char	*e2e_dir(void);
 const char	*e2e_scratch(void);
 /* Where sanitizer and valgrind reports go; the fixture reads them. */
 const char	*e2e_reports(void);
+/* The criu the checkpoint tests run, absolute: $SESS_CRIU, else the one
+ * `make criu` built in this tree, else criu on PATH; NULL (said on
+ * stderr) when there is none. */
+const char	*e2e_criu(void);
 /* A path in the scratch directory; a few stay valid at once. */
 const char	*scratch_path(const char *);
 /* DIR/NAME. */
