@@ -149,6 +149,10 @@ out:
 }
 
 static int
+state_refuse(struct state_error *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
 state_refuse(struct state_error *why, int error, const char *fmt, ...)
 {
 	va_list	 ap;
