@@ -93,11 +93,7 @@ state_save(const struct state_facts *f, const struct screen *s,
 		errno = EINVAL;
 		return -1;
 	}
-	/* The redraw does not take a const model yet (it asks libvterm
-	 * for the margins); the serializer is becoming const, and this is
-	 * the one cast until then. */
-	if (screen_redraw((struct screen *)s, SCREEN_SCROLLBACK,
-	    &screen) == -1)
+	if (screen_redraw(s, SCREEN_SCROLLBACK, &screen) == -1)
 		goto out;
 	/* A redraw always writes something: nothing is no memory. */
 	if (screen.data == NULL) {
@@ -147,6 +143,10 @@ out:
 	buf_free(&w);
 	return rc;
 }
+
+static int
+state_refuse(struct state_error *, int, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 state_refuse(struct state_error *why, int error, const char *fmt, ...)
