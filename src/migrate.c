@@ -338,7 +338,7 @@ migrate_main(int argc, char **argv)
 		return 2;
 	}
 	name = argv[1];
-	host = name;
+	host = argv[2];
 	if ((rc = checkpoint_for_move(name, saved, sizeof saved)) != 0)
 		return rc;
 	if (migrate_ssh(host, name, saved, msg, sizeof msg) == 0) {
