@@ -439,7 +439,7 @@ test_refused(void **state)
 	assert_string_equal(r.out.data, "");
 	assert_one_line(r.err.data);
 	assert_non_null(strstr(r.err.data, "far"));
-	assert_non_null(strstr(r.err.data, "running"));
+	assert_non_null(strstr(r.err.data, "runs there already"));
 	run_free(&r);
 
 	assert_true(sock_exists("dup"));
