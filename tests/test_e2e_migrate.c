@@ -207,33 +207,6 @@ sshd_start(void)
 	return 0;
 }
 
-/* Sockets left in the far side's socket directory, ended with sess -k. */
-static int
-far_sweep(void)
-{
-	struct dirent	*de;
-	struct stat	 st;
-	struct run	 r;
-	DIR		*d;
-	int		 left = 0;
-
-	if ((d = opendir(far_sock)) == NULL)
-		return 0;
-	side(1);
-	while ((de = readdir(d)) != NULL) {
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
-		    -1 || !S_ISSOCK(st.st_mode))
-			continue;
-		print_message("left behind on the far side: %s\n", de->d_name);
-		left++;
-		run_sess(&r, "-k", de->d_name, NULL);
-		run_free(&r);
-	}
-	side(0);
-	closedir(d);
-	return left;
-}
-
 static int
 setup(void **state)
 {
@@ -275,7 +248,9 @@ teardown(void **state)
 		}
 		sshd_pid = -1;
 	}
-	bad = far_sweep();
+	side(1);
+	bad = sweep_sockets(far_sock);
+	side(0);
 	unsetenv("SESS_SSH");
 	if (e2e_teardown(state) != 0)
 		bad++;
@@ -355,6 +330,18 @@ shell_session(const char *name)
 	return pid;
 }
 
+/* The shell's variable is still set. */
+static void
+expect_variable(const char *name)
+{
+	struct run	 r;
+
+	assert_int_equal(run_sess(&r, "send", name, "echo v''is$v\r", NULL),
+	    0);
+	run_free(&r);
+	expect_dump(name, NULL, "viskept");
+}
+
 /* The shell moves: the line that says how to attach there, nothing left
  * here, and on the far side the same process with its variable. */
 static void
@@ -379,10 +366,7 @@ test_moved(void **state)
 	assert_true(is_sock(far_sock, "mv"));
 	assert_int_equal(program_pid("mv"), pid);
 	assert_true(wait_state("mv", "detached", TEST_TIMEOUT));
-	assert_int_equal(run_sess(&r, "send", "mv", "echo v''is$v\r", NULL),
-	    0);
-	run_free(&r);
-	expect_dump("mv", NULL, "viskept");
+	expect_variable("mv");
 	assert_int_equal(entries(far_state), 0);
 	assert_int_equal(run_sess(&r, "-k", "mv", NULL), 0);
 	run_free(&r);
@@ -390,42 +374,47 @@ test_moved(void **state)
 	assert_true(wait_pid_gone(pid, TEST_TIMEOUT));
 }
 
-/* A host ssh cannot reach: one line naming it and why; the shell runs
- * here again, the same process, and no checkpoint is left. */
+/* A migrate that must fail: nothing on stdout, one line naming the host
+ * and why; the shell runs here again, the same process with its
+ * variable, and no checkpoint is left here. */
 static void
-test_unreachable(void **state)
+migrate_fails(const char *name, const char *host, const char *why)
 {
 	struct run	 r;
 	pid_t		 pid;
 
-	(void)state;
-	pid = shell_session("nr");
-	migrate(&r, "nr", "nowhere", 1);
+	pid = shell_session(name);
+	migrate(&r, name, host, 1);
 	assert_string_equal(r.out.data, "");
 	assert_one_line(r.err.data);
-	assert_non_null(strstr(r.err.data, "nowhere"));
-	assert_non_null(strstr(r.err.data, "refused"));
+	assert_non_null(strstr(r.err.data, host));
+	assert_non_null(strstr(r.err.data, why));
 	run_free(&r);
 
-	assert_true(sock_exists("nr"));
-	assert_int_equal(program_pid("nr"), pid);
-	assert_true(wait_state("nr", "detached", TEST_TIMEOUT));
+	assert_true(sock_exists(name));
+	assert_int_equal(program_pid(name), pid);
+	assert_true(wait_state(name, "detached", TEST_TIMEOUT));
 	assert_int_equal(entries(near_state), 0);
-	assert_int_equal(run_sess(&r, "send", "nr", "echo v''is$v\r", NULL),
-	    0);
-	run_free(&r);
-	expect_dump("nr", NULL, "viskept");
-	session_kill("nr");
+	expect_variable(name);
+	session_kill(name);
 	assert_true(wait_pid_gone(pid, TEST_TIMEOUT));
 }
 
-/* The far side has a live session of that name: it refuses, the shell
- * runs here again, and the far side keeps only what it had. */
+/* A host ssh cannot reach. */
+static void
+test_unreachable(void **state)
+{
+	(void)state;
+	migrate_fails("nr", "nowhere", "refused");
+}
+
+/* The far side has a live session of that name: it refuses, and keeps
+ * only what it had. */
 static void
 test_refused(void **state)
 {
 	struct run	 r;
-	pid_t		 pid, other;
+	pid_t		 other;
 
 	(void)state;
 	side(1);
@@ -434,21 +423,7 @@ test_refused(void **state)
 	assert_true((other = program_pid("dup")) > 0);
 	side(0);
 
-	pid = shell_session("dup");
-	migrate(&r, "dup", "far", 1);
-	assert_string_equal(r.out.data, "");
-	assert_one_line(r.err.data);
-	assert_non_null(strstr(r.err.data, "far"));
-	assert_non_null(strstr(r.err.data, "runs there already"));
-	run_free(&r);
-
-	assert_true(sock_exists("dup"));
-	assert_int_equal(program_pid("dup"), pid);
-	assert_int_equal(entries(near_state), 0);
-	assert_int_equal(run_sess(&r, "send", "dup", "echo v''is$v\r", NULL),
-	    0);
-	run_free(&r);
-	expect_dump("dup", NULL, "viskept");
+	migrate_fails("dup", "far", "runs there already");
 
 	side(1);
 	assert_int_equal(program_pid("dup"), other);
@@ -456,8 +431,6 @@ test_refused(void **state)
 	assert_int_equal(run_sess(&r, "-k", "dup", NULL), 0);
 	run_free(&r);
 	side(0);
-	session_kill("dup");
-	assert_true(wait_pid_gone(pid, TEST_TIMEOUT));
 	assert_true(wait_pid_gone(other, TEST_TIMEOUT));
 }
 

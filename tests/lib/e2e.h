@@ -28,6 +28,9 @@ const char	*e2e_dir(void);
 const char	*e2e_scratch(void);
 /* Where sanitizer and valgrind reports go; the fixture reads them. */
 const char	*e2e_reports(void);
+/* Sessions whose sockets are still in dir (of $SESS_DIR's), each said
+ * and ended with sess -k; how many there were. */
+int		 sweep_sockets(const char *dir);
 /* A path in the scratch directory; a few stay valid at once. */
 const char	*scratch_path(const char *);
 /* DIR/NAME. */
