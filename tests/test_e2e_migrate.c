@@ -33,9 +33,9 @@
 /* sshd will not start without its privilege separation directory; the
  * package's service makes it at boot, which a container may not do. */
 #define SSHD_PRIVSEP	"/run/sshd"
-/* One migrate is one ssh login, a checkpoint and a restore; a login
- * where the far side's shell reads slow rc files took 10-16 s on this
- * machine kind. */
+/* One migrate is one ssh login, a checkpoint and a restore; a login has
+ * taken 10-16 s on this machine kind (root's ~/.bashrc, slow at times),
+ * and CI machines are loaded. */
 #define MIGRATE_TIMEOUT	(8 * TEST_TIMEOUT)
 
 static char	 criu_path[PATH_MAX];
@@ -128,6 +128,21 @@ show_sshd_log(void)
 	free(log);
 }
 
+/* 1 once sshd listens, -1 once it has ended. */
+static int
+sshd_ready(void *log)
+{
+	char	*text;
+	int	 code, found;
+
+	if (child_done(sshd_pid, &code))
+		return -1;
+	text = slurp(log);
+	found = text != NULL && strstr(text, "Server listening") != NULL;
+	free(text);
+	return found;
+}
+
 /* The far host: an sshd on a free loopback port whose sessions find the
  * sess and criu under test and keep their sockets and checkpoints in
  * far_sock and far_state. Host "far" reaches it; host "nowhere" is a
@@ -200,11 +215,30 @@ sshd_start(void)
 	}
 	child_track(pid);
 	sshd_pid = pid;
-	if (!wait_file_has(log, "Server listening", TEST_TIMEOUT)) {
+	if (poll_until(sshd_ready, log, TEST_TIMEOUT) != 1) {
 		show_sshd_log();
 		return -1;
 	}
 	return 0;
+}
+
+/* The sshd is ended by its PID, and reaped. */
+static void
+sshd_stop(void)
+{
+	if (sshd_pid <= 0)
+		return;
+	/* Once reaped, its PID may be another process's. */
+	if (child_done(sshd_pid, NULL)) {
+		sshd_pid = -1;
+		return;
+	}
+	kill(sshd_pid, SIGTERM);
+	if (child_wait(sshd_pid, TEST_TIMEOUT) == -1) {
+		kill(sshd_pid, SIGKILL);
+		child_wait(sshd_pid, TEST_TIMEOUT);
+	}
+	sshd_pid = -1;
 }
 
 static int
@@ -225,6 +259,9 @@ setup(void **state)
 	setenv("SESS_CRIU", criu_path, 1);
 	if (sshd_start() == -1) {
 		print_message("cannot start %s\n", SSHD);
+		/* cmocka runs no teardown for a setup that failed. */
+		sshd_stop();
+		e2e_teardown(state);
 		return -1;
 	}
 	/* ssh finds ~/.ssh/config through the passwd entry, not $HOME:
@@ -240,14 +277,7 @@ teardown(void **state)
 	int	 bad;
 
 	side(0);
-	if (sshd_pid > 0) {
-		kill(sshd_pid, SIGTERM);
-		if (child_wait(sshd_pid, TEST_TIMEOUT) == -1) {
-			kill(sshd_pid, SIGKILL);
-			child_wait(sshd_pid, TEST_TIMEOUT);
-		}
-		sshd_pid = -1;
-	}
+	sshd_stop();
 	side(1);
 	bad = sweep_sockets(far_sock);
 	side(0);
