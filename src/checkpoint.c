@@ -214,6 +214,27 @@ checkpoint_saved(const char *name)
 	return errno == ENOENT ? 0 : 1;
 }
 
+int
+checkpoint_running(const char *name)
+{
+	struct proto_info	 info;
+	char			 dir[PATH_MAX], path[PATH_MAX];
+	uint32_t		 version = 0;
+
+	if (sockdir_path(dir, sizeof dir) == -1 ||
+	    sockdir_join(path, sizeof path, dir, name) == -1)
+		return 0;
+	switch (client_probe(path, &info, &version)) {
+	case PROBE_NONE:
+	case PROBE_STALE:
+		return 0;
+	case PROBE_LIVE:
+		return info.state != INFO_EXITED;
+	default:
+		return 1;
+	}
+}
+
 /* Clears the way for a restored session called name in sockdir: a stale
  * socket and an exited session go; a live one stays (1, said). */
 static int

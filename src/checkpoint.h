@@ -11,6 +11,10 @@ int	checkpoint_restore_main(int argc, char **argv);
 /* Whether NAME has a checkpoint (1), has none (0), or its state cannot
  * be looked at (-1, said). */
 int	checkpoint_saved(const char *name);
+/* Whether a session called NAME is in the user's socket directory and
+ * has not exited (one that does not answer counts): a restore of NAME
+ * would be refused. */
+int	checkpoint_running(const char *name);
 /* Restores saved NAME as NEWNAME (NULL: NAME) in the socket directory
  * sockdir (NULL: the user's, made if need be), detached; 0, or 1 with
  * the reason said. */

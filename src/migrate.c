@@ -338,7 +338,7 @@ migrate_main(int argc, char **argv)
 		return 2;
 	}
 	name = argv[1];
-	host = name;
+	host = argv[2];
 	if ((rc = checkpoint_for_move(name, saved, sizeof saved)) != 0)
 		return rc;
 	if (migrate_ssh(host, name, saved, msg, sizeof msg) == 0) {
@@ -375,9 +375,14 @@ migrate_receive_main(int argc, char **argv)
 		sess_warn("bad session name '%s'", name);
 		return 1;
 	}
+	/* Refused before the stream is read: the sending side prints
+	 * this after "cannot move NAME to HOST". */
 	if (checkpoint_saved(name) != 0) {
-		sess_warn("session %s is saved on this host already",
-		    name);
+		sess_warn("session %s is saved there already", name);
+		return 1;
+	}
+	if (checkpoint_running(name)) {
+		sess_warn("session %s runs there already", name);
 		return 1;
 	}
 	if (statedir_path(statedir, sizeof statedir) == -1 ||

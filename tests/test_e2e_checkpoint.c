@@ -354,6 +354,8 @@ test_refuse_tcp(void **state)
 	term_type(t, "exit 0\r");
 	expect_exit(t, 0);
 	term_free(t);
+	/* The server goes a moment after its client: not a leftover. */
+	assert_true(wait_sock_gone("tcp", TEST_TIMEOUT));
 	close(a);
 	close(l);
 }

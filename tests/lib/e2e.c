@@ -160,9 +160,8 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return unlink(path);
 }
 
-/* Sockets still in the directory, ended with sess -k. */
-static int
-sweep_sockets(void)
+int
+sweep_sockets(const char *dir)
 {
 	struct dirent	*de;
 	struct stat	 st;
@@ -170,7 +169,7 @@ sweep_sockets(void)
 	DIR		*d;
 	int		 left = 0;
 
-	if ((d = opendir(sockdir)) == NULL)
+	if ((d = opendir(dir)) == NULL)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
@@ -251,7 +250,7 @@ e2e_teardown(void **state)
 	term_free_all();
 	/* A directory a test made unsafe must not stop the sweep. */
 	chmod(sockdir, 0700);
-	bad += sweep_sockets();
+	bad += sweep_sockets(sockdir);
 	if (!poll_until(no_descendants, NULL, TEST_TIMEOUT)) {
 		n = descendants(pids, 64);
 		for (i = 0; i < n; i++) {

@@ -32,6 +32,9 @@ const char	*e2e_reports(void);
  * `make criu` built in this tree, else criu on PATH; NULL (said on
  * stderr) when there is none. */
 const char	*e2e_criu(void);
+/* Sessions whose sockets are still in dir (of $SESS_DIR's), each said
+ * and ended with sess -k; how many there were. */
+int		 sweep_sockets(const char *dir);
 /* A path in the scratch directory; a few stay valid at once. */
 const char	*scratch_path(const char *);
 /* DIR/NAME. */
