@@ -242,6 +242,44 @@ server_checkpoint_program_exited(struct server *s, int status)
 	return 1;
 }
 
+/* A restored checkpoint leaves STATE/NAME at once, renamed aside; its
+ * files (the program's memory, megabytes: unlinking them takes a while)
+ * are removed once the creator has its verdict. */
+static void
+server_checkpoint_set_aside(struct server *s)
+{
+	struct server_checkpoint	*k = &s->checkpoint;
+	char				 parent[PATH_MAX], *slash;
+
+	snprintf(parent, sizeof parent, "%s", s->o->restore);
+	if ((slash = strrchr(parent, '/')) != NULL) {
+		*slash = '\0';
+		if (statedir_temp(k->gone, sizeof k->gone, parent,
+		    slash + 1) == 0) {
+			if (rename(s->o->restore, k->gone) == 0)
+				return;
+			(void)rmdir(k->gone);
+		}
+	}
+	k->gone[0] = '\0';
+	if (statedir_remove(s->o->restore) == -1)
+		log_debug("cannot remove %s: %s", s->o->restore,
+		    strerror(errno));
+}
+
+/* After the start's verdict: what a restore set aside goes. */
+void
+server_checkpoint_cleanup(struct server *s)
+{
+	struct server_checkpoint	*k = &s->checkpoint;
+
+	if (k->gone[0] == '\0')
+		return;
+	if (statedir_remove(k->gone) == -1)
+		log_debug("cannot remove %s: %s", k->gone, strerror(errno));
+	k->gone[0] = '\0';
+}
+
 /* Restore, at start: the model from sess's file, the program from
  * criu's images, on a new pty that stands for the old one. */
 int
@@ -275,7 +313,10 @@ server_checkpoint_restore(struct server *s, struct start_error *e)
 	s->cols = f.cols;
 	memcpy(s->cmd, f.cmd, sizeof s->cmd);
 	s->created = (time_t)f.created;
-	if (criu_find(&s->checkpoint.criu, &ce) == -1) {
+	/* The creator checked criu a moment ago, in this process. */
+	if (s->o->criu != NULL)
+		s->checkpoint.criu = *s->o->criu;
+	else if (criu_find(&s->checkpoint.criu, &ce) == -1) {
 		str_format(e->msg, sizeof e->msg, "%s", ce.msg);
 		return -1;
 	}
@@ -296,9 +337,7 @@ server_checkpoint_restore(struct server *s, struct start_error *e)
 	s->pid = pid;
 	fd_set_nonblock(s->master, 1);
 	log_debug("restored %s: program %ld", s->o->restore, (long)pid);
-	if (statedir_remove(s->o->restore) == -1)
-		log_debug("cannot remove %s: %s", s->o->restore,
-		    strerror(errno));
+	server_checkpoint_set_aside(s);
 	return 0;
 
 fail:
