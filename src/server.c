@@ -570,7 +570,6 @@ server_foreground(const struct server_opts *o, struct start_error *e)
 		return -1;
 	s.foreground = 1;
 	log_open(server_who(o));
-	server_checkpoint_cleanup(&s);
 	server_loop(&s);
 	server_client_flush_all(&s);
 	server_unlink(&s);
@@ -658,7 +657,6 @@ server_daemon(const struct server_opts *o, struct start_error *e, int sp)
 	    s.cols, s.rows);
 	write_all(sp, e, sizeof *e);
 	close(sp);
-	server_checkpoint_cleanup(&s);
 	if (chdir("/") == -1)
 		_exit(1);
 	server_trim_text();

@@ -242,42 +242,40 @@ server_checkpoint_program_exited(struct server *s, int status)
 	return 1;
 }
 
-/* A restored checkpoint leaves STATE/NAME at once, renamed aside; its
- * files (the program's memory, megabytes: unlinking them takes a while)
- * are removed once the creator has its verdict. */
+/* A restored checkpoint leaves STATE/NAME at once, renamed aside; a
+ * child removes its files (the program's memory: unlinking megabytes
+ * takes a while) while the server goes on. Forked before the model's
+ * thread exists. */
 static void
 server_checkpoint_set_aside(struct server *s)
 {
-	struct server_checkpoint	*k = &s->checkpoint;
-	char				 parent[PATH_MAX], *slash;
+	char		 parent[PATH_MAX], gone[PATH_MAX], *slash;
+	const char	*path = s->o->restore;
 
-	snprintf(parent, sizeof parent, "%s", s->o->restore);
+	snprintf(parent, sizeof parent, "%s", path);
 	if ((slash = strrchr(parent, '/')) != NULL) {
 		*slash = '\0';
-		if (statedir_temp(k->gone, sizeof k->gone, parent,
-		    slash + 1) == 0) {
-			if (rename(s->o->restore, k->gone) == 0)
-				return;
-			(void)rmdir(k->gone);
+		if (statedir_temp(gone, sizeof gone, parent, slash + 1) == 0) {
+			if (rename(path, gone) == 0)
+				path = gone;
+			else
+				(void)rmdir(gone);
 		}
 	}
-	k->gone[0] = '\0';
-	if (statedir_remove(s->o->restore) == -1)
-		log_debug("cannot remove %s: %s", s->o->restore,
-		    strerror(errno));
-}
-
-/* After the start's verdict: what a restore set aside goes. */
-void
-server_checkpoint_cleanup(struct server *s)
-{
-	struct server_checkpoint	*k = &s->checkpoint;
-
-	if (k->gone[0] == '\0')
-		return;
-	if (statedir_remove(k->gone) == -1)
-		log_debug("cannot remove %s: %s", k->gone, strerror(errno));
-	k->gone[0] = '\0';
+	if (path == gone) {
+		switch (fork()) {
+		case 0:
+			close_range(3, ~0U, 0);
+			(void)statedir_remove(gone);
+			_exit(0);
+		case -1:
+			break;
+		default:
+			return;
+		}
+	}
+	if (statedir_remove(path) == -1)
+		log_debug("cannot remove %s: %s", path, strerror(errno));
 }
 
 /* Restore, at start: the model from sess's file, the program from

@@ -75,7 +75,6 @@ struct server_checkpoint {
 	uint32_t	 flags;		/* CHECKPOINT_* */
 	char		 tmp[PATH_MAX];	/* STATE/.NAME.XXXXXX, being written */
 	char		 dir[PATH_MAX];	/* STATE/NAME, once complete */
-	char		 gone[PATH_MAX]; /* a restored one, set aside */
 	int		 program_gone;	/* it ended while criu had it, */
 	int		 status;	/* with this status */
 };
@@ -163,7 +162,6 @@ void		 server_checkpoint_start(struct server *, struct client *,
 void		 server_checkpoint_done(struct server *, int);
 int		 server_checkpoint_program_exited(struct server *, int);
 void		 server_checkpoint_forget(struct server *, struct client *);
-void		 server_checkpoint_cleanup(struct server *);
 int		 server_checkpoint_restore(struct server *,
 		     struct start_error *);
 
