@@ -117,8 +117,9 @@ server_checkpoint_start(struct server *s, struct client *c,
 		server_checkpoint_refuse(c, ESRCH, "its program has exited");
 		return;
 	}
-	setenv("SESS_CRIU", pc.criu, 1);
-	if (criu_find(&k->criu, &ce) == -1) {
+	/* The client found criu and asked its version: asking again would
+	 * start criu once more (its libraries make that slow). */
+	if (criu_at(&k->criu, pc.criu, &ce) == -1) {
 		server_checkpoint_refuse(c, ce.err, "%s", ce.msg);
 		return;
 	}
