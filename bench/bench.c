@@ -3680,7 +3680,7 @@ main(int argc, char **argv)
 	cfg.scale_n = quick ? 30 : 100;
 	cfg.list_n = quick ? 3 : 5;
 	cfg.adopt_n = quick ? 3 : 7;
-	cfg.ck_n = quick ? 3 : 7;
+	cfg.ck_n = quick ? 3 : 15;
 	cfg.ck_mib = 256;
 
 	self = getpid();
