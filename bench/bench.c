@@ -1527,6 +1527,41 @@ settle(int fd, double min, double quiet, double max)
 	}
 }
 
+/*
+ * Read the terminal at fd (non-blocking) until the mlen bytes of marker
+ * come: 0, or -1 once the pty is gone or timeout passed.
+ */
+static int
+term_wait_for(int fd, const void *marker, size_t mlen, double timeout)
+{
+	char		 buf[8192];
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	double		 end = now() + timeout;
+	size_t		 len = 0;
+	ssize_t		 n;
+
+	for (;;) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n > 0) {
+			len += n;
+			if (memmem(buf, len, marker, mlen) != NULL)
+				return 0;
+			/* What may begin a marker that the next read ends. */
+			if (len >= mlen) {
+				memmove(buf, buf + len - (mlen - 1), mlen - 1);
+				len = mlen - 1;
+			}
+			continue;
+		}
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			return -1;
+		if (now() > end)
+			return -1;
+		poll(&pfd, 1, 100);
+		bail_if_interrupted();
+	}
+}
+
 struct fifos {
 	char	go[PATH_MAX], done[PATH_MAX];
 	int	gofd, donefd;
@@ -1812,30 +1847,13 @@ bench_throughput(void)
 static double
 roundtrip(int fd, unsigned char c)
 {
-	char		buf[4096];
-	struct pollfd	pfd = { fd, POLLIN, 0 };
-	double		t0, end;
-	ssize_t		n;
+	double	t0;
 
 	drain(fd, NULL);
 	t0 = now();
-	end = t0 + 2;
-	if (write(fd, &c, 1) != 1)
+	if (write(fd, &c, 1) != 1 || term_wait_for(fd, &c, 1, 2) == -1)
 		return -1;
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n > 0) {
-			if (memchr(buf, c, n) != NULL)
-				return now() - t0;
-			continue;
-		}
-		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
-			return -1;
-		if (now() > end)
-			return -1;
-		poll(&pfd, 1, 100);
-		bail_if_interrupted();
-	}
+	return now() - t0;
 }
 
 /* Until the program on the terminal at master has made it raw. */
@@ -2485,36 +2503,6 @@ dir_kb(const char *dir)
 	return dir_bytes / 1024;
 }
 
-/* Read master until marker came (0), the pty is gone or timeout (-1). */
-static int
-term_wait_for(int master, const char *marker, double timeout)
-{
-	char		 buf[8192];
-	size_t		 len = 0, tail = 256;
-	ssize_t		 n;
-	double		 end = now() + timeout;
-	struct pollfd	 pfd = { master, POLLIN, 0 };
-
-	for (;;) {
-		while ((n = read(master, buf + len, sizeof(buf) - 1 - len)) > 0) {
-			len += n;
-			buf[len] = '\0';
-			if (strstr(buf, marker) != NULL)
-				return 0;
-			if (len > sizeof(buf) / 2) {
-				memmove(buf, buf + len - tail, tail);
-				len = tail;
-			}
-		}
-		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
-			return -1;
-		if (now() > end)
-			return -1;
-		poll(&pfd, 1, 100);
-		bail_if_interrupted();
-	}
-}
-
 /* Ask sess dump NAME until its screen shows marker (0) or timeout (-1). */
 static int
 sess_shows(const char *name, const char *marker, double timeout)
@@ -2628,7 +2616,7 @@ ck_criu_trial(int kind, int idx, double *ck, double *rs, double *kb,
 	if (mkdir(dir, 0700) == -1)
 		die("%s: %s", dir, strerror(errno));
 	prog = start_on_term(v, NULL, &master);
-	if (term_wait_for(master, marker, 10) == -1) {
+	if (term_wait_for(master, marker, strlen(marker), 10) == -1) {
 		snprintf(err, errsz, "the program never showed \"%s\"", marker);
 		goto out;
 	}
