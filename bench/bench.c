@@ -3387,8 +3387,8 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		    "program running: the commands sess runs. Size: the bytes "
 		    "of the files in the checkpoint directory (sess: criu's "
 		    "images, its log and sess's own file; criu: its images and "
-		    "log). %d rounds, each of the four in turn, who goes first "
-		    "alternating.\n",
+		    "log). %d rounds: the shell, then the program, each by sess "
+		    "and by criu in turn, who goes first alternating.\n",
 		    corpus_size / (double)MIB, cfg.tput_rounds,
 		    cfg.tput_det_rounds, cfg.lat_n,
 		    cfg.lat_warm, cfg.attach_n, cfg.mem_n, mnote, cfg.ck_mib,
