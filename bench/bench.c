@@ -1,16 +1,18 @@
 /*
  * bench: sess against a bare pty, dtach, tmux, screen (and abduco where
  * installed), measured in one run with the tools interleaved, reported as
- * medians, spreads and ratios to the bare pty of the same run.
+ * medians, spreads and ratios to the bare pty of the same run; sess's
+ * checkpoint and restore against criu alone.
  *
- *	bench [-kq] [-s SESS] [-S SESS] [-o FILE] [-c COMMAND]
+ *	bench [-kq] [-C CRIU] [-s SESS] [-S SESS] [-o FILE] [-c COMMAND]
  *
  * -q or BENCH_QUICK=1: a smaller corpus and fewer rounds; -k: keep the work
  * directory; -o: write the results as markdown too; -c: the command named
  * there; -S: a sess built without its screen model (make
- * bench/sess-nomodel), for the "no model" column. BENCH_ONLY=throughput,
- * latency,attach,memory,scale,adopt,screen and BENCH_PEERS=sess,dtach,tmux,
- * screen,abduco,reptyr narrow the run (for a profiler).
+ * bench/sess-nomodel), for the "no model" column; -C: the criu sess is to
+ * run (SESS_CRIU), for the checkpoint rows. BENCH_ONLY=throughput,
+ * latency,attach,memory,scale,adopt,screen,checkpoint and BENCH_PEERS=sess,
+ * dtach,tmux,screen,abduco,reptyr,criu narrow the run (for a profiler).
  * BENCH_SESS_NOMODEL=NAME=VALUE: instead of -S, an environment that makes a
  * sess server run without its model.
  *
@@ -61,21 +63,23 @@
 
 enum peer {
 	P_BARE, P_SESS, P_SESS0, P_DTACH, P_ABDUCO, P_TMUX, P_SCREEN, P_REPTYR,
-	NPEER
+	P_CRIU, NPEER
 };
 
 static const char *peer_name[NPEER] = {
 	"bare pty", "sess", "sess (no model)", "dtach", "abduco", "tmux",
-	"screen", "reptyr"
+	"screen", "reptyr", "criu"
 };
 static const char *peer_tag[NPEER] = {
-	"bare", "sess", "sess0", "dtach", "abduco", "tmux", "screen", "reptyr"
+	"bare", "sess", "sess0", "dtach", "abduco", "tmux", "screen", "reptyr",
+	"criu"
 };
 
 enum metric {
 	M_TPUT_ATT, M_TPUT_E2E, M_TPUT_DET, M_LAT, M_ATTACH,
 	M_MEM_IDLE_RSS, M_MEM_IDLE_PSS, M_MEM_LINES, M_MEM_BIG_RSS,
 	M_MEM_BIG_PSS, M_SCALE_CREATE, M_SCALE_PSS, M_SCALE_LIST, M_ADOPT,
+	M_CK_IDLE, M_RS_IDLE, M_IMG_IDLE, M_CK_BIG, M_RS_BIG, M_IMG_BIG,
 	NMETRIC
 };
 
@@ -109,6 +113,8 @@ static char		 lines80[PATH_MAX], screenfile[PATH_MAX];
 static char		 tmuxconf[PATH_MAX];
 static char		 nomodel_env[256];
 static char		 sess0bin[PATH_MAX];	/* the build without a model */
+static char		 criubin[PATH_MAX];
+static char		 statedir[PATH_MAX];	/* sess's checkpoints */
 static char		 expect[ROWS][COLS * 4 + 1];
 static size_t		 corpus_size;
 static int		 logfd = -1;
@@ -126,6 +132,7 @@ static struct {
 	int	 mem_n;
 	int	 scale_n, list_n;
 	int	 adopt_n;
+	int	 ck_n, ck_mib;
 	size_t	 corpus_mib;
 } cfg;
 
@@ -476,9 +483,10 @@ on_signal(int sig)
  * Start argv in a new session: on the terminal tty (made its controlling
  * terminal) or, with tty -1, with /dev/null for input and output and the
  * log for errors. env: extra NAME=VALUE strings, NULL-terminated, or NULL.
+ * fd3, if not -1, is passed on as descriptor 3 (for criu's --inherit-fd).
  */
 static pid_t
-spawn(char *const argv[], int tty, char *const env[], int out)
+spawn_keep(char *const argv[], int tty, char *const env[], int out, int fd3)
 {
 	pid_t		pid;
 	sigset_t	none;
@@ -507,12 +515,25 @@ spawn(char *const argv[], int tty, char *const env[], int out)
 		dup2(out >= 0 ? out : nul, 1);
 		dup2(logfd >= 0 ? logfd : nul, 2);
 	}
-	closefrom(3);
+	if (fd3 != -1) {
+		if (fd3 == 3)
+			fcntl(3, F_SETFD, 0);
+		else if (dup2(fd3, 3) == -1)
+			_exit(127);
+		closefrom(4);
+	} else
+		closefrom(3);
 	for (; env != NULL && *env != NULL; env++)
 		putenv(*env);
 	execvp(argv[0], argv);
 	dprintf(2, "bench: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
+}
+
+static pid_t
+spawn(char *const argv[], int tty, char *const env[], int out)
+{
+	return spawn_keep(argv, tty, env, out, -1);
 }
 
 /* Wait up to timeout seconds for pid; its status, or -1 (still running). */
@@ -1116,6 +1137,27 @@ prog_relay(char **argv)
 	}
 }
 
+/*
+ * hold MIB: take MIB MiB and write to every page of it (memory a
+ * checkpoint has to carry), say so, then do nothing.
+ */
+static int
+prog_hold(const char *mib)
+{
+	size_t	 len = strtoul(mib, NULL, 10) * MIB, i;
+	size_t	 page = (size_t)sysconf(_SC_PAGESIZE);
+	char	*p, msg[64];
+
+	if ((p = malloc(len)) == NULL)
+		return 1;
+	for (i = 0; i < len; i += page)
+		p[i] = (char)(i / page) | 1;
+	snprintf(msg, sizeof(msg), "held %s MiB\r\n", mib);
+	write_all_waiting(1, msg, strlen(msg));
+	for (;;)
+		pause();
+}
+
 static int
 prog_main(int argc, char **argv)
 {
@@ -1135,6 +1177,8 @@ prog_main(int argc, char **argv)
 		return prog_tick(argv[1]);
 	if (strcmp(argv[0], "jobshell") == 0 && argc >= 2)
 		return prog_jobshell(argv + 1);
+	if (strcmp(argv[0], "hold") == 0 && argc == 2)
+		return prog_hold(argv[1]);
 	return 2;
 }
 
@@ -1483,6 +1527,41 @@ settle(int fd, double min, double quiet, double max)
 	}
 }
 
+/*
+ * Read the terminal at fd (non-blocking) until the mlen bytes of marker
+ * come: 0, or -1 once the pty is gone or timeout passed.
+ */
+static int
+term_wait_for(int fd, const void *marker, size_t mlen, double timeout)
+{
+	char		 buf[8192];
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	double		 end = now() + timeout;
+	size_t		 len = 0;
+	ssize_t		 n;
+
+	for (;;) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n > 0) {
+			len += n;
+			if (memmem(buf, len, marker, mlen) != NULL)
+				return 0;
+			/* What may begin a marker that the next read ends. */
+			if (len >= mlen) {
+				memmove(buf, buf + len - (mlen - 1), mlen - 1);
+				len = mlen - 1;
+			}
+			continue;
+		}
+		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
+			return -1;
+		if (now() > end)
+			return -1;
+		poll(&pfd, 1, 100);
+		bail_if_interrupted();
+	}
+}
+
 struct fifos {
 	char	go[PATH_MAX], done[PATH_MAX];
 	int	gofd, donefd;
@@ -1694,7 +1773,7 @@ out:
 static int
 session_peer(int p)
 {
-	return p != P_BARE && p != P_REPTYR && peer_on[p];
+	return p != P_BARE && p != P_REPTYR && p != P_CRIU && peer_on[p];
 }
 
 static void
@@ -1768,30 +1847,13 @@ bench_throughput(void)
 static double
 roundtrip(int fd, unsigned char c)
 {
-	char		buf[4096];
-	struct pollfd	pfd = { fd, POLLIN, 0 };
-	double		t0, end;
-	ssize_t		n;
+	double	t0;
 
 	drain(fd, NULL);
 	t0 = now();
-	end = t0 + 2;
-	if (write(fd, &c, 1) != 1)
+	if (write(fd, &c, 1) != 1 || term_wait_for(fd, &c, 1, 2) == -1)
 		return -1;
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n > 0) {
-			if (memchr(buf, c, n) != NULL)
-				return now() - t0;
-			continue;
-		}
-		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
-			return -1;
-		if (now() > end)
-			return -1;
-		poll(&pfd, 1, 100);
-		bail_if_interrupted();
-	}
+	return now() - t0;
 }
 
 /* Until the program on the terminal at master has made it raw. */
@@ -2392,6 +2454,267 @@ bench_adopt(void)
 	}
 }
 
+/* ---------------------------------------------------------- checkpoint */
+
+enum { CK_IDLE, CK_BIG, NCK };
+
+static const int ck_metric[NCK][3] = {
+	{ M_CK_IDLE, M_RS_IDLE, M_IMG_IDLE },
+	{ M_CK_BIG, M_RS_BIG, M_IMG_BIG },
+};
+
+/* The program of a checkpoint trial, and what it shows once it is ready. */
+static const char *
+ck_prog(int kind, char **v, char *mib, size_t mibsz)
+{
+	if (kind == CK_IDLE) {
+		v[0] = "bash";
+		v[1] = "--norc";
+		v[2] = NULL;
+		return "bash-";
+	}
+	snprintf(mib, mibsz, "%d", cfg.ck_mib);
+	v[0] = exe;
+	v[1] = "--prog";
+	v[2] = "hold";
+	v[3] = mib;
+	v[4] = NULL;
+	return "held ";
+}
+
+static double	dir_bytes;
+
+static int
+dir_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (flag == FTW_F)
+		dir_bytes += st->st_size;
+	return 0;
+}
+
+/* The size of the files in dir, in kB. */
+static double
+dir_kb(const char *dir)
+{
+	dir_bytes = 0;
+	nftw(dir, dir_entry, 16, FTW_PHYS);
+	return dir_bytes / 1024;
+}
+
+/* Ask sess dump NAME until its screen shows marker (0) or timeout (-1). */
+static int
+sess_shows(const char *name, const char *marker, double timeout)
+{
+	static char	 out[64 * 1024];
+	char		*v[4];
+	double		 end = now() + timeout;
+
+	v[0] = sessbin;
+	v[1] = "dump";
+	v[2] = (char *)name;
+	v[3] = NULL;
+	do {
+		if (capture(v, out, sizeof(out), 5, NULL) == 0 &&
+		    strstr(out, marker) != NULL)
+			return 0;
+		bail_if_interrupted();
+	} while (now() < end);
+	return -1;
+}
+
+/*
+ * sess: a session of the program, sess checkpoint NAME (until it exits),
+ * then, once the old server is gone, sess restore NAME until sess dump
+ * NAME shows the program's screen again. kb: sess's checkpoint directory.
+ */
+static int
+ck_sess_trial(int kind, int idx, double *ck, double *rs, double *kb,
+    char *err, size_t errsz)
+{
+	char		*v[6], mib[16], name[64], dir[PATH_MAX];
+	const char	*marker = ck_prog(kind, v, mib, sizeof(mib));
+	struct args	 a;
+	pid_t		 server, restored;
+	double		 t0;
+	int		 st, rc = -1;
+
+	snprintf(name, sizeof(name), "ck%d-%d", kind, idx);
+	snprintf(dir, sizeof(dir), "%.200s/%.64s", statedir, name);
+	if ((server = session_create(P_SESS, name, v, err, errsz, NULL)) == 0)
+		return -1;
+	if (sess_shows(name, marker, 10) == -1) {
+		snprintf(err, errsz, "the program never showed \"%s\"", marker);
+		goto out;
+	}
+	args_init(&a);
+	arg(&a, sessbin);
+	arg(&a, "checkpoint");
+	arg(&a, name);
+	if ((st = run_cmd(a.v, NULL, 60, ck)) != 0) {
+		snprintf(err, errsz, "sess checkpoint failed (status %d): %s",
+		    st, log_tail());
+		goto out;
+	}
+	*kb = dir_kb(dir);
+	/* The restored program takes its old pid: the old server must have
+	 * reaped it, and it does so before it ends. */
+	if (wait_gone(&server, 1, 10) != 0) {
+		snprintf(err, errsz, "the server outlived its checkpoint");
+		goto out;
+	}
+	args_init(&a);
+	arg(&a, sessbin);
+	arg(&a, "restore");
+	arg(&a, name);
+	t0 = now();
+	if ((st = run_cmd(a.v, NULL, 60, NULL)) != 0) {
+		snprintf(err, errsz, "sess restore failed (status %d): %s", st,
+		    log_tail());
+		goto out;
+	}
+	if (sess_shows(name, marker, 10) == -1) {
+		snprintf(err, errsz, "the restored screen never showed \"%s\"",
+		    marker);
+		goto out;
+	}
+	*rs = now() - t0;
+	rc = 0;
+out:
+	restored = server_pid(P_SESS, name, 0);
+	kill_tree(server, 1);
+	if (restored > 0)
+		kill_tree(restored, 1);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
+/*
+ * criu alone, as sess runs it: the program on a pty of the bench's, criu
+ * dump with the pty as an external tty (until criu exits), then criu
+ * restore onto a new pty handed in with --inherit-fd, the program a child
+ * of the bench (until criu exits, the program running). kb: criu's images.
+ */
+static int
+ck_criu_trial(int kind, int idx, double *ck, double *rs, double *kb,
+    char *err, size_t errsz)
+{
+	char		*v[6], mib[16], dir[PATH_MAX], key[96], inherit[128];
+	char		 path[PATH_MAX + 16], spid[32], *slave;
+	const char	*marker = ck_prog(kind, v, mib, sizeof(mib));
+	struct args	 a;
+	struct stat	 sst;
+	int		 master, m2 = -1, s2 = -1, st, fd, rc = -1;
+	pid_t		 prog, cmd, restored = 0;
+	ssize_t		 n;
+	double		 t0;
+
+	peer_dir(P_CRIU, dir, sizeof(dir));
+	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/%d-%d", kind,
+	    idx);
+	if (mkdir(dir, 0700) == -1)
+		die("%s: %s", dir, strerror(errno));
+	prog = start_on_term(v, NULL, &master);
+	if (term_wait_for(master, marker, strlen(marker), 10) == -1) {
+		snprintf(err, errsz, "the program never showed \"%s\"", marker);
+		goto out;
+	}
+	if ((slave = ptsname(master)) == NULL || stat(slave, &sst) == -1)
+		die("ptsname: %s", strerror(errno));
+	snprintf(key, sizeof(key), "tty[%llx:%llx]",
+	    (unsigned long long)sst.st_rdev, (unsigned long long)sst.st_dev);
+	snprintf(spid, sizeof(spid), "%d", (int)prog);
+	args_init(&a);
+	argv_add(&a, (char *[]){ criubin, "dump", "-t", spid, "-D", dir,
+	    "--external", key, "-o", "dump.log", "-v2", NULL });
+	if ((st = run_cmd(a.v, NULL, 60, ck)) != 0) {
+		snprintf(err, errsz, "criu dump failed (status %d): see "
+		    "%s/dump.log", st, dir);
+		goto out;
+	}
+	if (wait_exit(prog, 10) == -1) {
+		snprintf(err, errsz, "the program outlived its dump");
+		goto out;
+	}
+	prog = 0;
+	*kb = dir_kb(dir);
+	open_term(&m2, &s2);
+	snprintf(inherit, sizeof(inherit), "fd[3]:%s", key);
+	args_init(&a);
+	argv_add(&a, (char *[]){ criubin, "restore", "-D", dir,
+	    "--inherit-fd", inherit, "--restore-sibling",
+	    "--restore-detached", "--pidfile", "restore.pid", "-o",
+	    "restore.log", "-v2", NULL });
+	t0 = now();
+	cmd = spawn_keep(a.v, -1, NULL, -1, s2);
+	st = wait_exit(cmd, 60);
+	*rs = now() - t0;
+	snprintf(path, sizeof(path), "%s/restore.pid", dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		if ((n = read(fd, spid, sizeof(spid) - 1)) > 0) {
+			spid[n] = '\0';
+			restored = (pid_t)strtol(spid, NULL, 10);
+		}
+		close(fd);
+	}
+	if (st != 0) {
+		if (st == -1)
+			kill_tree(cmd, 1);
+		snprintf(err, errsz, "criu restore failed (status %d): see "
+		    "%s/restore.log", st, dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (restored > 0)
+		kill_tree(restored, 1);
+	kill_tree(prog, 1);
+	close(master);
+	if (m2 != -1) {
+		close(m2);
+		close(s2);
+	}
+	if (rc == 0 || !keep)
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
+static void
+bench_checkpoint(void)
+{
+	int	 i, kind, k, p, r, peers[2] = { P_SESS, P_CRIU };
+	double	 ck, rs, kb;
+	char	 err[512];
+
+	if (!peer_on[P_SESS] || !peer_on[P_CRIU])
+		return;
+	progress("checkpoint: %d rounds of an idle shell and of a program "
+	    "holding %d MiB, sess and criu in turn", cfg.ck_n, cfg.ck_mib);
+	for (i = 0; i < cfg.ck_n; i++) {
+		for (kind = 0; kind < NCK; kind++) {
+			for (k = 0; k < 2; k++) {
+				p = peers[(k + i) % 2];
+				if (res[ck_metric[kind][0]][p].failed >= 2)
+					continue;
+				r = p == P_SESS ?
+				    ck_sess_trial(kind, i, &ck, &rs, &kb, err,
+				    sizeof(err)) :
+				    ck_criu_trial(kind, i, &ck, &rs, &kb, err,
+				    sizeof(err));
+				if (r == -1) {
+					fail(ck_metric[kind][0], p,
+					    "checkpoint", err);
+					continue;
+				}
+				sample_add(&res[ck_metric[kind][0]][p], ck);
+				sample_add(&res[ck_metric[kind][1]][p], rs);
+				sample_add(&res[ck_metric[kind][2]][p], kb);
+			}
+		}
+	}
+}
+
 /* ------------------------------------------------------- screen model */
 
 /*
@@ -2458,6 +2781,7 @@ struct row {
 	int		 m, stat, unit, ratio;
 	const char	*target;
 	int		(*check)(void);
+	int		 base;	/* the peer a ratio is to */
 };
 
 static double
@@ -2552,37 +2876,82 @@ chk_scale(void)
 	    median(M_SCALE_PSS, P_DTACH);
 }
 
+/* sess within 1.1x of criu's own time plus 20 ms (m a time). */
+static int
+chk_criu_time(int m)
+{
+	if (!have(m, P_SESS) || !have(m, P_CRIU))
+		return -1;
+	return median(m, P_SESS) <= 1.1 * median(m, P_CRIU) + 0.020;
+}
+
+/* sess's checkpoint within 5% of criu's images (m a size). */
+static int
+chk_criu_size(int m)
+{
+	if (!have(m, P_SESS) || !have(m, P_CRIU))
+		return -1;
+	return fabs(median(m, P_SESS) - median(m, P_CRIU)) <= 0.05 *
+	    median(m, P_CRIU);
+}
+
+static int chk_ck_idle(void) { return chk_criu_time(M_CK_IDLE); }
+static int chk_rs_idle(void) { return chk_criu_time(M_RS_IDLE); }
+static int chk_img_idle(void) { return chk_criu_size(M_IMG_IDLE); }
+static int chk_ck_big(void) { return chk_criu_time(M_CK_BIG); }
+static int chk_rs_big(void) { return chk_criu_time(M_RS_BIG); }
+static int chk_img_big(void) { return chk_criu_size(M_IMG_BIG); }
+
 static const struct row rows[] = {
 	{ "throughput, attached: program time", M_TPUT_ATT, S_MED, U_S, 1,
-	  "<= 1.2x bare, < dtach", chk_tput },
+	  "<= 1.2x bare, < dtach", chk_tput, P_BARE },
 	{ "throughput, attached: until the terminal had it all", M_TPUT_E2E,
-	  S_MED, U_S, 1, "", NULL },
+	  S_MED, U_S, 1, "", NULL, P_BARE },
 	{ "throughput, attached: sess vs no model", M_TPUT_ATT, S_MED, U_S,
-	  1, "<= 1.1x sess (no model)", chk_nomodel },
+	  1, "<= 1.1x sess (no model)", chk_nomodel, P_BARE },
 	{ "throughput, detached: program time", M_TPUT_DET, S_MED, U_S, 1,
-	  "", NULL },
+	  "", NULL, P_BARE },
 	{ "key echo latency p50", M_LAT, S_P50, U_US, 1,
-	  "<= 1.8x bare, < screen", chk_lat50 },
+	  "<= 1.8x bare, < screen", chk_lat50, P_BARE },
 	{ "key echo latency p99", M_LAT, S_P99, U_US, 1, "< dtach",
-	  chk_lat99 },
+	  chk_lat99, P_BARE },
 	{ "attach to a full 80x24 screen", M_ATTACH, S_MED, U_MS, 1,
-	  "<= 2x bare cat, <= tmux", chk_attach },
+	  "<= 2x bare cat, <= tmux", chk_attach, P_BARE },
 	{ "server RSS, idle", M_MEM_IDLE_RSS, S_MED, U_KB, 0, "<= 1 MiB",
-	  chk_rss },
-	{ "server PSS, idle", M_MEM_IDLE_PSS, S_MED, U_KB, 0, "", NULL },
+	  chk_rss, P_BARE },
+	{ "server PSS, idle", M_MEM_IDLE_PSS, S_MED, U_KB, 0, "", NULL,
+	  P_BARE },
 	{ "server RSS growth, 10000 coloured 80-col lines", M_MEM_LINES,
-	  S_MED, U_KBD, 0, "<= 2 MiB", chk_lines },
+	  S_MED, U_KBD, 0, "<= 2 MiB", chk_lines, P_BARE },
 	{ "server RSS after 16 MiB of output", M_MEM_BIG_RSS, S_MED, U_KB, 0,
-	  "", NULL },
+	  "", NULL, P_BARE },
 	{ "server PSS after 16 MiB of output", M_MEM_BIG_PSS, S_MED, U_KB, 0,
-	  "", NULL },
+	  "", NULL, P_BARE },
 	{ "scale: create one of N sessions", M_SCALE_CREATE, S_MED, U_MS, 0,
-	  "", NULL },
+	  "", NULL, P_BARE },
 	{ "scale: total server PSS, N sessions", M_SCALE_PSS, S_MED, U_KB, 0,
-	  "<= 1.5x dtach", chk_scale },
-	{ "scale: list N sessions", M_SCALE_LIST, S_MED, U_MS, 0, "", NULL },
-	{ "adopt a running job", M_ADOPT, S_MED, U_MS, 0, "", NULL },
+	  "<= 1.5x dtach", chk_scale, P_BARE },
+	{ "scale: list N sessions", M_SCALE_LIST, S_MED, U_MS, 0, "", NULL,
+	  P_BARE },
+	{ "adopt a running job", M_ADOPT, S_MED, U_MS, 0, "", NULL, P_BARE },
 };
+
+static const struct row ckrows[] = {
+	{ "checkpoint, idle shell", M_CK_IDLE, S_MED, U_MS, 1,
+	  "<= 1.1x criu + 20 ms", chk_ck_idle, P_CRIU },
+	{ "restore until shown, idle shell", M_RS_IDLE, S_MED, U_MS, 1,
+	  "<= 1.1x criu + 20 ms", chk_rs_idle, P_CRIU },
+	{ "checkpoint size, idle shell", M_IMG_IDLE, S_MED, U_KB, 1,
+	  "within 5% of criu", chk_img_idle, P_CRIU },
+	{ "checkpoint, N MiB held", M_CK_BIG, S_MED, U_MS, 1,
+	  "<= 1.1x criu + 20 ms", chk_ck_big, P_CRIU },
+	{ "restore until shown, N MiB held", M_RS_BIG, S_MED, U_MS, 1,
+	  "<= 1.1x criu + 20 ms", chk_rs_big, P_CRIU },
+	{ "checkpoint size, N MiB held", M_IMG_BIG, S_MED, U_KB, 1,
+	  "within 5% of criu", chk_img_big, P_CRIU },
+};
+
+#define NROWS(r)	(sizeof(r) / sizeof((r)[0]))
 
 static void
 fmt_val(char *buf, size_t size, double v, int unit)
@@ -2627,8 +2996,8 @@ fmt_cell(char *buf, size_t size, const struct row *r, int p)
 	}
 	x = statv(r->m, p, r->stat);
 	fmt_val(v, size, x, r->unit);
-	if (r->ratio && p != P_BARE && have(r->m, P_BARE)) {
-		base = statv(r->m, P_BARE, r->stat);
+	if (r->ratio && p != r->base && have(r->m, r->base)) {
+		base = statv(r->m, r->base, r->stat);
 		snprintf(buf, size, "%s (%.2fx)", v, x / base);
 	} else
 		snprintf(buf, size, "%s", v);
@@ -2730,7 +3099,8 @@ row_shown(const struct row *r)
 }
 
 static void
-build_tables(struct table *main, struct table *spread, int *cols, int *ncols)
+build_tables(const struct row *rowv, size_t nrows, struct table *main,
+    struct table *spread, int *cols, int *ncols)
 {
 	size_t	 i;
 	int	 c, p, k, ok;
@@ -2738,10 +3108,10 @@ build_tables(struct table *main, struct table *spread, int *cols, int *ncols)
 
 	*ncols = 0;
 	for (p = 0; p < NPEER; p++) {
-		for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-			if (res[rows[i].m][p].ran)
+		for (i = 0; i < nrows; i++)
+			if (res[rowv[i].m][p].ran)
 				break;
-		if (i < sizeof(rows) / sizeof(rows[0]))
+		if (i < nrows)
 			cols[(*ncols)++] = p;
 	}
 	main->ncol = 1 + *ncols + 2;
@@ -2756,15 +3126,16 @@ build_tables(struct table *main, struct table *spread, int *cols, int *ncols)
 	snprintf(main->cell[0][1 + *ncols], 96, "sess target");
 	snprintf(main->cell[0][2 + *ncols], 96, "verdict");
 	main->nrow = spread->nrow = 1;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const struct row	*r = &rows[i];
+	for (i = 0; i < nrows; i++) {
+		const struct row	*r = &rowv[i];
 
 		if (!row_shown(r))
 			continue;
 		k = main->nrow++;
 		spread->nrow++;
 		snprintf(lab, sizeof(lab), "%s", r->label);
-		if (r->m >= M_SCALE_CREATE && r->m <= M_SCALE_LIST) {
+		if ((r->m >= M_SCALE_CREATE && r->m <= M_SCALE_LIST) ||
+		    r->m == M_CK_BIG || r->m == M_RS_BIG || r->m == M_IMG_BIG) {
 			char	*nn = strstr(lab, "N ");
 
 			if (nn != NULL) {
@@ -2772,6 +3143,7 @@ build_tables(struct table *main, struct table *spread, int *cols, int *ncols)
 
 				snprintf(tail, sizeof(tail), "%s", nn + 1);
 				snprintf(nn, sizeof(lab) - (nn - lab), "%d%s",
+				    r->m >= M_CK_IDLE ? cfg.ck_mib :
 				    cfg.scale_n, tail);
 			}
 		}
@@ -2789,14 +3161,14 @@ build_tables(struct table *main, struct table *spread, int *cols, int *ncols)
 }
 
 static int
-count_verdicts(int want)
+count_verdicts(const struct row *rowv, size_t nrows, int want)
 {
 	size_t	i;
 	int	n = 0;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		if (rows[i].check != NULL && row_shown(&rows[i]) &&
-		    rows[i].check() == want)
+	for (i = 0; i < nrows; i++)
+		if (rowv[i].check != NULL && row_shown(&rowv[i]) &&
+		    rowv[i].check() == want)
 			n++;
 	return n;
 }
@@ -2853,14 +3225,15 @@ machine(char *buf, size_t size)
 static void
 report(FILE *fp, int markdown, double elapsed, const char *command)
 {
-	static struct table	 mt, st;
+	static struct table	 mt, st, ckt, cks;
 	int			 cols[NPEER], ncols, i, p;
 	char			 mach[1024], date[64], mnote[256];
 	const char		*sep;
 	int			 pass, failn;
 	time_t			 tt = time(NULL);
 
-	build_tables(&mt, &st, cols, &ncols);
+	build_tables(ckrows, NROWS(ckrows), &ckt, &cks, cols, &ncols);
+	build_tables(rows, NROWS(rows), &mt, &st, cols, &ncols);
 	machine(mach, sizeof(mach));
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", gmtime(&tt));
 	if (markdown) {
@@ -2925,9 +3298,22 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		if (hook_note[0] != '\0')
 			fprintf(fp, "%s%s\n", nhooks ? "\n" : "", hook_note);
 	}
+	if (ckt.nrow > 1) {
+		fprintf(fp, "\n%s", markdown ? "## Checkpoint\n\n" :
+		    "checkpoint:\n");
+		fprintf(fp, "sess against criu alone (%s), in the same run, "
+		    "taking turns; ratios are to criu.\n\n",
+		    peer_version[P_CRIU]);
+		table_print(fp, &ckt);
+		fputc('\n', fp);
+		table_print(fp, &cks);
+	}
 	fprintf(fp, "\n%s", markdown ? "## Notes\n\n" : "notes:\n");
-	for (i = 0, pass = count_verdicts(1), failn = count_verdicts(0);
-	    i < nhooks; i++) {
+	pass = count_verdicts(rows, NROWS(rows), 1) +
+	    count_verdicts(ckrows, NROWS(ckrows), 1);
+	failn = count_verdicts(rows, NROWS(rows), 0) +
+	    count_verdicts(ckrows, NROWS(ckrows), 0);
+	for (i = 0; i < nhooks; i++) {
 		pass += strcmp(hooks[i].result, "pass") == 0;
 		failn += strcmp(hooks[i].result, "FAIL") == 0;
 	}
@@ -2985,10 +3371,28 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		    "turns every MiB; the ratio is each round's own, its median "
 		    "shown. Redraw: building the bytes that redraw a full 80x24 "
 		    "screen with a 256-colour foreground and background in "
-		    "every cell.\n",
+		    "every cell.\n"
+		    "- **checkpoint**: an idle `bash --norc`, and a program "
+		    "that wrote to every page of %d MiB it took, then waits. "
+		    "sess: the program in a session; the time of `sess "
+		    "checkpoint NAME` until it exits; once the old server has "
+		    "gone, from starting `sess restore NAME` until `sess dump "
+		    "NAME` (asked again at once until it does) shows the "
+		    "program's screen. criu: the program on a pty of the "
+		    "benchmark's; `criu dump -t PID -D DIR --external "
+		    "tty[RDEV:DEV] -o dump.log -v2` until it exits, then "
+		    "`criu restore -D DIR --inherit-fd fd[3]:tty[RDEV:DEV] "
+		    "--restore-sibling --restore-detached --pidfile FILE "
+		    "-o restore.log -v2` on a new pty until it exits with the "
+		    "program running: the commands sess runs. Size: the bytes "
+		    "of the files in the checkpoint directory (sess: criu's "
+		    "images, its log and sess's own file; criu: its images and "
+		    "log). %d rounds: the shell, then the program, each by sess "
+		    "and by criu in turn, who goes first alternating.\n",
 		    corpus_size / (double)MIB, cfg.tput_rounds,
 		    cfg.tput_det_rounds, cfg.lat_n,
-		    cfg.lat_warm, cfg.attach_n, cfg.mem_n, mnote);
+		    cfg.lat_warm, cfg.attach_n, cfg.mem_n, mnote, cfg.ck_mib,
+		    cfg.ck_n);
 	}
 }
 
@@ -3023,6 +3427,35 @@ peer_detect(int p, const char *cmd, const char *vflag, const char *why)
 	version_of(p, v);
 	peer_on[p] = 1;
 	return 1;
+}
+
+/* criu, given with -C: checkpoints need root here (or a criu with
+ * capabilities, which sess knows and this benchmark does not). */
+static void
+setup_criu(void)
+{
+	char	*v[3], *ver;
+
+	if (criubin[0] == '\0' || access(criubin, X_OK) != 0) {
+		snprintf(peer_note[P_CRIU], sizeof(peer_note[0]), "skipped: "
+		    "no criu (make criu builds one): no checkpoint figures");
+		return;
+	}
+	if (geteuid() != 0) {
+		snprintf(peer_note[P_CRIU], sizeof(peer_note[0]), "skipped: "
+		    "not root: no checkpoint figures");
+		return;
+	}
+	if (mkdir(statedir, 0700) == -1)
+		die("%s: %s", statedir, strerror(errno));
+	v[0] = criubin;
+	v[1] = "--version";
+	v[2] = NULL;
+	version_of(P_CRIU, v);
+	if ((ver = strstr(peer_version[P_CRIU], "Version: ")) != NULL)
+		memmove(peer_version[P_CRIU] + 5, ver + 9, strlen(ver + 9) + 1);
+	memcpy(peer_version[P_CRIU], "criu ", 5);
+	peer_on[P_CRIU] = 1;
 }
 
 static void
@@ -3082,6 +3515,7 @@ setup_peers(void)
 	}
 	peer_detect(P_SCREEN, "screen", "-v", "");
 	peer_detect(P_REPTYR, "reptyr", "-v", "");
+	setup_criu();
 }
 
 /* BENCH_PEERS=sess,dtach,...: leave the others out (the bare pty stays). */
@@ -3133,6 +3567,12 @@ setup_env(void)
 	setenv("TMUX_TMPDIR", dir, 1);
 	peer_dir(P_ABDUCO, dir, sizeof(dir));
 	setenv("ABDUCO_SOCKET_DIR", dir, 1);
+	snprintf(statedir, sizeof(statedir), "%s/state", tmpdir);
+	setenv("SESS_STATE_DIR", statedir, 1);
+	if (criubin[0] != '\0')
+		setenv("SESS_CRIU", criubin, 1);
+	else
+		unsetenv("SESS_CRIU");
 }
 
 /* BENCH_ONLY=throughput,latency,...: run only those sections. */
@@ -3154,7 +3594,8 @@ section(const char *name)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench [-qk] [-s SESS] [-S SESS] [-o FILE] [-c COMMAND]\n"
+	fprintf(stderr, "usage: bench [-qk] [-C CRIU] [-s SESS] [-S SESS] "
+	    "[-o FILE] [-c COMMAND]\n"
 	    "       bench --prog MODE ARG...\n");
 	exit(2);
 }
@@ -3172,8 +3613,13 @@ main(int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "--prog") == 0)
 		return prog_main(argc - 2, argv + 2);
-	while ((c = getopt(argc, argv, "c:ko:qs:S:")) != -1) {
+	while ((c = getopt(argc, argv, "C:c:ko:qs:S:")) != -1) {
 		switch (c) {
+		case 'C':
+			if (realpath(optarg, criubin) == NULL)
+				snprintf(criubin, sizeof(criubin), "%s",
+				    optarg);
+			break;
 		case 'c':
 			command = optarg;
 			break;
@@ -3222,6 +3668,8 @@ main(int argc, char **argv)
 	cfg.scale_n = quick ? 30 : 100;
 	cfg.list_n = quick ? 3 : 5;
 	cfg.adopt_n = quick ? 3 : 7;
+	cfg.ck_n = quick ? 3 : 15;
+	cfg.ck_mib = 256;
 
 	self = getpid();
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
@@ -3274,6 +3722,8 @@ main(int argc, char **argv)
 		bench_adopt();
 	if (section("screen"))
 		bench_screen_model();
+	if (section("checkpoint"))
+		bench_checkpoint();
 
 	report(stdout, 0, now() - t0, command);
 	if (out != NULL) {

@@ -307,6 +307,7 @@ checkpoint_restore(const char *name, const char *newname,
 	o.dir = sockdir;
 	o.path = path;
 	o.restore = saved;
+	o.criu = &criu;
 	if (server_start(&o, &e) == -1) {
 		if (e.stage == START_EXISTS)
 			sess_warn("session %s already exists", newname);

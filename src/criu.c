@@ -158,6 +158,23 @@ criu_has_caps(const char *path)
 	    (cap[3] & (1u << (CAP_CHECKPOINT_RESTORE_BIT - 32)));
 }
 
+/* Root runs criu as it is; a user needs criu's capabilities. */
+static int
+criu_privileges(struct criu *c, struct criu_error *e)
+{
+	if (geteuid() == 0)
+		return 0;
+	if (!criu_has_caps(c->path)) {
+		criu_fail(e, EPERM, "%s cannot checkpoint for a user: run as "
+		    "root, or give it the capabilities (setcap "
+		    "cap_checkpoint_restore,cap_sys_ptrace+eip %s)", c->path,
+		    c->path);
+		return -1;
+	}
+	c->unprivileged = 1;
+	return 0;
+}
+
 int
 criu_find(struct criu *c, struct criu_error *e)
 {
@@ -197,18 +214,26 @@ criu_find(struct criu *c, struct criu_error *e)
 		    CRIU_MIN_MAJOR, CRIU_MIN_MINOR);
 		return -1;
 	}
-	if (geteuid() != 0) {
-		if (!criu_has_caps(c->path)) {
-			criu_fail(e, EPERM, "%s cannot checkpoint for a user: "
-			    "run as root, or give it the capabilities (setcap "
-			    "cap_checkpoint_restore,cap_sys_ptrace+eip %s)",
-			    c->path, c->path);
-			return -1;
-		}
-		c->unprivileged = 1;
-	}
+	if (criu_privileges(c, e) == -1)
+		return -1;
 	log_debug("criu: %s, version %d.%d.%d%s", c->path, c->major,
 	    c->minor, c->patch, c->unprivileged ? ", unprivileged" : "");
+	return 0;
+}
+
+int
+criu_at(struct criu *c, const char *path, struct criu_error *e)
+{
+	memset(c, 0, sizeof *c);
+	if ((size_t)snprintf(c->path, sizeof c->path, "%s", path) >=
+	    sizeof c->path || !criu_executable(c->path)) {
+		criu_fail(e, ENOENT, "criu not found at %s", path);
+		return -1;
+	}
+	if (criu_privileges(c, e) == -1)
+		return -1;
+	log_debug("criu: %s, as checked by the client%s", c->path,
+	    c->unprivileged ? ", unprivileged" : "");
 	return 0;
 }
 

@@ -26,6 +26,10 @@ struct criu_error {
 /* Finds criu ($SESS_CRIU, the private copy, criu on PATH) and checks its
  * version and privileges before anything is asked of it. */
 int	criu_find(struct criu *, struct criu_error *);
+/* The criu at path that criu_find found a moment ago in another process
+ * (a client): whether it is there and runs for this user; its version is
+ * not asked again. */
+int	criu_at(struct criu *, const char *path, struct criu_error *);
 
 /* The terminal as criu names an external one: "tty[RDEV:DEV]". */
 void	criu_tty_key(char *, size_t, dev_t rdev, dev_t dev);

@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+struct criu;
+
 struct server_opts {
 	const char	 *name;
 	const char	 *dir;		/* the socket directory */
@@ -16,6 +18,8 @@ struct server_opts {
 					   running argv */
 	const char	 *restore;	/* or restore the checkpoint in this
 					   directory */
+	const struct criu *criu;	/* with the criu the creator found
+					   and checked, or NULL */
 };
 
 /* What went wrong while starting a session. */

@@ -117,8 +117,9 @@ server_checkpoint_start(struct server *s, struct client *c,
 		server_checkpoint_refuse(c, ESRCH, "its program has exited");
 		return;
 	}
-	setenv("SESS_CRIU", pc.criu, 1);
-	if (criu_find(&k->criu, &ce) == -1) {
+	/* The client found criu and asked its version: asking again would
+	 * start criu once more (its libraries make that slow). */
+	if (criu_at(&k->criu, pc.criu, &ce) == -1) {
 		server_checkpoint_refuse(c, ce.err, "%s", ce.msg);
 		return;
 	}
@@ -242,6 +243,42 @@ server_checkpoint_program_exited(struct server *s, int status)
 	return 1;
 }
 
+/* A restored checkpoint leaves STATE/NAME at once, renamed aside; a
+ * child removes its files (the program's memory: unlinking megabytes
+ * takes a while) while the server goes on. Forked before the model's
+ * thread exists. */
+static void
+server_checkpoint_set_aside(struct server *s)
+{
+	char		 parent[PATH_MAX], gone[PATH_MAX], *slash;
+	const char	*path = s->o->restore;
+
+	snprintf(parent, sizeof parent, "%s", path);
+	if ((slash = strrchr(parent, '/')) != NULL) {
+		*slash = '\0';
+		if (statedir_temp(gone, sizeof gone, parent, slash + 1) == 0) {
+			if (rename(path, gone) == 0)
+				path = gone;
+			else
+				(void)rmdir(gone);
+		}
+	}
+	if (path == gone) {
+		switch (fork()) {
+		case 0:
+			close_range(3, ~0U, 0);
+			(void)statedir_remove(gone);
+			_exit(0);
+		case -1:
+			break;
+		default:
+			return;
+		}
+	}
+	if (statedir_remove(path) == -1)
+		log_debug("cannot remove %s: %s", path, strerror(errno));
+}
+
 /* Restore, at start: the model from sess's file, the program from
  * criu's images, on a new pty that stands for the old one. */
 int
@@ -275,7 +312,10 @@ server_checkpoint_restore(struct server *s, struct start_error *e)
 	s->cols = f.cols;
 	memcpy(s->cmd, f.cmd, sizeof s->cmd);
 	s->created = (time_t)f.created;
-	if (criu_find(&s->checkpoint.criu, &ce) == -1) {
+	/* The creator checked criu a moment ago, in this process. */
+	if (s->o->criu != NULL)
+		s->checkpoint.criu = *s->o->criu;
+	else if (criu_find(&s->checkpoint.criu, &ce) == -1) {
 		str_format(e->msg, sizeof e->msg, "%s", ce.msg);
 		return -1;
 	}
@@ -296,9 +336,7 @@ server_checkpoint_restore(struct server *s, struct start_error *e)
 	s->pid = pid;
 	fd_set_nonblock(s->master, 1);
 	log_debug("restored %s: program %ld", s->o->restore, (long)pid);
-	if (statedir_remove(s->o->restore) == -1)
-		log_debug("cannot remove %s: %s", s->o->restore,
-		    strerror(errno));
+	server_checkpoint_set_aside(s);
 	return 0;
 
 fail:

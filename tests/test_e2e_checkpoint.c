@@ -98,6 +98,13 @@ half_written(void)
 	return n;
 }
 
+static int
+none_half_written(void *arg)
+{
+	(void)arg;
+	return half_written() == 0;
+}
+
 /* One line, ending in a newline. */
 static void
 assert_one_line(const char *s)
@@ -208,6 +215,8 @@ test_shell_comes_back(void **state)
 	term_free(t);
 	assert_true(wait_sock_gone("sh1", TEST_TIMEOUT));
 	assert_false(is_dir(saved_path("sh1")));
+	/* Set aside at the restore, then removed. */
+	assert_true(poll_until(none_half_written, NULL, TEST_TIMEOUT));
 }
 
 /* Attached clients are told, and end with 0. */
