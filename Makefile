@@ -18,6 +18,12 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -I. -Isrc $(WARN) $(PKG_CFLAGS) \
 	$(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -pthread
 
+# make SESS_VERSION=X.Y.Z stamps the build (src/version.h has the default;
+# make clean first when changing it).
+ifdef SESS_VERSION
+ALL_CFLAGS += -DSESS_VERSION='"$(SESS_VERSION)"'
+endif
+
 # sess itself is linked statically when the static libraries are there:
 # a session's server then touches a few hundred kB of code instead of
 # most of libc's pages (idle server RSS measured 0.9 MB static against

@@ -28,6 +28,7 @@ struct row {
 	char	clients[16];
 	char	size[24];
 	char	age[24];
+	char	version[PROTO_SESS_VERSION_MAX + 1];
 	char	cmd[4 * PROTO_CMD_MAX + 1];	/* escaped: 4 bytes a byte */
 };
 
@@ -112,6 +113,7 @@ row_fill(struct row *r, const char *dir, const char *name)
 	strcpy(r->clients, "-");
 	strcpy(r->size, "-");
 	strcpy(r->age, "-");
+	strcpy(r->version, "-");
 	if (sockdir_join(path, sizeof path, dir, name) == -1)
 		return -1;
 	switch (client_probe(path, &info, &version)) {
@@ -128,6 +130,11 @@ row_fill(struct row *r, const char *dir, const char *name)
 		strcpy(r->state, "?");
 		return 0;
 	}
+	/* Servers before protocol 3 do not say; protocol 1 is 0.1.0. */
+	if (info.version[0] != '\0')
+		list_escape(r->version, sizeof r->version, info.version);
+	else if (version == 1)
+		strcpy(r->version, "0.1.0");
 	if (info.state == INFO_EXITED)
 		snprintf(r->state, sizeof r->state, "exited(%d)", info.status);
 	else
@@ -179,6 +186,7 @@ row_saved(struct row *r, const char *statedir, const char *name)
 	memcpy(r->name, name, strlen(name) + 1);
 	strcpy(r->pid, "-");
 	strcpy(r->clients, "0");
+	strcpy(r->version, "-");
 	if (rc == -1) {
 		/* A checkpoint sess cannot read is shown, not hidden. */
 		strcpy(r->state, "saved?");
@@ -187,6 +195,8 @@ row_saved(struct row *r, const char *statedir, const char *name)
 		return 0;
 	}
 	strcpy(r->state, "saved");
+	if (f.version[0] != '\0')
+		list_escape(r->version, sizeof r->version, f.version);
 	snprintf(r->size, sizeof r->size, "%ux%u", (unsigned)f.cols,
 	    (unsigned)f.rows);
 	list_age(r->age, sizeof r->age,
@@ -285,11 +295,11 @@ oom:
 }
 
 int
-list_sessions(const char *dir, int names_only)
+list_sessions(const char *dir, int names_only, int versions)
 {
 	struct row	*rows, *r;
 	size_t		 n, i;
-	int		 w[6];
+	int		 w[7];
 
 	if (rows_collect(dir, &rows, &n) == -1) {
 		free(rows);
@@ -315,14 +325,17 @@ list_sessions(const char *dir, int names_only)
 	w[3] = width(rows, n, offsetof(struct row, clients), 9);
 	w[4] = width(rows, n, offsetof(struct row, size), 8);
 	w[5] = width(rows, n, offsetof(struct row, age), 7);
-	printf("%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], "NAME", w[1], "STATE",
-	    w[2], "PID", w[3], "CLIENTS", w[4], "SIZE", w[5], "AGE",
-	    "COMMAND");
+	/* The VERSION column only with -V: scripts read the others. */
+	w[6] = versions ? width(rows, n, offsetof(struct row, version), 9) : 0;
+	printf("%-*s%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], "NAME", w[1],
+	    "STATE", w[2], "PID", w[3], "CLIENTS", w[4], "SIZE", w[5], "AGE",
+	    w[6], versions ? "VERSION" : "", "COMMAND");
 	for (i = 0; i < n; i++) {
 		r = &rows[i];
-		printf("%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], r->name,
+		printf("%-*s%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], r->name,
 		    w[1], r->state, w[2], r->pid, w[3], r->clients,
-		    w[4], r->size, w[5], r->age, r->cmd);
+		    w[4], r->size, w[5], r->age, w[6],
+		    versions ? r->version : "", r->cmd);
 	}
 	free(rows);
 	return 0;

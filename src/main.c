@@ -48,6 +48,7 @@ struct cmdline {
 	int		  quiet;
 	int		  force;
 	int		  names_only;
+	int		  versions;	/* -V */
 	int		  saved;	/* NAME has a checkpoint */
 	char		  dir[PATH_MAX];
 	char		  path[PATH_MAX];
@@ -59,7 +60,7 @@ static const char usage_text[] =
 "       sess [-qrLEf] [-e KEYS] -A NAME [COMMAND [ARG]...]  attach, create if needed\n"
 "       sess [-qrLE] [-e KEYS] -a NAME                    attach\n"
 "       sess [-q] -N NAME [COMMAND [ARG]...]              server in the foreground\n"
-"       sess [-l [-1]]                                    list sessions\n"
+"       sess [-l [-1] [-V]]                               list sessions\n"
 "       sess -k NAME                                      end a session\n"
 "       sess adopt [-nq] [-e KEYS] PID [NAME]             move PID into a session\n"
 "       sess send [-k] NAME [STRING]...                   type into a session\n"
@@ -67,7 +68,7 @@ static const char usage_text[] =
 "       sess -h | -v                                      help | version\n"
 "options: -q quiet, -r read-only, -L never set the size, -E no detach\n"
 "         chord, -e KEYS detach chord (default C-\\), -f replace an exited\n"
-"         session, -1 names only\n";
+"         session, -1 names only, -V the version of each server\n";
 
 static void __attribute__((noreturn))
 usage(const char *why)
@@ -97,8 +98,8 @@ parse_check(struct cmdline *c)
 	}
 	if (c->mode == MODE_LIST && c->name != NULL)
 		usage("-l takes no NAME");
-	if (c->names_only && c->mode != MODE_LIST)
-		usage("-1 goes with -l");
+	if ((c->names_only || c->versions) && c->mode != MODE_LIST)
+		usage("-1 and -V go with -l");
 	if (c->mode != MODE_LIST && c->name == NULL)
 		usage("missing NAME");
 	if ((c->mode == MODE_ATTACH || c->mode == MODE_KILL) &&
@@ -116,7 +117,7 @@ parse(struct cmdline *c, int argc, char **argv)
 
 	opterr = 0;
 	while (c->argv == NULL &&
-	    (ch = getopt(argc, argv, "-:cnAaNlk1qrLEfhve:")) != -1) {
+	    (ch = getopt(argc, argv, "-:cnAaNlk1VqrLEfhve:")) != -1) {
 		switch (ch) {
 		case 1:
 			if (c->name == NULL)
@@ -132,6 +133,7 @@ parse(struct cmdline *c, int argc, char **argv)
 		case 'l': set_mode(c, MODE_LIST); break;
 		case 'k': set_mode(c, MODE_KILL); break;
 		case '1': c->names_only = 1; break;
+		case 'V': c->versions = 1; break;
 		case 'q': c->quiet = 1; break;
 		case 'r': c->flags |= ATTACH_READONLY; break;
 		case 'L': c->flags |= ATTACH_LOWPRIO; break;
@@ -706,13 +708,13 @@ main(int argc, char **argv)
 		return 1;
 	/* No directory: only saved sessions to list. */
 	if ((rc = session_path(&c, creating || c.saved)) == -1)
-		return list_sessions(c.dir, c.names_only);
+		return list_sessions(c.dir, c.names_only, c.versions);
 	if (rc != 0)
 		return rc;
 
 	switch (c.mode) {
 	case MODE_LIST:
-		return list_sessions(c.dir, c.names_only);
+		return list_sessions(c.dir, c.names_only, c.versions);
 	case MODE_KILL:
 		return cmd_kill(&c);
 	case MODE_ATTACH:

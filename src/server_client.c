@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "log.h"
 #include "server_priv.h"
+#include "version.h"
 
 static void
 server_client_send(struct client *c, struct buf *frame)
@@ -431,6 +432,8 @@ server_client_info(struct server *s, struct client *c)
 	i.cols = s->cols;
 	i.created = (uint64_t)s->created;
 	memcpy(i.cmd, s->cmd, sizeof i.cmd);
+	if (c->version >= 3)
+		snprintf(i.version, sizeof i.version, "%s", SESS_VERSION);
 	proto_add_info(&b, &i);
 	server_client_send(c, &b);
 }
