@@ -94,10 +94,25 @@ tests/test_screen_portable: tests/test_screen.o tests/skim_portable.o \
 tests/skim_portable.o: src/skim.c src/skim.h
 	$(CC) $(ALL_CFLAGS) -U__SSE2__ -c -o $@ src/skim.c
 
+# sess of another version, for the upgrade's tests: built whole from the
+# sources, beside the objects of sess; and builds that refuse the state
+# they are handed, in the trial run (1) or after the exec (2).
+tests/sess-next: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DSESS_VERSION='"9.9.9"' $(LDFLAGS) \
+		$(SESS_LDFLAGS) -o $@ $(SRC) $(SESS_LIBS)
+
+tests/sess-refuse%: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DSESS_VERSION='"9.9.8"' \
+		-DSESS_UPGRADE_REFUSE=$* $(LDFLAGS) $(SESS_LDFLAGS) -o $@ \
+		$(SRC) $(SESS_LIBS)
+
+UPGRADE_BINS = tests/sess-next tests/sess-refuse1 tests/sess-refuse2
+
 # Every test program, plus the checks that need no program of their own:
 # the sources under clang too, adopt's aarch64 side with a cross compiler,
 # and the man page.
-check: sess $(TESTS) tests/test_screen_portable $(FUZZ_REPLAYS)
+check: sess $(TESTS) tests/test_screen_portable $(FUZZ_REPLAYS) \
+		$(UPGRADE_BINS)
 	@CC_FLAGS="$(subst ",\",$(ALL_CFLAGS))" tests/run $(TESTS) \
 		tests/test_screen_portable tests/check-clang \
 		tests/check-aarch64 tests/check-man tests/check-completion \
@@ -208,7 +223,7 @@ uninstall:
 clean:
 	rm -f sess sess-dynamic src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
 		tests/test_screen_portable \
-		$(FUZZ_REPLAYS) bench/adopt bench/sess-nomodel
+		$(FUZZ_REPLAYS) bench/adopt bench/sess-nomodel $(UPGRADE_BINS)
 	rm -rf fuzz/bin fuzz/work
 
 .PHONY: all bench bench-adopt check clean criu fuzz install uninstall

@@ -510,8 +510,9 @@ struct client_reason {
 	size_t	 size;
 };
 
+/* OK, or ERROR with the server's reason. */
 static int
-client_checkpoint_answer(const struct proto_msg *m, void *arg)
+client_answer_reason(const struct proto_msg *m, void *arg)
 {
 	struct client_reason	*why = arg;
 	struct proto_error	 e;
@@ -534,7 +535,7 @@ client_checkpoint(const char *path, const struct proto_checkpoint *pc,
 	struct client_request	 r = {
 		.timeout = REQUEST_TIMEOUT, .need = 2,
 		.wait = CHECKPOINT_TIMEOUT,
-		.answer = client_checkpoint_answer, .arg = &why
+		.answer = client_answer_reason, .arg = &why
 	};
 	int			 rc;
 
@@ -548,5 +549,28 @@ client_checkpoint(const char *path, const struct proto_checkpoint *pc,
 	if (rc == -1 && r.connected && errno == ETIMEDOUT)
 		snprintf(msg, size, "no answer in %d s", CHECKPOINT_TIMEOUT /
 		    1000);
+	return rc;
+}
+
+int
+client_upgrade(const char *path, const char *exe, char *msg, size_t size,
+    uint32_t *version)
+{
+	struct client_reason	 why = { msg, size };
+	struct client_request	 r = {
+		.timeout = REQUEST_TIMEOUT, .need = 3, .wait = UPGRADE_TIMEOUT,
+		.answer = client_answer_reason, .arg = &why
+	};
+	int			 rc;
+
+	msg[0] = '\0';
+	if (proto_add_upgrade(&r.req, exe) == -1) {
+		buf_free(&r.req);
+		return -1;
+	}
+	rc = client_request(path, &r);
+	*version = r.version;
+	if (rc == -1 && r.connected && errno == ETIMEDOUT)
+		snprintf(msg, size, "no answer in %d ms", UPGRADE_TIMEOUT);
 	return rc;
 }

@@ -48,4 +48,10 @@ int	client_dump(const char *path, uint32_t flags, int fd);
  * or with the server's reason in msg. */
 int	client_checkpoint(const char *path, const struct proto_checkpoint *,
 	    char *msg, size_t, uint32_t *version);
+/* Asks the server at path to become the binary exe (sess upgrade); 0 once
+ * the new binary serves. -1 with errno EPROTONOSUPPORT for a server too
+ * old to know the request, or with the server's reason in msg (the old
+ * binary then serves on). */
+int	client_upgrade(const char *path, const char *exe, char *msg, size_t,
+	    uint32_t *version);
 #endif

@@ -234,36 +234,52 @@ rows_live(const struct row *rows, size_t n, const char *name)
 	return 0;
 }
 
+struct rows_live {
+	const char	 *dir;
+	struct row	**rows;
+	size_t		 *n;
+	size_t		 *cap;
+};
+
+static int
+rows_add_live(const char *name, void *arg)
+{
+	struct rows_live	*l = arg;
+	struct row		*r;
+
+	if ((r = rows_grow(l->rows, *l->n, l->cap)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (row_fill(r, l->dir, name) == 0)
+		(*l->n)++;
+	return 0;
+}
+
 /* The live sessions of the socket directory dir, then the saved ones of
  * the state directory that are not live; -1 (said) on failure. */
 static int
 rows_collect(const char *dir, struct row **rows, size_t *n)
 {
-	char		 statedir[PATH_MAX];
-	struct dirent	*de;
-	struct stat	 st;
-	struct row	*r;
-	DIR		*d;
-	size_t		 cap = 0, live;
+	char			 statedir[PATH_MAX];
+	struct dirent		*de;
+	struct row		*r;
+	DIR			*d;
+	size_t			 cap = 0, live;
+	struct rows_live	 l = { dir, rows, n, &cap };
 
 	*rows = NULL;
 	*n = 0;
-	if ((d = opendir(dir)) == NULL && errno != ENOENT) {
-		sess_warn("cannot read %s: %s", dir, strerror(errno));
-		return -1;
+	if (sockdir_each(dir, rows_add_live, &l) == -1) {
+		if (errno == ENOMEM) {
+			sess_warn("out of memory");
+			return -1;
+		}
+		if (errno != ENOENT) {
+			sess_warn("cannot read %s: %s", dir, strerror(errno));
+			return -1;
+		}
 	}
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		if (name_check(de->d_name) == -1 || fstatat(dirfd(d),
-		    de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !S_ISSOCK(st.st_mode))
-			continue;
-		if ((r = rows_grow(rows, *n, &cap)) == NULL)
-			goto oom;
-		if (row_fill(r, dir, de->d_name) == 0)
-			(*n)++;
-	}
-	if (d != NULL)
-		closedir(d);
 	if (statedir_path(statedir, sizeof statedir) == -1)
 		return 0;
 	if (statedir_check(statedir, 0) == -1) {

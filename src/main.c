@@ -65,6 +65,7 @@ static const char usage_text[] =
 "       sess adopt [-nq] [-e KEYS] PID [NAME]             move PID into a session\n"
 "       sess send [-k] NAME [STRING]...                   type into a session\n"
 "       sess dump [-a] [-s] NAME                          print its screen\n"
+"       sess upgrade [NAME]...                            serve on as this binary\n"
 "       sess -h | -v                                      help | version\n"
 "options: -q quiet, -r read-only, -L never set the size, -E no detach\n"
 "         chord, -e KEYS detach chord (default C-\\), -f replace an exited\n"
@@ -496,6 +497,91 @@ cmd_dump(int argc, char **argv)
 	return 0;
 }
 
+struct upgrade_run {
+	const char	*dir;
+	char		 exe[PATH_MAX];
+	int		 failed;
+	int		 found;
+};
+
+/* One session's upgrade, said in one line. */
+static int
+upgrade_one(const char *name, void *arg)
+{
+	struct upgrade_run	*u = arg;
+	struct proto_info	 info;
+	char			 path[PATH_MAX], msg[PROTO_ERROR_MAX + 1];
+	uint32_t		 version;
+
+	u->found++;
+	if (sockdir_join(path, sizeof path, u->dir, name) == -1) {
+		sess_warn("socket path %s/%s is too long", u->dir, name);
+		u->failed = 1;
+		return 0;
+	}
+	if (client_upgrade(path, u->exe, msg, sizeof msg, &version) == 0) {
+		if (client_probe(path, &info, &version) == PROBE_LIVE)
+			printf("%s: upgraded to sess %s\n", name, info.version);
+		else
+			printf("%s: upgraded\n", name);
+		return 0;
+	}
+	u->failed = 1;
+	if (msg[0] != '\0')
+		printf("%s: not upgraded, the server goes on as before: %s\n",
+		    name, msg);
+	else if (errno == EPROTONOSUPPORT)
+		printf("%s: not upgraded: its server speaks protocol %u (sess "
+		    "%s), which cannot upgrade in place; it goes on as it "
+		    "is\n", name, (unsigned)version,
+		    version == 1 ? "0.1.0" : "before 0.2");
+	else if (errno == EPROTO && version > PROTO_VERSION)
+		printf("%s: not upgraded: its server is newer (protocol %u) "
+		    "than this sess (%u)\n", name, (unsigned)version,
+		    (unsigned)PROTO_VERSION);
+	else if (errno == ENOENT || errno == ECONNREFUSED)
+		printf("%s: no such session\n", name);
+	else
+		printf("%s: not upgraded: %s\n", name, strerror(errno));
+	return 0;
+}
+
+/* sess upgrade [NAME]...: each server (all without a NAME) goes on as
+ * the binary running this command; 1 if any did not. */
+static int
+cmd_upgrade(int argc, char **argv)
+{
+	struct cmdline		 c = { 0 };
+	struct upgrade_run	 u = { 0 };
+	int			 seen[256] = { 0 }, i, rc;
+
+	i = sub_options(argc, argv, "+:", seen);
+	if (realpath("/proc/self/exe", u.exe) == NULL) {
+		sess_warn("cannot find this binary: %s", strerror(errno));
+		return 1;
+	}
+	if ((rc = session_path(&c, 0)) != 0)
+		return rc == -1 ? 0 : rc;
+	u.dir = c.dir;
+	if (i == argc) {
+		if (sockdir_each(c.dir, upgrade_one, &u) == -1 &&
+		    errno != ENOENT) {
+			sess_warn("cannot read %s: %s", c.dir, strerror(errno));
+			return 1;
+		}
+		return u.failed;
+	}
+	for (; i < argc; i++) {
+		if (name_check(argv[i]) == -1) {
+			sess_warn("bad session name '%s'", argv[i]);
+			u.failed = 1;
+			continue;
+		}
+		upgrade_one(argv[i], &u);
+	}
+	return u.failed;
+}
+
 /* COMM-PID, with what a NAME may not hold made '_'. */
 static void
 adopt_name(const struct adopt_target *t, char *buf, size_t len)
@@ -668,6 +754,8 @@ main(int argc, char **argv)
 	struct cmdline	 c = { 0 };
 	int		 creating, attaching, rc;
 
+	if (argc > 1 && strncmp(argv[1], "--upgrade-", 10) == 0)
+		return server_upgrade_main(argc, argv);
 	log_open("client");
 	if (argc > 1 && strcmp(argv[1], "checkpoint") == 0)
 		return checkpoint_main(argc - 1, argv + 1);
@@ -683,6 +771,8 @@ main(int argc, char **argv)
 		return cmd_dump(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "adopt") == 0)
 		return cmd_adopt(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "upgrade") == 0)
+		return cmd_upgrade(argc, argv);
 	parse(&c, argc, argv);
 
 	if (c.name != NULL && name_check(c.name) == -1) {

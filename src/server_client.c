@@ -372,6 +372,8 @@ server_client_take_tty(struct server *s, struct client *c,
 	}
 	c->passed = -1;
 	c->tio = a->tio;
+	memcpy(c->keyspec, a->keys, sizeof c->keyspec);
+	memcpy(c->term, a->term, sizeof c->term);
 	c->flags = a->flags;
 	c->rows = a->rows;
 	c->cols = a->cols;
@@ -552,6 +554,9 @@ server_client_message(struct server *s, struct client *c,
 		break;
 	case MSG_CHECKPOINT:
 		server_checkpoint_start(s, c, m);
+		break;
+	case MSG_UPGRADE:
+		server_upgrade_start(s, c, m);
 		break;
 	default:
 		server_client_error(c, EBADMSG, "%s", "unexpected message");
