@@ -106,7 +106,29 @@ tests/sess-refuse%: $(SRC) $(HDR)
 		-DSESS_UPGRADE_REFUSE=$* $(LDFLAGS) $(SESS_LDFLAGS) -o $@ \
 		$(SRC) $(SESS_LIBS)
 
-UPGRADE_BINS = tests/sess-next tests/sess-refuse1 tests/sess-refuse2
+# A sess of a newer protocol than this one, for the version skew tests.
+tests/sess-future: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DSESS_VERSION='"99.0.0"' \
+		-DSESS_TEST_PROTO_VERSION=99 $(LDFLAGS) $(SESS_LDFLAGS) -o $@ \
+		$(SRC) $(SESS_LIBS)
+
+# sess 0.1.0 as released (protocol 1), built from this repository's
+# history, for the version skew tests; outside a git checkout there is
+# none, and the tests that need it say so and are skipped.
+SESS_010 = f37aa7b
+tests/sess-0.1.0:
+	@rm -rf tests/v0.1.0
+	@if git rev-parse -q --verify $(SESS_010)^{commit} >/dev/null; then \
+		mkdir -p tests/v0.1.0 && \
+		git archive $(SESS_010) | tar -x -C tests/v0.1.0 && \
+		$(MAKE) -C tests/v0.1.0 sess && \
+		cp tests/v0.1.0/sess $@ && rm -rf tests/v0.1.0; \
+	else \
+		echo "tests/sess-0.1.0: no git history here"; \
+	fi
+
+UPGRADE_BINS = tests/sess-next tests/sess-refuse1 tests/sess-refuse2 \
+	tests/sess-future tests/sess-0.1.0
 
 # Every test program, plus the checks that need no program of their own:
 # the sources under clang too, adopt's aarch64 side with a cross compiler,

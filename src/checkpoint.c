@@ -96,10 +96,13 @@ checkpoint_one(const char *sockdir, const char *statedir, const char *name,
 		log_debug("checkpoint of %s complete", name);
 		return 0;
 	}
+	/* Only protocol 1 lacks CHECKPOINT, and it cannot upgrade either:
+	 * neither its own binary nor an upgrade can checkpoint it. */
 	if (errno == EPROTONOSUPPORT)
-		sess_warn("cannot checkpoint %s: its server runs an older sess "
-		    "(protocol %u): sess upgrade %s first", name,
-		    (unsigned)version, name);
+		sess_warn("cannot checkpoint %s: its server runs sess 0.1.0 "
+		    "(protocol %u), which has no checkpoint and cannot be "
+		    "upgraded in place; end it and start it again with this "
+		    "sess to checkpoint it", name, (unsigned)version);
 	else if (msg[0] != '\0')
 		sess_warn("cannot checkpoint %s: %s", name, msg);
 	else

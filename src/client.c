@@ -5,6 +5,7 @@
 #include <sys/signalfd.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -197,6 +198,47 @@ client_attach_verdict(const struct attach_opts *o,
 	return rc;
 }
 
+/* The command line a newer server's own binary is run with; NULL: none
+ * is run (a listing, an upgrade). */
+static char	**client_newer_argv;
+
+void
+client_run_newer(char **argv)
+{
+	client_newer_argv = argv;
+}
+
+/* A server of a newer protocol: its own binary, which runs on after the
+ * file is replaced or removed, does what was asked, and says so. Only
+ * returns when it cannot be run. */
+static void
+client_newer(const char *path, uint32_t version)
+{
+	const char	*name = strrchr(path, '/') != NULL ?
+			    strrchr(path, '/') + 1 : path;
+	char		 exe[64], real[PATH_MAX];
+	ssize_t		 n;
+	pid_t		 pid;
+
+	if (client_newer_argv == NULL || errno != EPROTO ||
+	    version <= PROTO_VERSION)
+		return;
+	if ((pid = proto_peer(path, REQUEST_TIMEOUT)) == -1) {
+		errno = EPROTO;
+		return;
+	}
+	snprintf(exe, sizeof exe, "/proc/%ld/exe", (long)pid);
+	if ((n = readlink(exe, real, sizeof real - 1)) == -1)
+		n = 0;
+	real[n] = '\0';
+	fprintf(stderr, "sess: session %s runs a newer sess (protocol %u): "
+	    "running its server's own binary, %s (%s)\n", name,
+	    (unsigned)version, exe, real);
+	execv(exe, client_newer_argv);
+	log_debug("cannot run %s: %s", exe, strerror(errno));
+	errno = EPROTO;
+}
+
 int
 client_attach(const struct attach_opts *o)
 {
@@ -214,6 +256,7 @@ client_attach(const struct attach_opts *o)
 		return 1;
 	}
 	if ((sock = proto_connect(o->path, SERVER_TIMEOUT, &version)) == -1) {
+		client_newer(o->path, version);
 		log_debug("cannot attach to %s: %s (version %u)", o->path,
 		    strerror(errno), (unsigned)version);
 		if (errno == ECONNREFUSED)
@@ -304,6 +347,7 @@ client_request(const char *path, struct client_request *r)
 
 	r->connected = 0;
 	if ((sock = proto_connect(path, r->timeout, &r->version)) == -1) {
+		client_newer(path, r->version);
 		if (errno == EPROTO && r->version != 0)
 			log_debug("%s speaks protocol version %u, older than "
 			    "%u", path, (unsigned)r->version,

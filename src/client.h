@@ -16,6 +16,12 @@ struct attach_opts {
 	int		 quiet;
 };
 
+/* argv is run as the server's own binary when a session's server speaks
+ * a newer protocol than this sess (its /proc/PID/exe, found through the
+ * socket's peer); NULL (the default) says why it cannot be reached
+ * instead. */
+void	client_run_newer(char **argv);
+
 /* Attaches this terminal until the server lets go; returns the exit
  * status sess should end with. Errors are printed. */
 int	client_attach(const struct attach_opts *);

@@ -128,6 +128,10 @@ row_fill(struct row *r, const char *dir, const char *name)
 		break;
 	default:
 		strcpy(r->state, "?");
+		/* A newer server says only its protocol. */
+		if (errno == EPROTO && version > PROTO_VERSION)
+			snprintf(r->version, sizeof r->version,
+			    "newer(protocol %u)", (unsigned)version);
 		return 0;
 	}
 	/* Servers before protocol 3 do not say; protocol 1 is 0.1.0. */

@@ -555,6 +555,8 @@ cmd_upgrade(int argc, char **argv)
 	struct upgrade_run	 u = { 0 };
 	int			 seen[256] = { 0 }, i, rc;
 
+	/* A newer server upgrades with a newer sess, not through this. */
+	client_run_newer(NULL);
 	i = sub_options(argc, argv, "+:", seen);
 	if (realpath("/proc/self/exe", u.exe) == NULL) {
 		sess_warn("cannot find this binary: %s", strerror(errno));
@@ -757,6 +759,7 @@ main(int argc, char **argv)
 	if (argc > 1 && strncmp(argv[1], "--upgrade-", 10) == 0)
 		return server_upgrade_main(argc, argv);
 	log_open("client");
+	client_run_newer(argv);
 	if (argc > 1 && strcmp(argv[1], "checkpoint") == 0)
 		return checkpoint_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "restore") == 0)
@@ -797,13 +800,16 @@ main(int argc, char **argv)
 	if (c.name != NULL && (c.saved = checkpoint_saved(c.name)) == -1)
 		return 1;
 	/* No directory: only saved sessions to list. */
-	if ((rc = session_path(&c, creating || c.saved)) == -1)
+	if ((rc = session_path(&c, creating || c.saved)) == -1) {
+		client_run_newer(NULL);
 		return list_sessions(c.dir, c.names_only, c.versions);
+	}
 	if (rc != 0)
 		return rc;
 
 	switch (c.mode) {
 	case MODE_LIST:
+		client_run_newer(NULL);
 		return list_sessions(c.dir, c.names_only, c.versions);
 	case MODE_KILL:
 		return cmd_kill(&c);

@@ -449,17 +449,12 @@ proto_consume(struct buf *in, const struct proto_msg *m)
 
 /* One connection, saying version in HELLO. */
 static int
-proto_connect_as(const char *path, int timeout, uint32_t say,
-    uint32_t *version)
+proto_dial(const char *path, int timeout)
 {
 	struct sockaddr_un	 sa = { .sun_family = AF_UNIX };
-	struct buf		 b = { 0 }, in = { 0 };
-	struct proto_msg	 m;
-	struct proto_hello	 h;
 	struct timeval		 tv;
 	int			 s, saved;
 
-	*version = 0;
 	if (strlen(path) >= sizeof sa.sun_path) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -486,6 +481,42 @@ proto_connect_as(const char *path, int timeout, uint32_t say,
 		if (setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
 			goto fail;
 	}
+	return s;
+
+fail:
+	saved = errno;
+	close(s);
+	errno = saved;
+	return -1;
+}
+
+pid_t
+proto_peer(const char *path, int timeout)
+{
+	struct ucred	 cr;
+	socklen_t	 len = sizeof cr;
+	int		 s;
+
+	if ((s = proto_dial(path, timeout)) == -1)
+		return -1;
+	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
+		cr.pid = -1;
+	close(s);
+	return cr.pid > 0 ? cr.pid : -1;
+}
+
+static int
+proto_connect_as(const char *path, int timeout, uint32_t say,
+    uint32_t *version)
+{
+	struct buf		 b = { 0 }, in = { 0 };
+	struct proto_msg	 m;
+	struct proto_hello	 h;
+	int			 s, saved;
+
+	*version = 0;
+	if ((s = proto_dial(path, timeout)) == -1)
+		return -1;
 	if (proto_add_hello_as(&b, say) == -1 || proto_send(s, &b, -1) == -1)
 		goto fail;
 	if (proto_recv(s, &in, &m, timeout) == -1)

@@ -7,6 +7,8 @@
 #ifndef SESS_PROTO_H
 #define SESS_PROTO_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <termios.h>
 
@@ -21,7 +23,12 @@
  *   1	sess 0.1.0
  *   2	CHECKPOINT, EXIT_SAVED
  *   3	INFO says the server's sess version, UPGRADE */
+#ifdef SESS_TEST_PROTO_VERSION
+/* A test build standing in for a newer sess. */
+#define PROTO_VERSION		SESS_TEST_PROTO_VERSION
+#else
 #define PROTO_VERSION		3
+#endif
 #define PROTO_VERSION_MIN	1
 #define PROTO_HEADER	8
 
@@ -181,5 +188,7 @@ void	proto_consume(struct buf *in, const struct proto_msg *);
  * a sess server, or one older than PROTO_VERSION_MIN or newer than
  * PROTO_VERSION: *version says which), ... */
 int	proto_connect(const char *path, int timeout, uint32_t *version);
+/* The process listening at path (SO_PEERCRED), or -1. */
+pid_t	proto_peer(const char *path, int timeout);
 
 #endif
