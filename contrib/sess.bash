@@ -20,7 +20,7 @@ _sess()
 	local sub= i mode=
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		send|dump|adopt) [[ $i == 1 ]] && sub=${words[i]} ;;
+		send|dump|adopt|upgrade) [[ $i == 1 ]] && sub=${words[i]} ;;
 		-*[cnAN]*) mode=new ;;
 		-*[ak]*) mode=existing ;;
 		esac
@@ -39,6 +39,9 @@ _sess()
 			COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
 		fi
 		return ;;
+	upgrade)
+		COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
+		return ;;
 	adopt)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-n -q -e" -- "$cur"))
@@ -49,9 +52,9 @@ _sess()
 	esac
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-c -n -A -a -N -l -k -q -r -L -E -e -f -1 -h -v --" -- "$cur"))
+		COMPREPLY=($(compgen -W "-c -n -A -a -N -l -k -q -r -L -E -e -f -1 -V -h -v --" -- "$cur"))
 	elif [[ $cword == 1 ]]; then
-		COMPREPLY=($(compgen -W "send dump adopt" -- "$cur"))
+		COMPREPLY=($(compgen -W "send dump adopt upgrade" -- "$cur"))
 	elif [[ $mode == existing || $mode == new ]]; then
 		COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
 	fi
