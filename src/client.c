@@ -3,6 +3,7 @@
  * size changes, waits for the verdict, and puts the terminal back. */
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -209,33 +210,40 @@ client_run_newer(char **argv)
 }
 
 /* A server of a newer protocol: its own binary, which runs on after the
- * file is replaced or removed, does what was asked, and says so. Only
- * returns when it cannot be run. */
+ * file is replaced or removed, does what was asked, and says so. Only a
+ * server of ours whose binary is a sess (named sess, as installed or
+ * built) is run: whatever else answers with a newer hello is refused as
+ * before. Only returns when it is not run. */
 static void
 client_newer(const char *path, uint32_t version)
 {
 	const char	*name = strrchr(path, '/') != NULL ?
-			    strrchr(path, '/') + 1 : path;
+			    strrchr(path, '/') + 1 : path, *base;
 	char		 exe[64], real[PATH_MAX];
+	struct ucred	 cr;
 	ssize_t		 n;
-	pid_t		 pid;
 
 	if (client_newer_argv == NULL || errno != EPROTO ||
 	    version <= PROTO_VERSION)
 		return;
-	if ((pid = proto_peer(path, REQUEST_TIMEOUT)) == -1) {
-		errno = EPROTO;
-		return;
-	}
-	snprintf(exe, sizeof exe, "/proc/%ld/exe", (long)pid);
+	if (proto_peer(path, REQUEST_TIMEOUT, &cr) == -1 || cr.pid <= 0 ||
+	    cr.uid != getuid())
+		goto refused;
+	snprintf(exe, sizeof exe, "/proc/%ld/exe", (long)cr.pid);
 	if ((n = readlink(exe, real, sizeof real - 1)) == -1)
-		n = 0;
+		goto refused;
 	real[n] = '\0';
+	base = strrchr(real, '/') != NULL ? strrchr(real, '/') + 1 : real;
+	if (strncmp(base, "sess", 4) != 0) {
+		log_debug("%s is served by %s, not a sess", path, real);
+		goto refused;
+	}
 	fprintf(stderr, "sess: session %s runs a newer sess (protocol %u): "
 	    "running its server's own binary, %s (%s)\n", name,
 	    (unsigned)version, exe, real);
 	execv(exe, client_newer_argv);
 	log_debug("cannot run %s: %s", exe, strerror(errno));
+refused:
 	errno = EPROTO;
 }
 

@@ -490,19 +490,17 @@ fail:
 	return -1;
 }
 
-pid_t
-proto_peer(const char *path, int timeout)
+int
+proto_peer(const char *path, int timeout, struct ucred *cr)
 {
-	struct ucred	 cr;
-	socklen_t	 len = sizeof cr;
-	int		 s;
+	socklen_t	 len = sizeof *cr;
+	int		 s, rc;
 
 	if ((s = proto_dial(path, timeout)) == -1)
 		return -1;
-	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
-		cr.pid = -1;
+	rc = getsockopt(s, SOL_SOCKET, SO_PEERCRED, cr, &len);
 	close(s);
-	return cr.pid > 0 ? cr.pid : -1;
+	return rc;
 }
 
 static int

@@ -188,7 +188,8 @@ void	proto_consume(struct buf *in, const struct proto_msg *);
  * a sess server, or one older than PROTO_VERSION_MIN or newer than
  * PROTO_VERSION: *version says which), ... */
 int	proto_connect(const char *path, int timeout, uint32_t *version);
-/* The process listening at path (SO_PEERCRED), or -1. */
-pid_t	proto_peer(const char *path, int timeout);
+/* The process listening at path, its user and group (SO_PEERCRED). */
+struct ucred;
+int	proto_peer(const char *path, int timeout, struct ucred *);
 
 #endif

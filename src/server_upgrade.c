@@ -40,6 +40,7 @@
 #define UPGRADE_MAGIC		"SESSUPGR"
 #define UPGRADE_MAGIC_LEN	8
 #define UPGRADE_VERSION		1
+#define UPGRADE_CHECK_OK	"sess takes the state"
 
 /* The records of version 1; numbers are never used again. */
 enum upgrade_tag {
@@ -414,7 +415,8 @@ server_upgrade_cloexec(struct server *s, int on)
 }
 
 /* Runs path --upgrade-check FD in a child, for UPGRADE_CHECK_MS at most:
- * 0 when it took the state, else -1 with its one line in why. */
+ * 0 when it took the state (exit 0, having said UPGRADE_CHECK_OK), else
+ * -1 with its one line in why. */
 static int
 server_upgrade_try(const char *path, int fd, char *why, size_t size)
 {
@@ -467,8 +469,16 @@ server_upgrade_try(const char *path, int fd, char *why, size_t size)
 	}
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	/* A binary that exits 0 without saying it took the state is not
+	 * a sess that did. */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+	    strcmp(why, UPGRADE_CHECK_OK) == 0)
 		return 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		str_format(why, size, "%s does not take a sess state", path);
+		errno = EINVAL;
+		return -1;
+	}
 	if (why[0] == '\0')
 		str_format(why, size, "%s refused the state (status %d)", path,
 		    wait_code(st));
@@ -645,6 +655,7 @@ server_upgrade_check(int fd)
 		fprintf(stderr, "%s\n", why);
 		return 1;
 	}
+	printf("%s\n", UPGRADE_CHECK_OK);
 	return 0;
 }
 
