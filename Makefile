@@ -204,6 +204,14 @@ bench/adopt: bench/adopt.c tests/lib/pty.o tests/lib/vscreen.o src/libsess.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/adopt.c tests/lib/pty.o \
 		tests/lib/vscreen.o src/libsess.a $(LIBS)
 
+# How long sess upgrade takes, and the pause a client sees.
+bench-upgrade: sess bench/upgrade
+	bench/upgrade
+
+bench/upgrade: bench/upgrade.c tests/lib/pty.o tests/lib/vscreen.o src/libsess.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/upgrade.c tests/lib/pty.o \
+		tests/lib/vscreen.o src/libsess.a $(LIBS)
+
 # CRIU 4.1 or newer, for checkpoints, where the system's is older (Debian
 # 12's 3.17 cannot start on Linux 6.13 and later): built from Debian's own
 # source package into build/criu, which sess finds beside itself and
@@ -245,8 +253,9 @@ uninstall:
 clean:
 	rm -f sess sess-dynamic src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
 		tests/test_screen_portable \
-		$(FUZZ_REPLAYS) bench/adopt bench/sess-nomodel $(UPGRADE_BINS)
+		$(FUZZ_REPLAYS) bench/adopt bench/upgrade bench/sess-nomodel \
+		$(UPGRADE_BINS)
 	rm -rf fuzz/bin fuzz/work
 
-.PHONY: all bench bench-adopt check clean criu fuzz install uninstall
+.PHONY: all bench bench-adopt bench-upgrade check clean criu fuzz install uninstall
 .SECONDARY:
