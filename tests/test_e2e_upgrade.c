@@ -180,7 +180,8 @@ test_upgrade_attached(void **state)
 static void
 test_upgrade_dump_equal(void **state)
 {
-	char	*before, *after;
+	struct term	*t, *u;
+	char		*before, *after, why[256];
 
 	(void)state;
 	session_new("scr", "sh", "-c", "i=0; while [ $i -lt 60 ]; do "
@@ -189,10 +190,24 @@ test_upgrade_dump_equal(void **state)
 	    "printf '\\033[7mlast\\033[m'; exec sleep 1000", NULL);
 	expect_dump("scr", NULL, "last");
 	before = dump_of("scr", "-as");
+	t = term_sess(24, 80, "-a", "scr", NULL);
+	expect_screen(t, "last");
 	upgrade_ok(next_bin, "scr");
 	after = dump_of("scr", "-as");
 	assert_string_equal(after, before);
 	free(after);
+	/* A fresh attach to the new server draws what the old one drew on
+	 * the client that stayed. */
+	u = term_sess(24, 80, "-r", "-a", "scr", NULL);
+	expect_screen(u, "last");
+	term_drain(t);
+	if (!vscreen_same(t->screen, u->screen, why, sizeof why))
+		print_message("screens differ: %s\n", why);
+	assert_true(vscreen_same(t->screen, u->screen, why, sizeof why));
+	expect_detach(u, "\034", "scr");
+	expect_detach(t, "\034", "scr");
+	term_free(u);
+	term_free(t);
 	/* And back to this binary. */
 	upgrade_ok(this_bin, "scr");
 	after = dump_of("scr", "-as");
