@@ -343,6 +343,56 @@ test_upgrade_refused_after_exec(void **state)
 	refused_by(refuse2_bin, "refuses the state after the exec");
 }
 
+/* sess --upgrade-check on what is not a whole state: exit 1 and one
+ * line why, never a crash. */
+static void
+test_upgrade_check_refuses(void **state)
+{
+	static const struct {
+		const char	*bytes;
+		size_t		 len;
+		const char	*why;
+	} cases[] = {
+		{ "", 0, "no state" },
+		{ "SESSTATE\0\0\0\1", 12, "not a handed-over session" },
+		{ "SESSUPGR\0\0\0\2", 12, "handover format 2" },
+		{ "SESSUPGR\0\0\0\1", 12, "a record missing" },
+		{ "SESSUPGR\0\0\0\1\0\0\0\1\0\0\0\4ab", 22,
+		    "a malformed record" },
+		{ "SESSUPGR\0\0\0\1\0\0\0\3\0\0\0\4abcd", 24,
+		    "malformed input" },
+		{ "SESSUPGR\0\0\0\1\0\0\0\1\0\0\0\4abcd", 24,
+		    "not a sess state" },
+		{ "SESSUPGR\0\0\0\1\0\0\0\11\0\0\0\0", 20,
+		    "a malformed record" },
+	};
+	const char	*path = scratch_path("state");
+	char		 cmd[PATH_MAX * 2];
+	const char	*argv[] = { "sh", "-c", cmd, NULL };
+	struct run	 r;
+	FILE		*f;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_non_null(f = fopen(path, "w"));
+		assert_int_equal(fwrite(cases[i].bytes, 1, cases[i].len, f),
+		    cases[i].len);
+		fclose(f);
+		snprintf(cmd, sizeof cmd, "exec 3<%s; exec %s --upgrade-check "
+		    "3", path, this_bin);
+		run_argv(&r, argv, TEST_TIMEOUT);
+		if (r.code != 1 || strstr(r.err.data, cases[i].why) == NULL)
+			print_message("case %zu: %d, %s", i, r.code,
+			    r.err.data);
+		assert_int_equal(r.code, 1);
+		assert_int_equal(count_lines(&r.err), 1);
+		assert_non_null(strstr(r.err.data, cases[i].why));
+		assert_int_equal(r.out.len, 0);
+		run_free(&r);
+	}
+}
+
 /* No descriptor and no memory left behind by an upgrade: after a
  * hundred, the server holds the same descriptors and about the same
  * memory. Each exec starts from a fresh image and a model made again
@@ -506,6 +556,7 @@ main(void)
 		e2e_test(test_upgrade_all),
 		e2e_test(test_upgrade_refused_on_trial),
 		e2e_test(test_upgrade_refused_after_exec),
+		e2e_test(test_upgrade_check_refuses),
 		e2e_test(test_upgrade_hundred),
 		e2e_test(test_skew_release),
 		e2e_test(test_skew_newer),
