@@ -276,10 +276,8 @@ server_upgrade_find(struct server *s, int sock)
 
 static int
 server_upgrade_get_server(struct server *s, struct wire *r, int check,
-    int *asker, char *why, size_t size)
+    int *asker, int *owner, char *why, size_t size)
 {
-	int	 owner;
-
 	s->state = wire_get_u8(r) ? SESSION_EXITED : SESSION_RUNNING;
 	s->status = (int)wire_get_u32(r);
 	s->foreground = wire_get_u8(r);
@@ -290,7 +288,7 @@ server_upgrade_get_server(struct server *s, struct wire *r, int check,
 	s->exited_at = (int64_t)wire_get_u64(r);
 	s->collected = wire_get_u8(r);
 	*asker = (int)wire_get_u32(r);
-	owner = (int)wire_get_u32(r);
+	*owner = (int)wire_get_u32(r);
 	wire_get_str(r, upgrade_dir, PATH_MAX - 1);
 	wire_get_str(r, upgrade_path, PATH_MAX - 1);
 	if (r->bad || r->left != 0)
@@ -300,8 +298,6 @@ server_upgrade_get_server(struct server *s, struct wire *r, int check,
 	    s->state == SESSION_EXITED))
 		return server_upgrade_refuse(why, size, "the socket or the "
 		    "terminal is missing");
-	/* Resolved once the clients are read. */
-	s->owner = (struct client *)(intptr_t)owner;
 	return 0;
 }
 
@@ -318,7 +314,7 @@ server_upgrade_load(const unsigned char *p, size_t len, struct server *s,
 	const unsigned char	*data;
 	uint32_t		 tag, n;
 	size_t			 nin;
-	int			 seen[UPGRADE_TAGS] = { 0 };
+	int			 seen[UPGRADE_TAGS] = { 0 }, owner = -1;
 
 	memset(s, 0, sizeof *s);
 	s->o = &upgrade_opts;
@@ -361,7 +357,7 @@ server_upgrade_load(const unsigned char *p, size_t len, struct server *s,
 			break;
 		case UPGRADE_SERVER:
 			if (server_upgrade_get_server(s, &rec, check, asker,
-			    why, size) == -1)
+			    &owner, why, size) == -1)
 				return -1;
 			break;
 		case UPGRADE_INPUT:
@@ -383,7 +379,8 @@ server_upgrade_load(const unsigned char *p, size_t len, struct server *s,
 	if (!seen[UPGRADE_STATE] || !seen[UPGRADE_SERVER] ||
 	    !seen[UPGRADE_INPUT])
 		return server_upgrade_refuse(why, size, "a record missing");
-	s->owner = server_upgrade_find(s, (int)(intptr_t)s->owner);
+	/* The client whose size the pty has, once the clients are read. */
+	s->owner = server_upgrade_find(s, owner);
 	if (s->owner != NULL && s->owner->tty == -1)
 		s->owner = NULL;
 	return 0;
