@@ -68,11 +68,15 @@ server_upgrade_put(struct buf *b, uint32_t tag, struct buf *rec)
 	buf_reset(rec);
 }
 
+/* The bytes of a buffer from off on, after their length. */
 static void
-server_upgrade_put_bytes(struct buf *b, const void *p, size_t n)
+server_upgrade_put_bytes(struct buf *b, const struct buf *from, size_t off)
 {
+	size_t	 n = from->len > off ? from->len - off : 0;
+
 	wire_put_u32(b, (uint32_t)n);
-	buf_add(b, p, n);
+	if (n > 0)
+		buf_add(b, from->data + off, n);
 }
 
 static void
@@ -96,10 +100,9 @@ server_upgrade_put_client(struct buf *w, struct client *c, size_t skip)
 	wire_put_u8(w, (uint8_t)c->answering);
 	wire_put_u8(w, (uint8_t)c->sender);
 	/* The asker's request is answered by whoever serves next. */
-	server_upgrade_put_bytes(w, c->in.data + skip, c->in.len - skip);
-	server_upgrade_put_bytes(w, c->out.data, c->out.len);
-	server_upgrade_put_bytes(w, c->tq.data + c->tq_off,
-	    c->tq.len - c->tq_off);
+	server_upgrade_put_bytes(w, &c->in, skip);
+	server_upgrade_put_bytes(w, &c->out, 0);
+	server_upgrade_put_bytes(w, &c->tq, c->tq_off);
 }
 
 /* The whole state into out; asker's request (skip bytes at the front of
@@ -142,7 +145,7 @@ server_upgrade_save(struct server *s, struct screen *v, struct client *asker,
 	wire_put_str(&w, s->o->path);
 	server_upgrade_put(out, UPGRADE_SERVER, &w);
 
-	server_upgrade_put_bytes(&w, s->inq.data, s->inq.len);
+	server_upgrade_put_bytes(&w, &s->inq, 0);
 	server_upgrade_put(out, UPGRADE_INPUT, &w);
 	for (i = 0; i < s->nconns; i++) {
 		c = s->conns[i];
