@@ -18,11 +18,14 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -I. -Isrc $(WARN) $(PKG_CFLAGS) \
 	$(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -pthread
 
-# make SESS_VERSION=X.Y.Z stamps the build (src/version.h has the default;
-# make clean first when changing it).
+# make SESS_VERSION=X.Y.Z stamps the build (src/version.h has the
+# default). src/.version holds the version the objects were built with:
+# when it changes, they are built again.
 ifdef SESS_VERSION
 ALL_CFLAGS += -DSESS_VERSION='"$(SESS_VERSION)"'
 endif
+VERSION_STAMP := $(shell v='$(SESS_VERSION)'; f=src/.version; \
+	[ -f $$f ] && [ "$$(cat $$f)" = "$$v" ] || echo "$$v" > $$f; echo $$f)
 
 # sess itself is linked statically when the static libraries are there:
 # a session's server then touches a few hundred kB of code instead of
@@ -50,7 +53,7 @@ endif
 
 SRC = $(wildcard src/*.c)
 LIBOBJ = $(patsubst %.c,%.o,$(filter-out src/main.c,$(SRC)))
-HDR = $(wildcard src/*.h) config.h
+HDR = $(wildcard src/*.h) config.h $(VERSION_STAMP)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_LIB = $(patsubst %.c,%.o,$(wildcard tests/lib/*.c))
 TESTS = $(patsubst %.c,%,$(TEST_SRC))
@@ -256,6 +259,7 @@ clean:
 		$(FUZZ_REPLAYS) bench/adopt bench/upgrade bench/sess-nomodel \
 		$(UPGRADE_BINS)
 	rm -rf fuzz/bin fuzz/work
+	rm -f src/.version
 
 .PHONY: all bench bench-adopt bench-upgrade check clean criu fuzz install uninstall
 .SECONDARY:
