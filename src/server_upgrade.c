@@ -10,10 +10,12 @@
  * master, each client's socket and terminal, the state, and the old
  * executable, which a new binary that refuses the state after all execs
  * again with the same state. The process stays the program's parent, so
- * the program keeps its PID and is never signalled; the signals the loop
- * takes stay blocked and pending across the exec. Output the program
- * writes meanwhile waits in the pty; output read before is in the model
- * and in the terminals' queues, which are handed over. */
+ * the program keeps its PID and is never signalled (an adopted program,
+ * which is not our child, is reached through its pidfd, handed over
+ * too); the signals the loop takes stay blocked and pending across the
+ * exec. Output the program writes meanwhile waits in the pty; output read
+ * before is in the model and in the terminals' queues, which are handed
+ * over. */
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -48,6 +50,7 @@ enum upgrade_tag {
 	UPGRADE_SERVER,		/* the server's facts and descriptors */
 	UPGRADE_INPUT,		/* keys the program has not read */
 	UPGRADE_CLIENT,		/* one per connection */
+	UPGRADE_ADOPT,		/* an adopted program: how to reach it */
 	UPGRADE_TAGS
 };
 
@@ -105,6 +108,24 @@ server_upgrade_put_client(struct buf *w, struct client *c, size_t skip)
 	server_upgrade_put_bytes(w, &c->tq, c->tq_off);
 }
 
+/* An adopted program is not our child: its pidfd says when it ends, and
+ * its old shell's when its SIGHUP may be given back. */
+static void
+server_upgrade_put_adopt(struct buf *w, const struct adopt_target *t)
+{
+	size_t	 i;
+
+	wire_put_u32(w, (uint32_t)t->pid);
+	wire_put_u32(w, (uint32_t)t->pidfd);
+	wire_put_u32(w, (uint32_t)t->flags);
+	wire_put_u8(w, (uint8_t)t->hup_ignored);
+	for (i = 0; i < nitems(t->hup_act); i++)
+		wire_put_u64(w, t->hup_act[i]);
+	wire_put_u32(w, (uint32_t)t->shell);
+	wire_put_u32(w, (uint32_t)t->shell_pidfd);
+	wire_put_str(w, t->comm);
+}
+
 /* The whole state into out; asker's request (skip bytes at the front of
  * its input) is the one being answered. */
 static int
@@ -147,6 +168,10 @@ server_upgrade_save(struct server *s, struct screen *v, struct client *asker,
 
 	server_upgrade_put_bytes(&w, &s->inq, 0);
 	server_upgrade_put(out, UPGRADE_INPUT, &w);
+	if (s->adopted) {
+		server_upgrade_put_adopt(&w, &s->adopt);
+		server_upgrade_put(out, UPGRADE_ADOPT, &w);
+	}
 	for (i = 0; i < s->nconns; i++) {
 		c = s->conns[i];
 		server_upgrade_put_client(&w, c, c == asker ? skip : 0);
@@ -265,6 +290,33 @@ server_upgrade_get_client(struct server *s, struct wire *r, int check,
 	return 0;
 }
 
+static int
+server_upgrade_get_adopt(struct server *s, struct wire *r, int check,
+    char *why, size_t size)
+{
+	struct adopt_target	*t = &s->adopt;
+	size_t			 i;
+
+	t->pid = (pid_t)wire_get_u32(r);
+	t->pidfd = (int)wire_get_u32(r);
+	t->flags = (int)wire_get_u32(r);
+	t->hup_ignored = wire_get_u8(r);
+	for (i = 0; i < nitems(t->hup_act); i++)
+		t->hup_act[i] = wire_get_u64(r);
+	t->shell = (pid_t)wire_get_u32(r);
+	t->shell_pidfd = (int)wire_get_u32(r);
+	wire_get_str(r, t->comm, sizeof t->comm - 1);
+	if (r->bad || r->left != 0 || t->pid != s->pid)
+		return server_upgrade_refuse(why, size, "a malformed "
+		    "adoption");
+	if (!server_upgrade_fd_ok(t->pidfd, check, 0) ||
+	    !server_upgrade_fd_ok(t->shell_pidfd, check, 1))
+		return server_upgrade_refuse(why, size, "the adopted "
+		    "program's descriptor is missing");
+	s->adopted = 1;
+	return 0;
+}
+
 static struct client *
 server_upgrade_find(struct server *s, int sock)
 {
@@ -377,6 +429,15 @@ server_upgrade_load(const unsigned char *p, size_t len, struct server *s,
 			    size) == -1)
 				return -1;
 			break;
+		case UPGRADE_ADOPT:
+			/* After the facts, which say the program's pid. */
+			if (!seen[UPGRADE_STATE])
+				return server_upgrade_refuse(why, size,
+				    "an adoption before the facts");
+			if (server_upgrade_get_adopt(s, &rec, check, why,
+			    size) == -1)
+				return -1;
+			break;
 		}
 	}
 	if (!seen[UPGRADE_STATE] || !seen[UPGRADE_SERVER] ||
@@ -406,6 +467,10 @@ server_upgrade_cloexec(struct server *s, int on)
 
 	server_upgrade_fd_cloexec(s->lsock, on);
 	server_upgrade_fd_cloexec(s->master, on);
+	if (s->adopted) {
+		server_upgrade_fd_cloexec(s->adopt.pidfd, on);
+		server_upgrade_fd_cloexec(s->adopt.shell_pidfd, on);
+	}
 	for (i = 0; i < s->nconns; i++) {
 		c = s->conns[i];
 		server_upgrade_fd_cloexec(c->sock, on);
@@ -506,9 +571,6 @@ server_upgrade_memfd(const struct buf *b)
 static const char *
 server_upgrade_busy(struct server *s)
 {
-	if (s->adopted)
-		return "an adopted program is not the server's child: its "
-		    "session cannot be upgraded";
 	if (s->checkpoint.criu_pid > 0)
 		return "a checkpoint is under way";
 	if (s->state == SESSION_DRAINING || s->state == SESSION_ENDING)

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "lib/e2e.h"
+#include "lib/victim.h"
 
 static char	next_bin[PATH_MAX];	/* sess 9.9.9 */
 static char	this_bin[PATH_MAX];	/* the sess under test */
@@ -343,6 +344,49 @@ test_upgrade_refused_after_exec(void **state)
 	refused_by(refuse2_bin, "refuses the state after the exec");
 }
 
+static int
+teardown(void **state)
+{
+	victim_kill_all();
+	return e2e_teardown(state);
+}
+
+/* A process adopted from another terminal is not the server's child:
+ * it is handed over by its pidfd, and after the upgrade it still ticks,
+ * is still the session's program, and still ends with the session. */
+static void
+test_upgrade_adopted(void **state)
+{
+	struct term	*old;
+	char		 pidstr[32], name[64], comm[32];
+	struct run	 r;
+	pid_t		 pid, server;
+
+	(void)state;
+	old = victim_shell(24, 80);
+	pid = victim_start(old, "", "tick", "");
+	expect_output(old, "tick 2");
+	assert_int_equal(proc_comm(pid, comm, sizeof comm), 0);
+	snprintf(name, sizeof name, "%s-%d", comm, (int)pid);
+	snprintf(pidstr, sizeof pidstr, "%d", (int)pid);
+	assert_int_equal(run_sess(&r, "adopt", "-n", pidstr, NULL), 0);
+	run_free(&r);
+	assert_true(wait_sock(name, TEST_TIMEOUT));
+	server = server_pid(name);
+	expect_dump(name, NULL, "tick");
+	upgrade_ok(next_bin, name);
+	assert_int_equal(server_pid(name), server);
+	assert_int_equal(program_pid(name), pid);
+	assert_string_equal(exe_of(server), next_bin);
+	/* Still ticking into the session. */
+	assert_int_equal(run_sess(&r, "dump", name, NULL), 0);
+	run_free(&r);
+	expect_dump(name, NULL, "tick");
+	session_kill(name);
+	assert_true(wait_pid_gone(pid, TEST_TIMEOUT));
+	term_free(old);
+}
+
 /* sess --upgrade-check on what is not a whole state: exit 1 and one
  * line why, never a crash. */
 static void
@@ -547,7 +591,7 @@ bin_path(char *dst, const char *rel)
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
 	const struct CMUnitTest tests[] = {
 		e2e_test(test_upgrade_attached),
@@ -557,11 +601,15 @@ main(void)
 		e2e_test(test_upgrade_refused_on_trial),
 		e2e_test(test_upgrade_refused_after_exec),
 		e2e_test(test_upgrade_check_refuses),
+		cmocka_unit_test_setup_teardown(test_upgrade_adopted,
+		    e2e_setup, teardown),
 		e2e_test(test_upgrade_hundred),
 		e2e_test(test_skew_release),
 		e2e_test(test_skew_newer),
 	};
 
+	if (argc == 3 && strcmp(argv[1], "--victim") == 0)
+		return victim_main(argv[2]);
 	bin_path(this_bin, sess_bin());
 	bin_path(next_bin, "tests/sess-next");
 	bin_path(refuse1_bin, "tests/sess-refuse1");
