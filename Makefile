@@ -18,6 +18,15 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -I. -Isrc $(WARN) $(PKG_CFLAGS) \
 	$(CFLAGS)
 LIBS = $(PKG_LIBS) -lutil -pthread
 
+# make SESS_VERSION=X.Y.Z stamps the build (src/version.h has the
+# default). src/.version holds the version the objects were built with:
+# when it changes, they are built again.
+ifdef SESS_VERSION
+ALL_CFLAGS += -DSESS_VERSION='"$(SESS_VERSION)"'
+endif
+VERSION_STAMP := $(shell v='$(SESS_VERSION)'; f=src/.version; \
+	[ -f $$f ] && [ "$$(cat $$f)" = "$$v" ] || echo "$$v" > $$f; echo $$f)
+
 # sess itself is linked statically when the static libraries are there:
 # a session's server then touches a few hundred kB of code instead of
 # most of libc's pages (idle server RSS measured 0.9 MB static against
@@ -44,7 +53,7 @@ endif
 
 SRC = $(wildcard src/*.c)
 LIBOBJ = $(patsubst %.c,%.o,$(filter-out src/main.c,$(SRC)))
-HDR = $(wildcard src/*.h) config.h
+HDR = $(wildcard src/*.h) config.h $(VERSION_STAMP)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_LIB = $(patsubst %.c,%.o,$(wildcard tests/lib/*.c))
 TESTS = $(patsubst %.c,%,$(TEST_SRC))
@@ -88,10 +97,47 @@ tests/test_screen_portable: tests/test_screen.o tests/skim_portable.o \
 tests/skim_portable.o: src/skim.c src/skim.h
 	$(CC) $(ALL_CFLAGS) -U__SSE2__ -c -o $@ src/skim.c
 
+# sess of another version, for the upgrade's tests: built whole from the
+# sources, beside the objects of sess; and builds that refuse the state
+# they are handed, in the trial run (1) or after the exec (2).
+tests/sess-next: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DSESS_VERSION='"9.9.9"' $(LDFLAGS) \
+		$(SESS_LDFLAGS) -o $@ $(SRC) $(SESS_LIBS)
+
+tests/sess-refuse%: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DSESS_VERSION='"9.9.8"' \
+		-DSESS_UPGRADE_REFUSE=$* $(LDFLAGS) $(SESS_LDFLAGS) -o $@ \
+		$(SRC) $(SESS_LIBS)
+
+# A sess of a newer protocol than this one, for the version skew tests.
+tests/sess-future: $(SRC) $(HDR)
+	$(CC) $(ALL_CFLAGS) -DSESS_VERSION='"99.0.0"' \
+		-DSESS_TEST_PROTO_VERSION=99 $(LDFLAGS) $(SESS_LDFLAGS) -o $@ \
+		$(SRC) $(SESS_LIBS)
+
+# sess 0.1.0 as released (protocol 1), built from this repository's
+# history, for the version skew tests; outside a git checkout there is
+# none, and the tests that need it say so and are skipped.
+SESS_010 = f37aa7b
+tests/sess-0.1.0:
+	@rm -rf tests/v0.1.0
+	@if git rev-parse -q --verify $(SESS_010)^{commit} >/dev/null; then \
+		mkdir -p tests/v0.1.0 && \
+		git archive $(SESS_010) | tar -x -C tests/v0.1.0 && \
+		$(MAKE) -C tests/v0.1.0 sess && \
+		cp tests/v0.1.0/sess $@ && rm -rf tests/v0.1.0; \
+	else \
+		echo "tests/sess-0.1.0: no git history here"; \
+	fi
+
+UPGRADE_BINS = tests/sess-next tests/sess-refuse1 tests/sess-refuse2 \
+	tests/sess-future tests/sess-0.1.0
+
 # Every test program, plus the checks that need no program of their own:
 # the sources under clang too, adopt's aarch64 side with a cross compiler,
 # and the man page.
-check: sess $(TESTS) tests/test_screen_portable $(FUZZ_REPLAYS)
+check: sess $(TESTS) tests/test_screen_portable $(FUZZ_REPLAYS) \
+		$(UPGRADE_BINS)
 	@CC_FLAGS="$(subst ",\",$(ALL_CFLAGS))" tests/run $(TESTS) \
 		tests/test_screen_portable tests/check-clang \
 		tests/check-aarch64 tests/check-man tests/check-completion \
@@ -161,6 +207,14 @@ bench/adopt: bench/adopt.c tests/lib/pty.o tests/lib/vscreen.o src/libsess.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/adopt.c tests/lib/pty.o \
 		tests/lib/vscreen.o src/libsess.a $(LIBS)
 
+# How long sess upgrade takes, and the pause a client sees.
+bench-upgrade: sess bench/upgrade
+	bench/upgrade
+
+bench/upgrade: bench/upgrade.c tests/lib/pty.o tests/lib/vscreen.o src/libsess.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bench/upgrade.c tests/lib/pty.o \
+		tests/lib/vscreen.o src/libsess.a $(LIBS)
+
 # CRIU 4.1 or newer, for checkpoints, where the system's is older (Debian
 # 12's 3.17 cannot start on Linux 6.13 and later): built from Debian's own
 # source package into build/criu, which sess finds beside itself and
@@ -203,8 +257,10 @@ uninstall:
 clean:
 	rm -f sess sess-dynamic src/*.o src/libsess.a tests/*.o tests/lib/*.o $(TESTS) \
 		tests/test_screen_portable \
-		$(FUZZ_REPLAYS) bench/adopt bench/sess-nomodel
+		$(FUZZ_REPLAYS) bench/adopt bench/upgrade bench/sess-nomodel \
+		$(UPGRADE_BINS)
 	rm -rf fuzz/bin fuzz/work
+	rm -f src/.version
 
-.PHONY: all bench bench-adopt check clean criu fuzz install uninstall
+.PHONY: all bench bench-adopt bench-upgrade check clean criu fuzz install uninstall
 .SECONDARY:

@@ -162,3 +162,18 @@
 #define PTRACE_MAX_THREADS 1024
 #define PTRACE_MAX_SIGS 64
 #define PTRACE_SCAN_MAX (64 * 1024 * 1024)
+
+/* sess upgrade (SPEC section 9): how long a server waits for its screen
+ * model to catch up before it hands the session over (milliseconds; a
+ * model further behind is a flood: the upgrade is refused, and asking
+ * again after it works), how long the new binary may take to load and
+ * check the state in a trial run before the server gives up on it, and
+ * how long `sess upgrade` waits for each server's answer (the trial,
+ * then the exec and the load). */
+#define UPGRADE_SYNC_MS 1000
+#define UPGRADE_CHECK_MS 5000
+#define UPGRADE_TIMEOUT (UPGRADE_SYNC_MS + 2 * UPGRADE_CHECK_MS)
+/* A handed-over state: each of its records (the screen's, a client's
+ * queue, which a redraw of the scrollback may fill) at most a state
+ * file's size, and the whole a few of them. */
+#define UPGRADE_STATE_MAX (4 * STATE_FILE_MAX)

@@ -11,8 +11,9 @@
  * there; -S: a sess built without its screen model (make
  * bench/sess-nomodel), for the "no model" column; -C: the criu sess is to
  * run (SESS_CRIU), for the checkpoint rows. BENCH_ONLY=throughput,
- * latency,attach,memory,scale,adopt,screen,checkpoint and BENCH_PEERS=sess,
- * dtach,tmux,screen,abduco,reptyr,criu narrow the run (for a profiler).
+ * latency,attach,memory,scale,adopt,screen,checkpoint,upgrade and
+ * BENCH_PEERS=sess,dtach,tmux,screen,abduco,reptyr,criu narrow the run
+ * (for a profiler).
  * BENCH_SESS_NOMODEL=NAME=VALUE: instead of -S, an environment that makes a
  * sess server run without its model.
  *
@@ -2715,16 +2716,17 @@ bench_checkpoint(void)
 	}
 }
 
-/* ------------------------------------------------------- screen model */
+/* ------------------------------------------- screen model, upgrade */
 
 /*
- * bench/screen_bench, beside this program, on the 16 MiB corpus: every
- * line "LABEL<TAB>VALUE<TAB>TARGET<TAB>RESULT" it prints becomes a row of
- * the screen-model table. A separate program because it links the model
- * from src/libsess.a, which the driver has no need of.
+ * A program beside this one (bench/screen_bench on the 16 MiB corpus,
+ * bench/upgrade): every line "LABEL<TAB>VALUE<TAB>TARGET<TAB>RESULT" it
+ * prints becomes a row of the table after the results. Separate programs
+ * because they link what the driver has no need of (the model from
+ * src/libsess.a, the tests' ptys).
  */
 static void
-bench_screen_model(void)
+bench_hook(const char *name, const char *what, char *const args[], int secs)
 {
 	char		 path[PATH_MAX], *dir, *line, *save, *f[4], *s;
 	static char	 out[64 * 1024];
@@ -2734,21 +2736,21 @@ bench_screen_model(void)
 	snprintf(path, sizeof(path), "%s", exe);
 	if ((dir = strrchr(path, '/')) == NULL)
 		return;
-	strcpy(dir + 1, "screen_bench");
+	strcpy(dir + 1, name);
 	if (access(path, X_OK) != 0) {
-		snprintf(hook_note, sizeof(hook_note), "bench/screen_bench is "
-		    "not built: no screen-model figures");
+		snprintf(hook_note, sizeof(hook_note), "bench/%s is not built: "
+		    "no %s figures", name, what);
 		return;
 	}
-	progress("screen model: bench/screen_bench");
+	progress("%s: bench/%s", what, name);
 	v[0] = path;
-	v[1] = corpus_small;
-	v[2] = quick ? "1" : "5";
+	v[1] = args[0];
+	v[2] = args[0] != NULL ? args[1] : NULL;
 	v[3] = NULL;
-	st = capture(v, out, sizeof(out), 150, NULL);
+	st = capture(v, out, sizeof(out), secs, NULL);
 	if (st != 0)
-		snprintf(hook_note, sizeof(hook_note), "bench/screen_bench "
-		    "exited with status %d", st);
+		snprintf(hook_note, sizeof(hook_note), "bench/%s exited with "
+		    "status %d", name, st);
 	for (line = strtok_r(out, "\n", &save); line != NULL &&
 	    nhooks < (int)(sizeof(hooks) / sizeof(hooks[0]));
 	    line = strtok_r(NULL, "\n", &save)) {
@@ -2769,6 +2771,23 @@ bench_screen_model(void)
 		    f[3] ? f[3] : "");
 		nhooks++;
 	}
+}
+
+static void
+bench_screen_model(void)
+{
+	char	*args[] = { corpus_small, quick ? "1" : "5" };
+
+	bench_hook("screen_bench", "screen model", args, 150);
+}
+
+/* sess upgrade: one session, a hundred, the pause a client sees. */
+static void
+bench_upgrade(void)
+{
+	char	*args[] = { quick ? "5" : "20", NULL };
+
+	bench_hook("upgrade", "upgrade", args, 300);
 }
 
 /* -------------------------------------------------------------- report */
@@ -3272,8 +3291,8 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		table_print(fp, &st);
 	}
 	if (nhooks > 0 || hook_note[0] != '\0') {
-		fprintf(fp, "\n%s", markdown ? "## Screen model\n\n" :
-		    "screen model:\n");
+		fprintf(fp, "\n%s", markdown ? "## Screen model, upgrade\n\n" :
+		    "screen model, upgrade:\n");
 		if (nhooks > 0) {
 			static struct table	ht;
 
@@ -3388,7 +3407,15 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		    "of the files in the checkpoint directory (sess: criu's "
 		    "images, its log and sess's own file; criu: its images and "
 		    "log). %d rounds: the shell, then the program, each by sess "
-		    "and by criu in turn, who goes first alternating.\n",
+		    "and by criu in turn, who goes first alternating.\n"
+		    "- **upgrade** (bench/upgrade): `sess upgrade NAME` of one "
+		    "session whose program prints a line every millisecond, "
+		    "the server becoming the same binary again (another costs "
+		    "the same); `sess upgrade` of 100 sessions running `sleep`; "
+		    "and, with a client attached to the printing session, the "
+		    "longest time between two reads of the client's terminal "
+		    "from the command's start until 300 ms after it ended, "
+		    "beside the same over the 300 ms before.\n",
 		    corpus_size / (double)MIB, cfg.tput_rounds,
 		    cfg.tput_det_rounds, cfg.lat_n,
 		    cfg.lat_warm, cfg.attach_n, cfg.mem_n, mnote, cfg.ck_mib,
@@ -3724,6 +3751,8 @@ main(int argc, char **argv)
 		bench_screen_model();
 	if (section("checkpoint"))
 		bench_checkpoint();
+	if (section("upgrade"))
+		bench_upgrade();
 
 	report(stdout, 0, now() - t0, command);
 	if (out != NULL) {

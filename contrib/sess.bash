@@ -26,7 +26,7 @@ _sess()
 	local sub= i mode=
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		send|dump|adopt|checkpoint|restore|migrate)
+		send|dump|adopt|upgrade|checkpoint|restore|migrate)
 			[[ $i == 1 ]] && sub=${words[i]} ;;
 		-*[cnAN]*) mode=new ;;
 		-*[ak]*) mode=existing ;;
@@ -45,6 +45,9 @@ _sess()
 		else
 			COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
 		fi
+		return ;;
+	upgrade)
+		COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
 		return ;;
 	checkpoint)
 		if [[ $cur == -* ]]; then
@@ -74,9 +77,9 @@ _sess()
 	esac
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "-c -n -A -a -N -l -k -q -r -L -E -e -f -1 -h -v --" -- "$cur"))
+		COMPREPLY=($(compgen -W "-c -n -A -a -N -l -k -q -r -L -E -e -f -1 -V -h -v --" -- "$cur"))
 	elif [[ $cword == 1 ]]; then
-		COMPREPLY=($(compgen -W "send dump adopt checkpoint restore migrate" -- "$cur"))
+		COMPREPLY=($(compgen -W "send dump adopt checkpoint restore migrate upgrade" -- "$cur"))
 	elif [[ $mode == existing || $mode == new ]]; then
 		COMPREPLY=($(compgen -W "$(_sess_names)" -- "$cur"))
 	fi

@@ -9,11 +9,11 @@ function __sess_saved
 end
 
 function __sess_no_subcommand
-	not __fish_seen_subcommand_from send dump adopt checkpoint restore migrate
+	not __fish_seen_subcommand_from send dump adopt checkpoint restore migrate upgrade
 end
 
 complete -c sess -f
-complete -c sess -n __sess_no_subcommand -a 'send dump adopt checkpoint restore migrate' -d 'subcommand'
+complete -c sess -n __sess_no_subcommand -a 'send dump adopt checkpoint restore migrate upgrade' -d 'subcommand'
 complete -c sess -n __sess_no_subcommand -s c -d 'create and attach'
 complete -c sess -n __sess_no_subcommand -s n -d 'create detached'
 complete -c sess -n __sess_no_subcommand -s A -d 'attach, creating if needed'
@@ -28,10 +28,11 @@ complete -c sess -n __sess_no_subcommand -s E -d 'no detach chord'
 complete -c sess -n __sess_no_subcommand -s e -x -d 'detach chord'
 complete -c sess -n __sess_no_subcommand -s f -d 'replace an exited session'
 complete -c sess -n __sess_no_subcommand -s 1 -d 'names only'
+complete -c sess -n __sess_no_subcommand -s V -d 'with versions'
 complete -c sess -n __sess_no_subcommand -s h -d 'help'
 complete -c sess -n __sess_no_subcommand -s v -d 'version'
 complete -c sess -n __sess_no_subcommand -a '(__sess_names)' -d 'session'
-complete -c sess -n '__fish_seen_subcommand_from send dump' -a '(__sess_names)' -d 'session'
+complete -c sess -n '__fish_seen_subcommand_from send dump upgrade' -a '(__sess_names)' -d 'session'
 complete -c sess -n '__fish_seen_subcommand_from send' -s k -d 'key names'
 complete -c sess -n '__fish_seen_subcommand_from dump' -s a -d 'colours'
 complete -c sess -n '__fish_seen_subcommand_from dump' -s s -d 'scrollback'

@@ -22,6 +22,9 @@ _sess() {
 		dump)
 			_arguments '-a[keep colours]' '-s[with scrollback]' '1:session:_sess_names'
 			return ;;
+		upgrade)
+			_arguments '*:session:_sess_names'
+			return ;;
 		adopt)
 			_arguments '-n[do not attach]' '-q[quiet]' '-e[detach keys]:keys:' \
 			    '1:process:_pids' '2:name:'
@@ -45,12 +48,12 @@ _sess() {
 		'-k[end a session]' '-q[quiet]' '-r[read-only]' \
 		'-L[never set the size]' '-E[no detach chord]' \
 		'-e[detach chord]:keys:' '-f[replace an exited session]' \
-		'-1[names only]' '-h[help]' '-v[version]' \
+		'-1[names only]' '-V[with versions]' '-h[help]' '-v[version]' \
 		'1:: :->first' '*:: :_normal'
 	case $state in
 	first)
 		_alternative 'sessions:session:_sess_names' \
-		    'commands:command:(send dump adopt checkpoint restore migrate)' ;;
+		    'commands:command:(send dump adopt checkpoint restore migrate upgrade)' ;;
 	esac
 }
 

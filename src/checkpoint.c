@@ -96,10 +96,13 @@ checkpoint_one(const char *sockdir, const char *statedir, const char *name,
 		log_debug("checkpoint of %s complete", name);
 		return 0;
 	}
+	/* Only protocol 1 lacks CHECKPOINT, and it cannot upgrade either:
+	 * neither its own binary nor an upgrade can checkpoint it. */
 	if (errno == EPROTONOSUPPORT)
-		sess_warn("cannot checkpoint %s: its server runs an older sess "
-		    "(protocol %u): sess upgrade %s first", name,
-		    (unsigned)version, name);
+		sess_warn("cannot checkpoint %s: its server runs sess 0.1.0 "
+		    "(protocol %u), which has no checkpoint and cannot be "
+		    "upgraded in place; end it and start it again with this "
+		    "sess to checkpoint it", name, (unsigned)version);
 	else if (msg[0] != '\0')
 		sess_warn("cannot checkpoint %s: %s", name, msg);
 	else
@@ -107,35 +110,42 @@ checkpoint_one(const char *sockdir, const char *statedir, const char *name,
 	return 1;
 }
 
+struct checkpoint_names {
+	char	**v;
+	int	  n;
+};
+
+static int
+checkpoint_name_add(const char *name, void *arg)
+{
+	struct checkpoint_names	 *l = arg;
+	char			**nv;
+
+	if ((nv = realloc(l->v, (size_t)(l->n + 1) * sizeof *nv)) == NULL)
+		return -1;
+	l->v = nv;
+	if ((l->v[l->n] = strdup(name)) == NULL)
+		return -1;
+	l->n++;
+	return 0;
+}
+
 /* Every live session in sockdir, for -A: names into *names (free each
  * and the array). */
 static int
 checkpoint_live(const char *sockdir, char ***names)
 {
-	struct dirent	*de;
-	struct stat	 st;
-	DIR		*d;
-	char		 path[PATH_MAX], **v = NULL, **nv;
-	int		 n = 0;
+	struct checkpoint_names	 l = { NULL, 0 };
 
-	*names = NULL;
-	if ((d = opendir(sockdir)) == NULL)
+	/* Out of memory, the names so far are taken, as before. */
+	if (sockdir_each(sockdir, checkpoint_name_add, &l) == -1 &&
+	    errno != ENOMEM) {
+		*names = NULL;
+		free(l.v);
 		return errno == ENOENT ? 0 : -1;
-	while ((de = readdir(d)) != NULL) {
-		if (name_check(de->d_name) == -1 ||
-		    sockdir_join(path, sizeof path, sockdir, de->d_name) == -1 ||
-		    lstat(path, &st) == -1 || !S_ISSOCK(st.st_mode))
-			continue;
-		if ((nv = realloc(v, (size_t)(n + 1) * sizeof *v)) == NULL)
-			break;
-		v = nv;
-		if ((v[n] = strdup(de->d_name)) == NULL)
-			break;
-		n++;
 	}
-	closedir(d);
-	*names = v;
-	return n;
+	*names = l.v;
+	return l.n;
 }
 
 int

@@ -3,8 +3,10 @@
  * size changes, waits for the verdict, and puts the terminal back. */
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -197,6 +199,54 @@ client_attach_verdict(const struct attach_opts *o,
 	return rc;
 }
 
+/* The command line a newer server's own binary is run with; NULL: none
+ * is run (a listing, an upgrade). */
+static char	**client_newer_argv;
+
+void
+client_run_newer(char **argv)
+{
+	client_newer_argv = argv;
+}
+
+/* A server of a newer protocol: its own binary, which runs on after the
+ * file is replaced or removed, does what was asked, and says so. Only a
+ * server of ours whose binary is a sess (named sess, as installed or
+ * built) is run: whatever else answers with a newer hello is refused as
+ * before. Only returns when it is not run. */
+static void
+client_newer(const char *path, uint32_t version)
+{
+	const char	*name = strrchr(path, '/') != NULL ?
+			    strrchr(path, '/') + 1 : path, *base;
+	char		 exe[64], real[PATH_MAX];
+	struct ucred	 cr;
+	ssize_t		 n;
+
+	if (client_newer_argv == NULL || errno != EPROTO ||
+	    version <= PROTO_VERSION)
+		return;
+	if (proto_peer(path, REQUEST_TIMEOUT, &cr) == -1 || cr.pid <= 0 ||
+	    cr.uid != getuid())
+		goto refused;
+	snprintf(exe, sizeof exe, "/proc/%ld/exe", (long)cr.pid);
+	if ((n = readlink(exe, real, sizeof real - 1)) == -1)
+		goto refused;
+	real[n] = '\0';
+	base = strrchr(real, '/') != NULL ? strrchr(real, '/') + 1 : real;
+	if (strncmp(base, "sess", 4) != 0) {
+		log_debug("%s is served by %s, not a sess", path, real);
+		goto refused;
+	}
+	fprintf(stderr, "sess: session %s runs a newer sess (protocol %u): "
+	    "running its server's own binary, %s (%s)\n", name,
+	    (unsigned)version, exe, real);
+	execv(exe, client_newer_argv);
+	log_debug("cannot run %s: %s", exe, strerror(errno));
+refused:
+	errno = EPROTO;
+}
+
 int
 client_attach(const struct attach_opts *o)
 {
@@ -214,6 +264,7 @@ client_attach(const struct attach_opts *o)
 		return 1;
 	}
 	if ((sock = proto_connect(o->path, SERVER_TIMEOUT, &version)) == -1) {
+		client_newer(o->path, version);
 		log_debug("cannot attach to %s: %s (version %u)", o->path,
 		    strerror(errno), (unsigned)version);
 		if (errno == ECONNREFUSED)
@@ -304,6 +355,7 @@ client_request(const char *path, struct client_request *r)
 
 	r->connected = 0;
 	if ((sock = proto_connect(path, r->timeout, &r->version)) == -1) {
+		client_newer(path, r->version);
 		if (errno == EPROTO && r->version != 0)
 			log_debug("%s speaks protocol version %u, older than "
 			    "%u", path, (unsigned)r->version,
@@ -510,8 +562,9 @@ struct client_reason {
 	size_t	 size;
 };
 
+/* OK, or ERROR with the server's reason. */
 static int
-client_checkpoint_answer(const struct proto_msg *m, void *arg)
+client_answer_reason(const struct proto_msg *m, void *arg)
 {
 	struct client_reason	*why = arg;
 	struct proto_error	 e;
@@ -534,7 +587,7 @@ client_checkpoint(const char *path, const struct proto_checkpoint *pc,
 	struct client_request	 r = {
 		.timeout = REQUEST_TIMEOUT, .need = 2,
 		.wait = CHECKPOINT_TIMEOUT,
-		.answer = client_checkpoint_answer, .arg = &why
+		.answer = client_answer_reason, .arg = &why
 	};
 	int			 rc;
 
@@ -548,5 +601,28 @@ client_checkpoint(const char *path, const struct proto_checkpoint *pc,
 	if (rc == -1 && r.connected && errno == ETIMEDOUT)
 		snprintf(msg, size, "no answer in %d s", CHECKPOINT_TIMEOUT /
 		    1000);
+	return rc;
+}
+
+int
+client_upgrade(const char *path, const char *exe, char *msg, size_t size,
+    uint32_t *version)
+{
+	struct client_reason	 why = { msg, size };
+	struct client_request	 r = {
+		.timeout = REQUEST_TIMEOUT, .need = 3, .wait = UPGRADE_TIMEOUT,
+		.answer = client_answer_reason, .arg = &why
+	};
+	int			 rc;
+
+	msg[0] = '\0';
+	if (proto_add_upgrade(&r.req, exe) == -1) {
+		buf_free(&r.req);
+		return -1;
+	}
+	rc = client_request(path, &r);
+	*version = r.version;
+	if (rc == -1 && r.connected && errno == ETIMEDOUT)
+		snprintf(msg, size, "no answer in %d ms", UPGRADE_TIMEOUT);
 	return rc;
 }

@@ -16,6 +16,12 @@ struct attach_opts {
 	int		 quiet;
 };
 
+/* argv is run as the server's own binary when a session's server speaks
+ * a newer protocol than this sess (its /proc/PID/exe, found through the
+ * socket's peer); NULL (the default) says why it cannot be reached
+ * instead. */
+void	client_run_newer(char **argv);
+
 /* Attaches this terminal until the server lets go; returns the exit
  * status sess should end with. Errors are printed. */
 int	client_attach(const struct attach_opts *);
@@ -48,4 +54,10 @@ int	client_dump(const char *path, uint32_t flags, int fd);
  * or with the server's reason in msg. */
 int	client_checkpoint(const char *path, const struct proto_checkpoint *,
 	    char *msg, size_t, uint32_t *version);
+/* Asks the server at path to become the binary exe (sess upgrade); 0 once
+ * the new binary serves. -1 with errno EPROTONOSUPPORT for a server too
+ * old to know the request, or with the server's reason in msg (the old
+ * binary then serves on). */
+int	client_upgrade(const char *path, const char *exe, char *msg, size_t,
+	    uint32_t *version);
 #endif

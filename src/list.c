@@ -28,6 +28,7 @@ struct row {
 	char	clients[16];
 	char	size[24];
 	char	age[24];
+	char	version[PROTO_SESS_VERSION_MAX + 1];
 	char	cmd[4 * PROTO_CMD_MAX + 1];	/* escaped: 4 bytes a byte */
 };
 
@@ -112,6 +113,7 @@ row_fill(struct row *r, const char *dir, const char *name)
 	strcpy(r->clients, "-");
 	strcpy(r->size, "-");
 	strcpy(r->age, "-");
+	strcpy(r->version, "-");
 	if (sockdir_join(path, sizeof path, dir, name) == -1)
 		return -1;
 	switch (client_probe(path, &info, &version)) {
@@ -126,8 +128,17 @@ row_fill(struct row *r, const char *dir, const char *name)
 		break;
 	default:
 		strcpy(r->state, "?");
+		/* A newer server says only its protocol. */
+		if (errno == EPROTO && version > PROTO_VERSION)
+			snprintf(r->version, sizeof r->version,
+			    "newer(protocol %u)", (unsigned)version);
 		return 0;
 	}
+	/* Servers before protocol 3 do not say; protocol 1 is 0.1.0. */
+	if (info.version[0] != '\0')
+		list_escape(r->version, sizeof r->version, info.version);
+	else if (version == 1)
+		strcpy(r->version, "0.1.0");
 	if (info.state == INFO_EXITED)
 		snprintf(r->state, sizeof r->state, "exited(%d)", info.status);
 	else
@@ -179,6 +190,7 @@ row_saved(struct row *r, const char *statedir, const char *name)
 	memcpy(r->name, name, strlen(name) + 1);
 	strcpy(r->pid, "-");
 	strcpy(r->clients, "0");
+	strcpy(r->version, "-");
 	if (rc == -1) {
 		/* A checkpoint sess cannot read is shown, not hidden. */
 		strcpy(r->state, "saved?");
@@ -187,6 +199,8 @@ row_saved(struct row *r, const char *statedir, const char *name)
 		return 0;
 	}
 	strcpy(r->state, "saved");
+	if (f.version[0] != '\0')
+		list_escape(r->version, sizeof r->version, f.version);
 	snprintf(r->size, sizeof r->size, "%ux%u", (unsigned)f.cols,
 	    (unsigned)f.rows);
 	list_age(r->age, sizeof r->age,
@@ -224,36 +238,52 @@ rows_live(const struct row *rows, size_t n, const char *name)
 	return 0;
 }
 
+struct rows_live {
+	const char	 *dir;
+	struct row	**rows;
+	size_t		 *n;
+	size_t		 *cap;
+};
+
+static int
+rows_add_live(const char *name, void *arg)
+{
+	struct rows_live	*l = arg;
+	struct row		*r;
+
+	if ((r = rows_grow(l->rows, *l->n, l->cap)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (row_fill(r, l->dir, name) == 0)
+		(*l->n)++;
+	return 0;
+}
+
 /* The live sessions of the socket directory dir, then the saved ones of
  * the state directory that are not live; -1 (said) on failure. */
 static int
 rows_collect(const char *dir, struct row **rows, size_t *n)
 {
-	char		 statedir[PATH_MAX];
-	struct dirent	*de;
-	struct stat	 st;
-	struct row	*r;
-	DIR		*d;
-	size_t		 cap = 0, live;
+	char			 statedir[PATH_MAX];
+	struct dirent		*de;
+	struct row		*r;
+	DIR			*d;
+	size_t			 cap = 0, live;
+	struct rows_live	 l = { dir, rows, n, &cap };
 
 	*rows = NULL;
 	*n = 0;
-	if ((d = opendir(dir)) == NULL && errno != ENOENT) {
-		sess_warn("cannot read %s: %s", dir, strerror(errno));
-		return -1;
+	if (sockdir_each(dir, rows_add_live, &l) == -1) {
+		if (errno == ENOMEM) {
+			sess_warn("out of memory");
+			return -1;
+		}
+		if (errno != ENOENT) {
+			sess_warn("cannot read %s: %s", dir, strerror(errno));
+			return -1;
+		}
 	}
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		if (name_check(de->d_name) == -1 || fstatat(dirfd(d),
-		    de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !S_ISSOCK(st.st_mode))
-			continue;
-		if ((r = rows_grow(rows, *n, &cap)) == NULL)
-			goto oom;
-		if (row_fill(r, dir, de->d_name) == 0)
-			(*n)++;
-	}
-	if (d != NULL)
-		closedir(d);
 	if (statedir_path(statedir, sizeof statedir) == -1)
 		return 0;
 	if (statedir_check(statedir, 0) == -1) {
@@ -285,11 +315,11 @@ oom:
 }
 
 int
-list_sessions(const char *dir, int names_only)
+list_sessions(const char *dir, int names_only, int versions)
 {
 	struct row	*rows, *r;
 	size_t		 n, i;
-	int		 w[6];
+	int		 w[7];
 
 	if (rows_collect(dir, &rows, &n) == -1) {
 		free(rows);
@@ -315,14 +345,17 @@ list_sessions(const char *dir, int names_only)
 	w[3] = width(rows, n, offsetof(struct row, clients), 9);
 	w[4] = width(rows, n, offsetof(struct row, size), 8);
 	w[5] = width(rows, n, offsetof(struct row, age), 7);
-	printf("%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], "NAME", w[1], "STATE",
-	    w[2], "PID", w[3], "CLIENTS", w[4], "SIZE", w[5], "AGE",
-	    "COMMAND");
+	/* The VERSION column only with -V: scripts read the others. */
+	w[6] = versions ? width(rows, n, offsetof(struct row, version), 9) : 0;
+	printf("%-*s%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], "NAME", w[1],
+	    "STATE", w[2], "PID", w[3], "CLIENTS", w[4], "SIZE", w[5], "AGE",
+	    w[6], versions ? "VERSION" : "", "COMMAND");
 	for (i = 0; i < n; i++) {
 		r = &rows[i];
-		printf("%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], r->name,
+		printf("%-*s%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], r->name,
 		    w[1], r->state, w[2], r->pid, w[3], r->clients,
-		    w[4], r->size, w[5], r->age, r->cmd);
+		    w[4], r->size, w[5], r->age, w[6],
+		    versions ? r->version : "", r->cmd);
 	}
 	free(rows);
 	return 0;

@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Prints the sessions in dir (names only with names_only). Returns the
- * exit status. */
-int	list_sessions(const char *dir, int names_only);
+/* Prints the sessions in dir (names only with names_only; with versions,
+ * the sess version each server runs). Returns the exit status. */
+int	list_sessions(const char *dir, int names_only, int versions);
 /* Formats an age in seconds as its largest one or two units. */
 void	list_age(char *, size_t, uint64_t);
 /* Copies s for a line of the listing: a backslash as \\, a newline as

@@ -48,6 +48,7 @@ struct cmdline {
 	int		  quiet;
 	int		  force;
 	int		  names_only;
+	int		  versions;	/* -V */
 	int		  saved;	/* NAME has a checkpoint */
 	char		  dir[PATH_MAX];
 	char		  path[PATH_MAX];
@@ -59,7 +60,7 @@ static const char usage_text[] =
 "       sess [-qrLEf] [-e KEYS] -A NAME [COMMAND [ARG]...]  attach, create if needed\n"
 "       sess [-qrLE] [-e KEYS] -a NAME                    attach\n"
 "       sess [-q] -N NAME [COMMAND [ARG]...]              server in the foreground\n"
-"       sess [-l [-1]]                                    list sessions\n"
+"       sess [-l [-1] [-V]]                               list sessions\n"
 "       sess -k NAME                                      end a session\n"
 "       sess adopt [-nq] [-e KEYS] PID [NAME]             move PID into a session\n"
 "       sess send [-k] NAME [STRING]...                   type into a session\n"
@@ -67,10 +68,11 @@ static const char usage_text[] =
 "       sess checkpoint [-r] NAME... | -A                 save to disk, end (-r: keep running)\n"
 "       sess restore NAME [NEWNAME]                       bring a saved session back\n"
 "       sess migrate NAME [USER@]HOST                     move a session over ssh\n"
+"       sess upgrade [NAME]...                            serve on as this binary\n"
 "       sess -h | -v                                      help | version\n"
 "options: -q quiet, -r read-only, -L never set the size, -E no detach\n"
 "         chord, -e KEYS detach chord (default C-\\), -f replace an exited\n"
-"         session, -1 names only\n";
+"         session, -1 names only, -V the version of each server\n";
 
 static void __attribute__((noreturn))
 usage(const char *why)
@@ -100,8 +102,8 @@ parse_check(struct cmdline *c)
 	}
 	if (c->mode == MODE_LIST && c->name != NULL)
 		usage("-l takes no NAME");
-	if (c->names_only && c->mode != MODE_LIST)
-		usage("-1 goes with -l");
+	if ((c->names_only || c->versions) && c->mode != MODE_LIST)
+		usage("-1 and -V go with -l");
 	if (c->mode != MODE_LIST && c->name == NULL)
 		usage("missing NAME");
 	if ((c->mode == MODE_ATTACH || c->mode == MODE_KILL) &&
@@ -119,7 +121,7 @@ parse(struct cmdline *c, int argc, char **argv)
 
 	opterr = 0;
 	while (c->argv == NULL &&
-	    (ch = getopt(argc, argv, "-:cnAaNlk1qrLEfhve:")) != -1) {
+	    (ch = getopt(argc, argv, "-:cnAaNlk1VqrLEfhve:")) != -1) {
 		switch (ch) {
 		case 1:
 			if (c->name == NULL)
@@ -135,6 +137,7 @@ parse(struct cmdline *c, int argc, char **argv)
 		case 'l': set_mode(c, MODE_LIST); break;
 		case 'k': set_mode(c, MODE_KILL); break;
 		case '1': c->names_only = 1; break;
+		case 'V': c->versions = 1; break;
 		case 'q': c->quiet = 1; break;
 		case 'r': c->flags |= ATTACH_READONLY; break;
 		case 'L': c->flags |= ATTACH_LOWPRIO; break;
@@ -497,6 +500,93 @@ cmd_dump(int argc, char **argv)
 	return 0;
 }
 
+struct upgrade_run {
+	const char	*dir;
+	char		 exe[PATH_MAX];
+	int		 failed;
+	int		 found;
+};
+
+/* One session's upgrade, said in one line. */
+static int
+upgrade_one(const char *name, void *arg)
+{
+	struct upgrade_run	*u = arg;
+	struct proto_info	 info;
+	char			 path[PATH_MAX], msg[PROTO_ERROR_MAX + 1];
+	uint32_t		 version;
+
+	u->found++;
+	if (sockdir_join(path, sizeof path, u->dir, name) == -1) {
+		sess_warn("socket path %s/%s is too long", u->dir, name);
+		u->failed = 1;
+		return 0;
+	}
+	if (client_upgrade(path, u->exe, msg, sizeof msg, &version) == 0) {
+		if (client_probe(path, &info, &version) == PROBE_LIVE)
+			printf("%s: upgraded to sess %s\n", name, info.version);
+		else
+			printf("%s: upgraded\n", name);
+		return 0;
+	}
+	u->failed = 1;
+	if (msg[0] != '\0')
+		printf("%s: not upgraded, the server goes on as before: %s\n",
+		    name, msg);
+	else if (errno == EPROTONOSUPPORT)
+		printf("%s: not upgraded: its server speaks protocol %u (sess "
+		    "%s), which cannot upgrade in place; it goes on as it "
+		    "is\n", name, (unsigned)version,
+		    version == 1 ? "0.1.0" : "before 0.2");
+	else if (errno == EPROTO && version > PROTO_VERSION)
+		printf("%s: not upgraded: its server is newer (protocol %u) "
+		    "than this sess (%u)\n", name, (unsigned)version,
+		    (unsigned)PROTO_VERSION);
+	else if (errno == ENOENT || errno == ECONNREFUSED)
+		printf("%s: no such session\n", name);
+	else
+		printf("%s: not upgraded: %s\n", name, strerror(errno));
+	return 0;
+}
+
+/* sess upgrade [NAME]...: each server (all without a NAME) goes on as
+ * the binary running this command; 1 if any did not. */
+static int
+cmd_upgrade(int argc, char **argv)
+{
+	struct cmdline		 c = { 0 };
+	struct upgrade_run	 u = { 0 };
+	int			 seen[256] = { 0 }, i, rc;
+
+	/* A newer server upgrades with a newer sess, not through this. */
+	client_run_newer(NULL);
+	i = sub_options(argc, argv, "+:", seen);
+	if (realpath("/proc/self/exe", u.exe) == NULL) {
+		sess_warn("cannot find this binary: %s", strerror(errno));
+		return 1;
+	}
+	if ((rc = session_path(&c, 0)) != 0)
+		return rc == -1 ? 0 : rc;
+	u.dir = c.dir;
+	if (i == argc) {
+		if (sockdir_each(c.dir, upgrade_one, &u) == -1 &&
+		    errno != ENOENT) {
+			sess_warn("cannot read %s: %s", c.dir, strerror(errno));
+			return 1;
+		}
+		return u.failed;
+	}
+	for (; i < argc; i++) {
+		if (name_check(argv[i]) == -1) {
+			sess_warn("bad session name '%s'", argv[i]);
+			u.failed = 1;
+			continue;
+		}
+		upgrade_one(argv[i], &u);
+	}
+	return u.failed;
+}
+
 /* COMM-PID, with what a NAME may not hold made '_'. */
 static void
 adopt_name(const struct adopt_target *t, char *buf, size_t len)
@@ -669,7 +759,10 @@ main(int argc, char **argv)
 	struct cmdline	 c = { 0 };
 	int		 creating, attaching, rc;
 
+	if (argc > 1 && strncmp(argv[1], "--upgrade-", 10) == 0)
+		return server_upgrade_main(argc, argv);
 	log_open("client");
+	client_run_newer(argv);
 	if (argc > 1 && strcmp(argv[1], "checkpoint") == 0)
 		return checkpoint_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "restore") == 0)
@@ -684,6 +777,8 @@ main(int argc, char **argv)
 		return cmd_dump(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "adopt") == 0)
 		return cmd_adopt(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "upgrade") == 0)
+		return cmd_upgrade(argc, argv);
 	parse(&c, argc, argv);
 
 	if (c.name != NULL && name_check(c.name) == -1) {
@@ -708,14 +803,17 @@ main(int argc, char **argv)
 	if (c.name != NULL && (c.saved = checkpoint_saved(c.name)) == -1)
 		return 1;
 	/* No directory: only saved sessions to list. */
-	if ((rc = session_path(&c, creating || c.saved)) == -1)
-		return list_sessions(c.dir, c.names_only);
+	if ((rc = session_path(&c, creating || c.saved)) == -1) {
+		client_run_newer(NULL);
+		return list_sessions(c.dir, c.names_only, c.versions);
+	}
 	if (rc != 0)
 		return rc;
 
 	switch (c.mode) {
 	case MODE_LIST:
-		return list_sessions(c.dir, c.names_only);
+		client_run_newer(NULL);
+		return list_sessions(c.dir, c.names_only, c.versions);
 	case MODE_KILL:
 		return cmd_kill(&c);
 	case MODE_ATTACH:

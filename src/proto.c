@@ -212,6 +212,9 @@ proto_add_info(struct buf *b, const struct proto_info *i)
 	wire_put_u16(&p, i->cols);
 	wire_put_u64(&p, i->created);
 	wire_put_str(&p, i->cmd);
+	/* Only to a client of version 3 or later: older ones take no more. */
+	if (i->version[0] != '\0')
+		wire_put_str(&p, i->version);
 	return add_payload(b, MSG_INFO, &p);
 }
 
@@ -229,6 +232,9 @@ proto_get_info(const struct proto_msg *m, struct proto_info *i)
 	i->cols = wire_get_u16(&r);
 	i->created = wire_get_u64(&r);
 	wire_get_str(&r, i->cmd, PROTO_CMD_MAX);
+	i->version[0] = '\0';
+	if (r.left > 0)
+		wire_get_str(&r, i->version, PROTO_SESS_VERSION_MAX);
 	return rd_done(&r);
 }
 
@@ -252,6 +258,25 @@ proto_get_checkpoint(const struct proto_msg *m, struct proto_checkpoint *c)
 	c->flags = wire_get_u32(&r);
 	wire_get_str(&r, c->dir, PROTO_PATH_MAX);
 	wire_get_str(&r, c->criu, PROTO_PATH_MAX);
+	return rd_done(&r);
+}
+
+int
+proto_add_upgrade(struct buf *b, const char *path)
+{
+	struct buf	 p = { 0 };
+
+	wire_put_str(&p, path);
+	return add_payload(b, MSG_UPGRADE, &p);
+}
+
+int
+proto_get_upgrade(const struct proto_msg *m, char *path)
+{
+	struct wire	 r;
+
+	rd_init(&r, m);
+	wire_get_str(&r, path, PROTO_PATH_MAX);
 	return rd_done(&r);
 }
 
@@ -424,17 +449,12 @@ proto_consume(struct buf *in, const struct proto_msg *m)
 
 /* One connection, saying version in HELLO. */
 static int
-proto_connect_as(const char *path, int timeout, uint32_t say,
-    uint32_t *version)
+proto_dial(const char *path, int timeout)
 {
 	struct sockaddr_un	 sa = { .sun_family = AF_UNIX };
-	struct buf		 b = { 0 }, in = { 0 };
-	struct proto_msg	 m;
-	struct proto_hello	 h;
 	struct timeval		 tv;
 	int			 s, saved;
 
-	*version = 0;
 	if (strlen(path) >= sizeof sa.sun_path) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -461,6 +481,40 @@ proto_connect_as(const char *path, int timeout, uint32_t say,
 		if (setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
 			goto fail;
 	}
+	return s;
+
+fail:
+	saved = errno;
+	close(s);
+	errno = saved;
+	return -1;
+}
+
+int
+proto_peer(const char *path, int timeout, struct ucred *cr)
+{
+	socklen_t	 len = sizeof *cr;
+	int		 s, rc;
+
+	if ((s = proto_dial(path, timeout)) == -1)
+		return -1;
+	rc = getsockopt(s, SOL_SOCKET, SO_PEERCRED, cr, &len);
+	close(s);
+	return rc;
+}
+
+static int
+proto_connect_as(const char *path, int timeout, uint32_t say,
+    uint32_t *version)
+{
+	struct buf		 b = { 0 }, in = { 0 };
+	struct proto_msg	 m;
+	struct proto_hello	 h;
+	int			 s, saved;
+
+	*version = 0;
+	if ((s = proto_dial(path, timeout)) == -1)
+		return -1;
 	if (proto_add_hello_as(&b, say) == -1 || proto_send(s, &b, -1) == -1)
 		goto fail;
 	if (proto_recv(s, &in, &m, timeout) == -1)

@@ -7,6 +7,8 @@
 #ifndef SESS_PROTO_H
 #define SESS_PROTO_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <termios.h>
 
@@ -19,8 +21,14 @@
  * connects again saying that one (sess 0.1.0's servers, version 1, close
  * any connection whose HELLO has another version). Never reuse a number.
  *   1	sess 0.1.0
- *   2	CHECKPOINT, EXIT_SAVED */
-#define PROTO_VERSION		2
+ *   2	CHECKPOINT, EXIT_SAVED
+ *   3	INFO says the server's sess version, UPGRADE */
+#ifdef SESS_TEST_PROTO_VERSION
+/* A test build standing in for a newer sess. */
+#define PROTO_VERSION		SESS_TEST_PROTO_VERSION
+#else
+#define PROTO_VERSION		3
+#endif
 #define PROTO_VERSION_MIN	1
 #define PROTO_HEADER	8
 
@@ -39,6 +47,7 @@ enum proto_type {
 	MSG_DUMP_REQ,		/* client: the screen, please */
 	MSG_DUMP,		/* server: the screen */
 	MSG_CHECKPOINT,		/* client: save the session (version 2) */
+	MSG_UPGRADE,		/* client: become this binary (version 3) */
 	MSG_TYPE_MAX
 };
 
@@ -73,6 +82,7 @@ struct proto_resize {
 #define INFO_EXITED	1
 
 #define PROTO_CMD_MAX	1024
+#define PROTO_SESS_VERSION_MAX	31
 
 struct proto_info {
 	uint8_t		state;
@@ -83,6 +93,8 @@ struct proto_info {
 	uint16_t	cols;
 	uint64_t	created;	/* seconds since the epoch */
 	char		cmd[PROTO_CMD_MAX + 1];
+	/* The server's sess version, from version 3 on ("" before). */
+	char		version[PROTO_SESS_VERSION_MAX + 1];
 };
 
 enum proto_exit_reason {
@@ -151,6 +163,9 @@ int	proto_get_error(const struct proto_msg *, struct proto_error *);
 int	proto_add_checkpoint(struct buf *, const struct proto_checkpoint *);
 int	proto_get_checkpoint(const struct proto_msg *,
 	    struct proto_checkpoint *);
+/* UPGRADE carries the path of the binary to become. */
+int	proto_add_upgrade(struct buf *, const char *);
+int	proto_get_upgrade(const struct proto_msg *, char *path);
 /* DUMP_REQ carries SCREEN_* flags. */
 int	proto_add_dump_req(struct buf *, uint32_t);
 int	proto_get_dump_req(const struct proto_msg *, uint32_t *);
@@ -173,5 +188,8 @@ void	proto_consume(struct buf *in, const struct proto_msg *);
  * a sess server, or one older than PROTO_VERSION_MIN or newer than
  * PROTO_VERSION: *version says which), ... */
 int	proto_connect(const char *path, int timeout, uint32_t *version);
+/* The process listening at path, its user and group (SO_PEERCRED). */
+struct ucred;
+int	proto_peer(const char *path, int timeout, struct ucred *);
 
 #endif

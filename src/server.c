@@ -482,12 +482,29 @@ server_free(struct server *s)
 	adopt_free(&s->adopt);
 }
 
+/* The signals the loop takes, through a descriptor. Blocked, they stay
+ * pending across an upgrade's exec: the new server reaps what ended
+ * meanwhile. */
+int
+server_signals(struct server *s)
+{
+	sigset_t	 mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	s->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	return s->sigfd == -1 ? -1 : 0;
+}
+
 static int
 server_init(struct server *s, const struct server_opts *o,
     struct start_error *e)
 {
-	sigset_t	 mask;
-
 	memset(s, 0, sizeof *s);
 	/* The whole verdict goes through a pipe, unused fields included. */
 	memset(e, 0, sizeof *e);
@@ -505,15 +522,7 @@ server_init(struct server *s, const struct server_opts *o,
 	if (o->adopt > 0 && server_adopt_check(s, e) == -1)
 		return -1;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	s->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (s->sigfd == -1) {
+	if (server_signals(s) == -1) {
 		e->stage = START_FORK;
 		e->err = errno;
 		goto fail;
@@ -624,6 +633,25 @@ server_trim_text(void)
 			(void)madvise((void *)m[i].a, m[i].b - m[i].a,
 			    MADV_DONTNEED);
 	}
+}
+
+/* Serves a session an upgrade handed over (server_upgrade.c has filled
+ * in *s, its model and clients) until it ends, as server_daemon or
+ * server_foreground would have: the exit status for the foreground. */
+int
+server_resume(struct server *s)
+{
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	log_open(server_who(s->o));
+	server_watch(s);
+	if (!s->foreground)
+		server_trim_text();
+	server_loop(s);
+	log_debug("ending");
+	server_client_flush_all(s);
+	server_unlink(s);
+	server_free(s);
+	return s->status;
 }
 
 /* The server's process, in a session of its own: nothing of the

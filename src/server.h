@@ -51,4 +51,9 @@ int	server_start(const struct server_opts *, struct start_error *e);
  * program's exit status, or -1 with *e when it could not start. */
 int	server_foreground(const struct server_opts *, struct start_error *e);
 
+/* sess --upgrade-check FD, --upgrade-from FD EXE, --upgrade-back FD WHY:
+ * the new binary's side of an upgrade (server_upgrade.c), run by the
+ * server it replaces. */
+int	server_upgrade_main(int, char **);
+
 #endif

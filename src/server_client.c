@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "log.h"
 #include "server_priv.h"
+#include "version.h"
 
 static void
 server_client_send(struct client *c, struct buf *frame)
@@ -371,6 +372,8 @@ server_client_take_tty(struct server *s, struct client *c,
 	}
 	c->passed = -1;
 	c->tio = a->tio;
+	memcpy(c->keyspec, a->keys, sizeof c->keyspec);
+	memcpy(c->term, a->term, sizeof c->term);
 	c->flags = a->flags;
 	c->rows = a->rows;
 	c->cols = a->cols;
@@ -431,6 +434,8 @@ server_client_info(struct server *s, struct client *c)
 	i.cols = s->cols;
 	i.created = (uint64_t)s->created;
 	memcpy(i.cmd, s->cmd, sizeof i.cmd);
+	if (c->version >= 3)
+		snprintf(i.version, sizeof i.version, "%s", SESS_VERSION);
 	proto_add_info(&b, &i);
 	server_client_send(c, &b);
 }
@@ -549,6 +554,9 @@ server_client_message(struct server *s, struct client *c,
 		break;
 	case MSG_CHECKPOINT:
 		server_checkpoint_start(s, c, m);
+		break;
+	case MSG_UPGRADE:
+		server_upgrade_start(s, c, m);
 		break;
 	default:
 		server_client_error(c, EBADMSG, "%s", "unexpected message");

@@ -65,6 +65,8 @@ struct client {
 	int		 answering;	/* had the last output as the answerer:
 					   its terminal's reports go on */
 	int		 sender;	/* sends input: waits on the program */
+	char		 keyspec[PROTO_KEYS_MAX + 1];	/* as attached, */
+	char		 term[PROTO_TERM_MAX + 1];	/* for an upgrade */
 };
 
 /* A checkpoint under way (criu_pid > 0), see server_checkpoint.c. */
@@ -115,6 +117,8 @@ struct server {
 
 /* server.c */
 extern char	 server_readbuf[READ_SIZE];
+int		 server_signals(struct server *);
+int		 server_resume(struct server *);
 void		 server_exited(struct server *, int);
 void		 server_finish_exit(struct server *);
 void		 server_kill(struct server *, struct client *);
@@ -164,6 +168,10 @@ int		 server_checkpoint_program_exited(struct server *, int);
 void		 server_checkpoint_forget(struct server *, struct client *);
 int		 server_checkpoint_restore(struct server *,
 		     struct start_error *);
+
+/* server_upgrade.c */
+void		 server_upgrade_start(struct server *, struct client *,
+		     const struct proto_msg *);
 
 /* server_adopt.c */
 int		 server_adopt_check(struct server *, struct start_error *);

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,4 +115,27 @@ sockdir_join(char *buf, size_t size, const char *dir, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+int
+sockdir_each(const char *dir, int (*fn)(const char *, void *), void *arg)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	int		 rc = 0, err;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (name_check(de->d_name) == -1 || fstatat(dirfd(d),
+		    de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISSOCK(st.st_mode))
+			continue;
+		rc = fn(de->d_name, arg);
+	}
+	err = errno;
+	closedir(d);
+	errno = err;
+	return rc;
 }

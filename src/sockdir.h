@@ -26,4 +26,10 @@ const char	*sockdir_strerror(int);
 /* DIR/NAME into buf; -1 with errno ENAMETOOLONG past a socket's limit. */
 int		 sockdir_join(char *, size_t, const char *, const char *);
 
+/* Calls fn with the name of each socket in dir that a session may have,
+ * until fn returns -1. -1 with errno when dir cannot be read (ENOENT:
+ * there is none) or fn failed. */
+int		 sockdir_each(const char *, int (*)(const char *, void *),
+		     void *);
+
 #endif

@@ -51,7 +51,7 @@ state_put_words(struct buf *b, uint32_t tag, struct buf *words)
 	buf_reset(words);
 }
 
-static void
+void
 state_put_termios(struct buf *w, const struct termios *t)
 {
 	wire_put_u32(w, t->c_iflag);
@@ -63,7 +63,7 @@ state_put_termios(struct buf *w, const struct termios *t)
 	buf_add(w, t->c_cc, NCCS);
 }
 
-static void
+void
 state_get_termios(struct wire *r, struct termios *t)
 {
 	const unsigned char	*cc;

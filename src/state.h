@@ -83,4 +83,10 @@ int	state_save(const struct state_facts *, const struct screen *,
 int	state_load(const void *, size_t, struct state_facts *,
 	    struct screen **, struct state_error *);
 
+/* Terminal settings as STATE_TERMIOS_LEN bytes, and back: the same in a
+ * state and wherever else sess keeps them (the upgrade's handover). */
+struct wire;
+void	state_put_termios(struct buf *, const struct termios *);
+void	state_get_termios(struct wire *, struct termios *);
+
 #endif

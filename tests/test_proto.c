@@ -159,6 +159,47 @@ test_info(void **state)
 	assert_int_equal(r.cols, 200);
 	assert_true(r.created == 0x123456789ULL);
 	assert_string_equal(r.cmd, "make -j8");
+	assert_string_equal(r.version, "");
+	buf_free(&b);
+}
+
+/* From protocol 3, INFO ends with the server's version; without it, the
+ * payload is what versions 1 and 2 read. */
+static void
+test_info_version(void **state)
+{
+	struct proto_info	 i = { 0 }, r;
+	struct buf		 b = { 0 }, old = { 0 };
+	struct proto_msg	 m;
+
+	(void)state;
+	strcpy(i.cmd, "sh");
+	assert_int_equal(proto_add_info(&old, &i), 0);
+	strcpy(i.version, "9.9.9");
+	assert_int_equal(proto_add_info(&b, &i), 0);
+	assert_int_equal(b.len, old.len + 2 + strlen("9.9.9"));
+	m = one_frame(&b, MSG_INFO);
+	assert_int_equal(proto_get_info(&m, &r), 0);
+	assert_string_equal(r.version, "9.9.9");
+	assert_string_equal(r.cmd, "sh");
+	buf_free(&b);
+	buf_free(&old);
+}
+
+static void
+test_upgrade(void **state)
+{
+	char			 path[PROTO_PATH_MAX + 1];
+	struct buf		 b = { 0 };
+	struct proto_msg	 m;
+
+	(void)state;
+	assert_int_equal(proto_add_upgrade(&b, "/usr/bin/sess"), 0);
+	m = one_frame(&b, MSG_UPGRADE);
+	assert_int_equal(proto_get_upgrade(&m, path), 0);
+	assert_string_equal(path, "/usr/bin/sess");
+	m.len--;
+	assert_int_equal(proto_get_upgrade(&m, path), -1);
 	buf_free(&b);
 }
 
@@ -420,6 +461,8 @@ main(void)
 		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_resize),
 		cmocka_unit_test(test_info),
+		cmocka_unit_test(test_info_version),
+		cmocka_unit_test(test_upgrade),
 		cmocka_unit_test(test_exit),
 		cmocka_unit_test(test_error),
 		cmocka_unit_test(test_empty_messages),
