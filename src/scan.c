@@ -302,21 +302,6 @@ scan_input(struct scan *s, const char *p, size_t n)
 	}
 }
 
-static size_t
-scan_put_num(char *p, int v)
-{
-	char	tmp[12];
-	size_t	n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	for (i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
-}
-
 size_t
 scan_csi_format(const struct scan_csi *c, int first, int count, char *buf,
     size_t size)
@@ -333,7 +318,7 @@ scan_csi_format(const struct scan_csi *c, int first, int count, char *buf,
 	n += strlen(c->leader);
 	for (i = first; i < first + count && i < c->nargs; i++) {
 		if (c->arg[i] != SCAN_MISSING)
-			n += scan_put_num(buf + n, c->arg[i]);
+			n += util_put_decimal(buf + n, c->arg[i]);
 		if (i + 1 < first + count && i + 1 < c->nargs)
 			buf[n++] = c->more[i] ? ':' : ';';
 	}

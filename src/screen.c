@@ -495,23 +495,6 @@ screen_answer(struct screen *s, const char *fmt, int a, int b)
 		s->reply(tmp, (size_t)n, s->reply_arg);
 }
 
-static size_t
-put_num(char *p, int v)
-{
-	char	tmp[12];
-	size_t	n = 0, i;
-
-	if (v < 0)
-		v = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	for (i = 0; i < n; i++)
-		p[i] = tmp[n - 1 - i];
-	return n;
-}
-
 /* Everything for libvterm goes through here: first the cursor move the
  * shorter way for text owes it, in the same write when that is small. */
 static void
@@ -524,9 +507,9 @@ screen_vt(struct screen *s, const char *p, size_t n)
 		s->cup = 0;
 		tmp[k++] = '\033';
 		tmp[k++] = '[';
-		k += put_num(tmp + k, s->crow + 1);
+		k += util_put_decimal(tmp + k, s->crow + 1);
 		tmp[k++] = ';';
-		k += put_num(tmp + k, s->ccol + 1);
+		k += util_put_decimal(tmp + k, s->ccol + 1);
 		tmp[k++] = 'H';
 		if (n <= sizeof tmp - k) {
 			memcpy(tmp + k, p, n);

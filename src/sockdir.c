@@ -30,22 +30,49 @@ name_check(const char *name)
 }
 
 int
-sockdir_path(char *buf, size_t size)
+sockdir_env_path(char *buf, size_t size, const char *name)
 {
-	const char	*env;
+	const char	*env = getenv(name);
 	char		 cwd[PATH_MAX];
 	int		 n;
 
-	if ((env = getenv("SESS_DIR")) != NULL && *env != '\0') {
-		if (*env == '/')
-			n = snprintf(buf, size, "%s", env);
-		else {
-			/* The server leaves its starting directory. */
-			if (getcwd(cwd, sizeof cwd) == NULL)
-				return -1;
-			n = snprintf(buf, size, "%s/%s", cwd, env);
-		}
-	} else if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
+	if (env == NULL || *env == '\0')
+		return 0;
+	if (*env == '/')
+		n = snprintf(buf, size, "%s", env);
+	else {
+		/* The server leaves its starting directory. */
+		if (getcwd(cwd, sizeof cwd) == NULL)
+			return -1;
+		n = snprintf(buf, size, "%s/%s", cwd, env);
+	}
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 1;
+}
+
+int
+sockdir_trim(char *buf)
+{
+	size_t	 n = strlen(buf);
+
+	/* A trailing slash would make lstat follow a symbolic link. */
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return 0;
+}
+
+int
+sockdir_path(char *buf, size_t size)
+{
+	const char	*env;
+	int		 n;
+
+	if ((n = sockdir_env_path(buf, size, "SESS_DIR")) != 0)
+		return n == -1 ? -1 : sockdir_trim(buf);
+	if ((env = getenv("XDG_RUNTIME_DIR")) != NULL && *env == '/')
 		n = snprintf(buf, size, "%s/%s", env, SOCKET_DIR_NAME);
 	else
 		n = snprintf(buf, size, "/tmp/%s-%u", SOCKET_DIR_NAME,
@@ -54,10 +81,7 @@ sockdir_path(char *buf, size_t size)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	/* A trailing slash would make lstat follow a symbolic link. */
-	while (n > 1 && buf[n - 1] == '/')
-		buf[--n] = '\0';
-	return 0;
+	return sockdir_trim(buf);
 }
 
 int

@@ -14,6 +14,13 @@ int		 name_check(const char *);
  * or /tmp/sess-UID. Touches nothing. -1 with errno ENAMETOOLONG. */
 int		 sockdir_path(char *, size_t);
 
+/* A directory named by the environment variable name, absolute (a
+ * relative one is taken from the current directory): 1, 0 when it is not
+ * set, -1 with errno ENAMETOOLONG. */
+int		 sockdir_env_path(char *, size_t, const char *name);
+/* Takes trailing slashes off a directory's path: 0. */
+int		 sockdir_trim(char *);
+
 /* Checks the directory (and with create, makes it mode 0700 when it does
  * not exist). -1 with errno: ENOENT (missing, create not asked), ELOOP
  * (a symbolic link), ENOTDIR (not a directory), EPERM (another owner),

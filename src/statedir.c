@@ -17,18 +17,11 @@ int
 statedir_path(char *buf, size_t size)
 {
 	const char	*env, *home;
-	char		 cwd[PATH_MAX];
 	int		 n;
 
-	if ((env = getenv("SESS_STATE_DIR")) != NULL && *env != '\0') {
-		if (*env == '/')
-			n = snprintf(buf, size, "%s", env);
-		else {
-			if (getcwd(cwd, sizeof cwd) == NULL)
-				return -1;
-			n = snprintf(buf, size, "%s/%s", cwd, env);
-		}
-	} else if ((env = getenv("XDG_STATE_HOME")) != NULL && *env == '/')
+	if ((n = sockdir_env_path(buf, size, "SESS_STATE_DIR")) != 0)
+		return n == -1 ? -1 : sockdir_trim(buf);
+	if ((env = getenv("XDG_STATE_HOME")) != NULL && *env == '/')
 		n = snprintf(buf, size, "%s/sess", env);
 	else if ((home = getenv("HOME")) != NULL && *home == '/')
 		n = snprintf(buf, size, "%s/.local/state/sess", home);
@@ -40,9 +33,7 @@ statedir_path(char *buf, size_t size)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	while (n > 1 && buf[n - 1] == '/')
-		buf[--n] = '\0';
-	return 0;
+	return sockdir_trim(buf);
 }
 
 /* Makes the parents of path that are missing, mode 0700 (XDG's rule for

@@ -54,6 +54,23 @@ buf_adds(struct buf *b, const char *s)
 	return buf_add(b, s, strlen(s));
 }
 
+size_t
+util_put_decimal(char *p, int v)
+{
+	char	tmp[12];
+	size_t	n = 0, i;
+
+	if (v < 0)
+		v = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
 void
 str_format(char *dst, size_t size, const char *fmt, ...)
 {

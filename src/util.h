@@ -21,6 +21,9 @@ void	 buf_consume(struct buf *, size_t);
 void	 buf_reset(struct buf *);
 void	 buf_free(struct buf *);
 
+/* v in decimal (a negative v as 0) at p, no NUL; its length, at most 10. */
+size_t	 util_put_decimal(char *, int);
+
 /* snprintf for messages, where a cut-off end is no error. */
 void	 str_format(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
