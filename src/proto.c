@@ -233,8 +233,12 @@ proto_get_info(const struct proto_msg *m, struct proto_info *i)
 	i->created = wire_get_u64(&r);
 	wire_get_str(&r, i->cmd, PROTO_CMD_MAX);
 	i->version[0] = '\0';
-	if (r.left > 0)
+	if (r.left > 0) {
 		wire_get_str(&r, i->version, PROTO_SESS_VERSION_MAX);
+		/* Said only when known: an empty one is no INFO of ours. */
+		if (i->version[0] == '\0')
+			r.bad = 1;
+	}
 	return rd_done(&r);
 }
 
