@@ -97,6 +97,18 @@ row_cmp(const void *a, const void *b)
 	    ((const struct row *)b)->name);
 }
 
+/* SIZE, AGE (since the time given) and COMMAND of a row. */
+static void
+row_describe(struct row *r, unsigned cols, unsigned rows, uint64_t since,
+    const char *cmd)
+{
+	uint64_t	 now = (uint64_t)time(NULL);
+
+	snprintf(r->size, sizeof r->size, "%ux%u", cols, rows);
+	list_age(r->age, sizeof r->age, now > since ? now - since : 0);
+	list_escape(r->cmd, sizeof r->cmd, cmd);
+}
+
 /* Fills r from the server; 0 to show it, -1 to leave it out. */
 static int
 row_fill(struct row *r, const char *dir, const char *name)
@@ -104,7 +116,6 @@ row_fill(struct row *r, const char *dir, const char *name)
 	struct proto_info	 info;
 	char			 path[256];
 	uint32_t		 version;
-	time_t			 now = time(NULL);
 
 	memset(r, 0, sizeof *r);
 	/* name_check has bounded it. */
@@ -146,11 +157,7 @@ row_fill(struct row *r, const char *dir, const char *name)
 	if (info.state != INFO_EXITED)
 		snprintf(r->pid, sizeof r->pid, "%u", (unsigned)info.pid);
 	snprintf(r->clients, sizeof r->clients, "%u", (unsigned)info.clients);
-	snprintf(r->size, sizeof r->size, "%ux%u", (unsigned)info.cols,
-	    (unsigned)info.rows);
-	list_age(r->age, sizeof r->age,
-	    (uint64_t)now > info.created ? (uint64_t)now - info.created : 0);
-	list_escape(r->cmd, sizeof r->cmd, info.cmd);
+	row_describe(r, info.cols, info.rows, info.created, info.cmd);
 	return 0;
 }
 
@@ -176,7 +183,6 @@ row_saved(struct row *r, const char *statedir, const char *name)
 	struct state_error	 why;
 	char			 path[PATH_MAX], *data;
 	size_t			 len;
-	time_t			 now = time(NULL);
 	int			 rc;
 
 	if (statedir_saved(statedir, name) == -1 ||
@@ -201,11 +207,7 @@ row_saved(struct row *r, const char *statedir, const char *name)
 	strcpy(r->state, "saved");
 	if (f.version[0] != '\0')
 		list_escape(r->version, sizeof r->version, f.version);
-	snprintf(r->size, sizeof r->size, "%ux%u", (unsigned)f.cols,
-	    (unsigned)f.rows);
-	list_age(r->age, sizeof r->age,
-	    (uint64_t)now > f.saved ? (uint64_t)now - f.saved : 0);
-	list_escape(r->cmd, sizeof r->cmd, f.cmd);
+	row_describe(r, f.cols, f.rows, f.saved, f.cmd);
 	return 0;
 }
 

@@ -129,6 +129,19 @@ dump(const struct criu *c, pid_t pid, const char *dir, int slave,
 	return criu_result(dir, "dump.log", ws == 0 ? 0 : ws << 8, e);
 }
 
+/* The criu under test, found, and an empty directory for its images. */
+static void
+criu_and_dir(struct criu *c, char *dir, size_t size, const char *name)
+{
+	struct criu_error	 e;
+
+	use_tree_criu();
+	if (criu_find(c, &e) == -1)
+		fail_msg("criu_find: %s", e.msg);
+	snprintf(dir, size, "%s", scratch_path(name));
+	assert_int_equal(mkdir(dir, 0700), 0);
+}
+
 /* An interactive shell with a variable, a trap and a cwd: dumped, gone,
  * restored on a new pty with its PID, its state, the new pty as its
  * controlling terminal (^C runs the trap) and its status ours. */
@@ -143,10 +156,7 @@ test_dump_restore_shell(void **state)
 	pid_t			 pid, back;
 
 	(void)state;
-	use_tree_criu();
-	assert_int_equal(criu_find(&c, &e), 0);
-	snprintf(dir, sizeof dir, "%s", scratch_path("ckpt"));
-	assert_int_equal(mkdir(dir, 0700), 0);
+	criu_and_dir(&c, dir, sizeof dir, "ckpt");
 
 	assert_non_null(t = term_spawn(24, 80, argv));
 	term_type(t, "PS1='pr''> '; v=kept; trap 'echo trapped-$v' INT; "
@@ -203,10 +213,7 @@ test_dump_tcp_refused(void **state)
 	int			 l, a;
 
 	(void)state;
-	use_tree_criu();
-	assert_int_equal(criu_find(&c, &e), 0);
-	snprintf(dir, sizeof dir, "%s", scratch_path("ckpt-tcp"));
-	assert_int_equal(mkdir(dir, 0700), 0);
+	criu_and_dir(&c, dir, sizeof dir, "ckpt-tcp");
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_true((l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0);
 	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
