@@ -383,7 +383,7 @@ comb_gc(struct comb *cb, struct grid *g, int ngrids)
 	if ((map = calloc(cb->n + 1, sizeof *map)) == NULL)
 		return;
 	for (k = 0; k < ngrids; k++) {
-		for (r = 0; r < g[k].rows; r++) {
+		for (r = 0; g[k].row != NULL && r < g[k].rows; r++) {
 			row = &g[k].row[r];
 			for (c = 0; c < row->cap; c++) {
 				if (!CELL_ISCOMB(row->cells[c].ch))

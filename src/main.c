@@ -756,7 +756,9 @@ cmd_adopt(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct cmdline	 c = { 0 };
+	/* Not on the stack, where a server started from here would
+	 * keep all of it: only what is written of it is resident. */
+	static struct cmdline c;
 	int		 creating, attaching, rc;
 
 	if (argc > 1 && strncmp(argv[1], "--upgrade-", 10) == 0)

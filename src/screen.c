@@ -258,6 +258,10 @@ cb_settermprop(VTermProp prop, VTermValue *v, void *arg)
 	case VTERM_PROP_ALTSCREEN:
 		if (s->alt == !!v->boolean)
 			break;
+		/* Made on first use: most programs never switch. */
+		if (v->boolean && s->g[1].row == NULL &&
+		    grid_init(&s->g[1], s->g[0].rows, s->g[0].cols) == -1)
+			return 0;
 		s->alt = !!v->boolean;
 		kitty_reset(s, 1);
 		s->phantom = 0;
@@ -300,6 +304,8 @@ screen_resize_grid(struct screen *s, int k, int rows, int cols)
 	struct row	*row;
 	int		 floor, bottom, need, shift = 0, i, active = k == s->alt;
 
+	if (g->row == NULL)
+		return 0;
 	if (rows < g->rows) {
 		if (active)
 			floor = s->crow;
@@ -1203,7 +1209,9 @@ screen_ris(struct screen *s)
 	modes_reset(s);
 	margins_reset(s);
 	screen_forget(s);
-	grid_scroll(&s->g[1], 0, s->g[1].rows, s->g[1].rows, COL_DEFAULT);
+	if (s->g[1].row != NULL)
+		grid_scroll(&s->g[1], 0, s->g[1].rows, s->g[1].rows,
+		    COL_DEFAULT);
 }
 
 static void
@@ -1441,7 +1449,6 @@ screen_new(int rows, int cols)
 	modes_reset(s);
 	margins_reset(s);
 	if (grid_init(&s->g[0], rows, cols) == -1 ||
-	    grid_init(&s->g[1], rows, cols) == -1 ||
 	    scan_init(&s->scan, &screen_scan_ops, s) == -1 ||
 	    scan_init(&s->inj, &screen_scan_ops, s) == -1 ||
 	    (s->vt = vterm_new(rows, cols)) == NULL) {

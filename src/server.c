@@ -218,7 +218,8 @@ server_signal(struct server *s)
 		switch (si.ssi_signo) {
 		case SIGCHLD:
 			while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
-				if (pid == s->checkpoint.criu_pid)
+				if (s->checkpoint != NULL &&
+				    pid == s->checkpoint->criu_pid)
 					server_checkpoint_done(s, ws);
 				else if (pid == s->pid &&
 				    s->state == SESSION_RUNNING)
@@ -480,6 +481,8 @@ server_free(struct server *s)
 		close(s->notify);
 	s->sigfd = s->notify = -1;
 	adopt_free(&s->adopt);
+	free(s->checkpoint);
+	s->checkpoint = NULL;
 }
 
 /* The signals the loop takes, through a descriptor. Blocked, they stay
@@ -595,9 +598,14 @@ server_foreground(const struct server_opts *o, struct start_error *e)
  * that nothing wrote (where relocations were written, the mapping has
  * anonymous pages, which letting go would lose). The mappings are all
  * read first: the code that reads and parses them is let go too, not
- * faulted in again line by line. */
+ * faulted in again line by line. So is the stack below this call: the
+ * creator's probes and the start went deeper than the loop will, and
+ * what they left there is of no use (a page the loop reaches again
+ * comes back zeroed, as a new one would). */
+#define STACK_KEEP	(8 * 1024)	/* for the calls server_trim makes */
+
 static void
-server_trim_text(void)
+server_trim(void)
 {
 	struct {
 		unsigned long	 a, b;
@@ -605,7 +613,7 @@ server_trim_text(void)
 	}		 m[64];
 	FILE		*f;
 	char		 line[512], perm[8];
-	unsigned long	 a, b, kb;
+	unsigned long	 a, b, kb, stack = 0, below;
 	int		 path, n = 0, i, cur = -1;
 
 	if ((f = fopen("/proc/self/smaps", "re")) == NULL)
@@ -615,6 +623,8 @@ server_trim_text(void)
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &a, &b, perm,
 		    &path) >= 3) {
 			cur = -1;
+			if (path != 0 && strncmp(line + path, "[stack]", 7) == 0)
+				stack = a;
 			if (path == 0 || line[path] != '/' ||
 			    perm[1] != '-' || b <= a || n == (int)nitems(m))
 				continue;
@@ -633,6 +643,11 @@ server_trim_text(void)
 			(void)madvise((void *)m[i].a, m[i].b - m[i].a,
 			    MADV_DONTNEED);
 	}
+	/* Well below this frame: madvise's own is still to come. */
+	below = ((unsigned long)__builtin_frame_address(0) - STACK_KEEP) &
+	    ~((unsigned long)sysconf(_SC_PAGESIZE) - 1);
+	if (stack != 0 && below > stack)
+		(void)madvise((void *)stack, below - stack, MADV_DONTNEED);
 }
 
 /* Serves a session an upgrade handed over (server_upgrade.c has filled
@@ -645,7 +660,7 @@ server_resume(struct server *s)
 	log_open(server_who(s->o));
 	server_watch(s);
 	if (!s->foreground)
-		server_trim_text();
+		server_trim();
 	server_loop(s);
 	log_debug("ending");
 	server_client_flush_all(s);
@@ -687,7 +702,7 @@ server_daemon(const struct server_opts *o, struct start_error *e, int sp)
 	close(sp);
 	if (chdir("/") == -1)
 		_exit(1);
-	server_trim_text();
+	server_trim();
 	server_loop(&s);
 	log_debug("ending");
 	server_client_flush_all(&s);

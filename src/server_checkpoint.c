@@ -99,7 +99,7 @@ void
 server_checkpoint_start(struct server *s, struct client *c,
     const struct proto_msg *m)
 {
-	struct server_checkpoint	*k = &s->checkpoint;
+	struct server_checkpoint	*k;
 	struct proto_checkpoint		 pc;
 	struct criu_error		 ce;
 	struct stat			 tty;
@@ -109,7 +109,7 @@ server_checkpoint_start(struct server *s, struct client *c,
 		server_checkpoint_refuse(c, EBADMSG, "bad checkpoint request");
 		return;
 	}
-	if (k->criu_pid > 0) {
+	if (s->checkpoint != NULL) {
 		server_checkpoint_refuse(c, EBUSY, "a checkpoint is under way");
 		return;
 	}
@@ -117,29 +117,34 @@ server_checkpoint_start(struct server *s, struct client *c,
 		server_checkpoint_refuse(c, ESRCH, "its program has exited");
 		return;
 	}
+	/* Only while one is under way: an idle server keeps none. */
+	if ((k = calloc(1, sizeof *k)) == NULL) {
+		server_checkpoint_refuse(c, errno, "%s", strerror(errno));
+		return;
+	}
 	/* The client found criu and asked its version: asking again would
 	 * start criu once more (its libraries make that slow). */
 	if (criu_at(&k->criu, pc.criu, &ce) == -1) {
 		server_checkpoint_refuse(c, ce.err, "%s", ce.msg);
-		return;
+		goto fail;
 	}
 	if (statedir_check(pc.dir, 0) == -1) {
 		server_checkpoint_refuse(c, errno, "state directory %s %s",
 		    pc.dir, sockdir_strerror(errno));
-		return;
+		goto fail;
 	}
 	if (statedir_join(k->dir, sizeof k->dir, pc.dir, s->o->name) == -1 ||
 	    statedir_temp(k->tmp, sizeof k->tmp, pc.dir, s->o->name) == -1) {
 		server_checkpoint_refuse(c, errno, "cannot write in %s: %s",
 		    pc.dir, strerror(errno));
-		return;
+		goto fail;
 	}
 	if (server_checkpoint_tty(s, key, sizeof key, &tty) == -1 ||
 	    server_checkpoint_write(s, k->tmp, &tty) == -1) {
 		server_checkpoint_refuse(c, errno, "cannot save the screen: %s",
 		    strerror(errno));
 		statedir_remove(k->tmp);
-		return;
+		goto fail;
 	}
 	k->flags = pc.flags;
 	k->criu_pid = criu_dump_start(&k->criu, s->pid, k->tmp, key,
@@ -147,10 +152,15 @@ server_checkpoint_start(struct server *s, struct client *c,
 	if (k->criu_pid == -1) {
 		statedir_remove(k->tmp);
 		server_checkpoint_refuse(c, ce.err, "%s", ce.msg);
-		return;
+		goto fail;
 	}
 	k->asker = c;
+	s->checkpoint = k;
 	log_debug("checkpoint into %s: criu %ld", k->tmp, (long)k->criu_pid);
+	return;
+
+fail:
+	free(k);
 }
 
 /* The checkpoint takes the place of an older one of the same name (taken
@@ -179,13 +189,11 @@ server_checkpoint_commit(struct server_checkpoint *k)
 void
 server_checkpoint_done(struct server *s, int ws)
 {
-	struct server_checkpoint	*k = &s->checkpoint;
+	struct server_checkpoint	*k = s->checkpoint;
 	struct criu_error		 ce;
-	struct client			*asker = k->asker;
-	int				 i;
+	int				 i, leave;
 
-	k->criu_pid = 0;
-	k->asker = NULL;
+	s->checkpoint = NULL;
 	ce.msg[0] = '\0';
 	ce.err = EIO;
 	if (criu_result(k->tmp, "dump.log", ws, &ce) == -1 ||
@@ -195,19 +203,21 @@ server_checkpoint_done(struct server *s, int ws)
 			    "checkpoint in %s: %s", k->dir, strerror(errno));
 		log_debug("checkpoint failed: %s", ce.msg);
 		statedir_remove(k->tmp);
-		if (asker != NULL)
-			server_client_error(asker, ce.err, "%s", ce.msg);
+		if (k->asker != NULL)
+			server_client_error(k->asker, ce.err, "%s", ce.msg);
 		/* criu thaws what it froze when it fails; a program it
 		 * killed all the same has exited as any other. */
 		if (k->program_gone)
 			server_exited(s, k->status);
-		k->program_gone = 0;
+		free(k);
 		return;
 	}
 	log_debug("checkpoint complete in %s", k->dir);
-	if (asker != NULL)
-		server_client_ok(asker);
-	if (k->flags & CHECKPOINT_LEAVE_RUNNING)
+	if (k->asker != NULL)
+		server_client_ok(k->asker);
+	leave = k->flags & CHECKPOINT_LEAVE_RUNNING;
+	free(k);
+	if (leave)
 		return;
 	/* criu ended the program: the session lives on in the checkpoint,
 	 * not as an exited one. */
@@ -225,8 +235,8 @@ server_checkpoint_done(struct server *s, int ws)
 void
 server_checkpoint_forget(struct server *s, struct client *c)
 {
-	if (s->checkpoint.asker == c)
-		s->checkpoint.asker = NULL;
+	if (s->checkpoint != NULL && s->checkpoint->asker == c)
+		s->checkpoint->asker = NULL;
 }
 
 /* The program ended while criu had it: whether that is the checkpoint's
@@ -234,9 +244,9 @@ server_checkpoint_forget(struct server *s, struct client *c)
 int
 server_checkpoint_program_exited(struct server *s, int status)
 {
-	struct server_checkpoint	*k = &s->checkpoint;
+	struct server_checkpoint	*k = s->checkpoint;
 
-	if (k->criu_pid <= 0)
+	if (k == NULL)
 		return 0;
 	k->program_gone = 1;
 	k->status = status;
@@ -287,6 +297,7 @@ server_checkpoint_restore(struct server *s, struct start_error *e)
 	struct state_facts	 f;
 	struct state_error	 se;
 	struct criu_error	 ce;
+	struct criu		 criu;
 	struct screen		*screen;
 	char			 path[PATH_MAX], key[64], *slave, *data = NULL;
 	size_t			 len;
@@ -314,8 +325,8 @@ server_checkpoint_restore(struct server *s, struct start_error *e)
 	s->created = (time_t)f.created;
 	/* The creator checked criu a moment ago, in this process. */
 	if (s->o->criu != NULL)
-		s->checkpoint.criu = *s->o->criu;
-	else if (criu_find(&s->checkpoint.criu, &ce) == -1) {
+		criu = *s->o->criu;
+	else if (criu_find(&criu, &ce) == -1) {
 		str_format(e->msg, sizeof e->msg, "%s", ce.msg);
 		return -1;
 	}
@@ -327,7 +338,7 @@ server_checkpoint_restore(struct server *s, struct start_error *e)
 		goto fail;
 	}
 	criu_tty_key(key, sizeof key, (dev_t)f.tty_rdev, (dev_t)f.tty_dev);
-	if ((pid = criu_restore(&s->checkpoint.criu, s->o->restore, fd, key,
+	if ((pid = criu_restore(&criu, s->o->restore, fd, key,
 	    &ce)) == -1) {
 		str_format(e->msg, sizeof e->msg, "%s", ce.msg);
 		goto fail;

@@ -69,7 +69,7 @@ struct client {
 	char		 term[PROTO_TERM_MAX + 1];	/* for an upgrade */
 };
 
-/* A checkpoint under way (criu_pid > 0), see server_checkpoint.c. */
+/* A checkpoint under way, see server_checkpoint.c. */
 struct server_checkpoint {
 	struct criu	 criu;
 	pid_t		 criu_pid;
@@ -112,7 +112,7 @@ struct server {
 	int		 collected;	/* the exit status reached a client */
 	struct adopt_target adopt;	/* an adopted program (pid not ours) */
 	int		 adopted;
-	struct server_checkpoint checkpoint;
+	struct server_checkpoint *checkpoint;	/* under way, or NULL */
 };
 
 /* server.c */

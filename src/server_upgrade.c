@@ -571,7 +571,7 @@ server_upgrade_memfd(const struct buf *b)
 static const char *
 server_upgrade_busy(struct server *s)
 {
-	if (s->checkpoint.criu_pid > 0)
+	if (s->checkpoint != NULL)
 		return "a checkpoint is under way";
 	if (s->state == SESSION_DRAINING || s->state == SESSION_ENDING)
 		return "the session is ending";
