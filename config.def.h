@@ -31,8 +31,9 @@
 #define INPUT_BACKLOG (64 * 1024)
 
 /* Output the screen model may fall behind by during a flood before the
- * program is made to wait for it. */
-#define MODEL_BACKLOG (8 * 1024 * 1024)
+ * program is made to wait for it: memory a flood may take twice (one
+ * part parsed, the next coming), beside what is held (MODEL_HOLD). */
+#define MODEL_BACKLOG (128 * 1024)
 
 /* Largest message on the session socket, header excluded. */
 #define PROTO_MAX_PAYLOAD (64 * 1024)
@@ -71,8 +72,18 @@
  * by this much, or when none came for MODEL_PAUSE_MS (milliseconds: the
  * flood is over). */
 #define MODEL_FLOOD_READ (32 * 1024)
-#define MODEL_FLOOD (2 * 1024 * 1024)
+#define MODEL_FLOOD (128 * 1024)
 #define MODEL_PAUSE_MS 16
+
+/* The plain end of a flood that goes on is held back, up to this much,
+ * while the next part may still push it out of the scrollback unparsed:
+ * enough for SCROLLBACK_LINES lines of 100 bytes. A flood of longer
+ * lines is parsed as it comes. */
+#define MODEL_HOLD (1024 * 1024)
+
+/* What is held is parsed this much at a time at the end of a flood, each
+ * piece given back to the system as the scrollback takes its lines. */
+#define MODEL_PIECE (64 * 1024)
 
 /* Output up to this size is parsed by the server's loop itself when the
  * model's thread is idle: waking the thread costs more. */

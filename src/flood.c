@@ -12,10 +12,16 @@
  * a long flood no byte is copied on this side. Output that is not plain
  * (a title, a cursor move) is parsed with a little after it, and the
  * flood passed over again from there. */
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "flood.h"
+#include "log.h"
 #include "model.h"
 #include "skim.h"
 
@@ -36,10 +42,17 @@ flood_input(struct screen *v, const struct flood_sink *sink, uint64_t at,
  * that are plain to the end, or but for a sequence the next part may
  * finish, and not so many that holding them costs more than parsing. */
 static int
-flood_holds(int flood, const char *p, size_t n, size_t plain)
+flood_holds(const struct screen *v, int flood, const char *p, size_t n,
+    size_t plain, size_t lines)
 {
-	return flood && n < MODEL_FLOOD &&
-	    (plain == n || skim_partial(p + plain, n - plain));
+	if (!flood || n >= MODEL_HOLD ||
+	    !(plain == n || skim_partial(p + plain, n - plain)))
+		return 0;
+	/* Lines so long that the ones it takes to push these out would
+	 * not fit in MODEL_HOLD: parsed now, not held for nothing. */
+	return lines == SCREEN_LINES_UNKNOWN || plain < MODEL_STEP * 16 ||
+	    (uint64_t)plain * screen_skip_lines(v) <=
+	    (uint64_t)MODEL_HOLD * lines;
 }
 
 /* Where the line that goes on at p[at] ends (past its line feed, where
@@ -54,26 +67,56 @@ flood_line_end(const char *p, size_t at, size_t n)
 	return (size_t)(lf - p) + 1;
 }
 
-/* Feeds v output p (n bytes at stream offset pos: the first *plain known
- * plain, the first k passed over already), passing over the start of
- * each flood of plain lines in it. Returns where the rest is held
- * instead (a flood that goes on, flood, and ends plain; *plain: the
- * plain bytes in the rest), n when all of it was fed. */
-static size_t
-flood_pass(struct screen *v, const char *p, size_t n, uint64_t pos,
-    size_t k, size_t *plain, int flood, const struct flood_sink *sink)
+static void	flood_let_go(struct flood *);
+
+/* Feeds p (n bytes at stream offset at) as flood_input does; when it is
+ * in what f holds, in pieces, and what is parsed of it goes back to the
+ * system as the parse goes: at the end of a flood, the lines held
+ * become scrollback a piece at a time, not all at once beside it. */
+static void
+flood_give(struct flood *f, struct screen *v, const struct flood_sink *sink,
+    uint64_t at, const char *p, size_t n)
 {
-	size_t	 at = 0, step;
+	size_t	 len;
+
+	if (f == NULL || p < f->held.data || p >= f->held.data + f->held.len) {
+		flood_input(v, sink, at, p, n);
+		return;
+	}
+	for (; n > 0; p += len, at += len, n -= len) {
+		len = n < MODEL_PIECE ? n : MODEL_PIECE;
+		flood_input(v, sink, at, p, len);
+		f->held_off = (size_t)(p + len - f->held.data);
+		flood_let_go(f);
+	}
+}
+
+/* Feeds v output p (n bytes at stream offset pos: the first *plain known
+ * plain, with *lines line feeds in them after the first k, which were
+ * passed over already), passing over the start of each flood of plain
+ * lines in it. Returns where the rest is held instead (a flood that goes
+ * on, flood, and ends plain; *plain and *lines: the plain bytes in the
+ * rest and their line feeds), n when all of it was fed. */
+static size_t
+flood_pass(struct flood *f, struct screen *v, const char *p, size_t n,
+    uint64_t pos, size_t k, size_t *plain, size_t *lines, int flood,
+    const struct flood_sink *sink)
+{
+	size_t	 at = 0, step, more;
 	int	 again = 0;
 
 	for (;;) {
-		*plain += skim_plain(p + at + *plain, n - at - *plain);
+		more = skim_plain(p + at + *plain, n - at - *plain);
+		if (*lines != SCREEN_LINES_UNKNOWN)
+			*lines += skim_lines(p + at + *plain, more);
+		*plain += more;
 		if (k == 0)
-			k = screen_skip(v, NULL, 0, p + at, *plain);
+			k = screen_skip(v, NULL, 0, p + at, *plain, lines);
 		/* (Not if a retry did not help: the screen cannot pass
 		 * over this flood, on the alternate screen say.) */
 		if ((k > 0 || !again) &&
-		    flood_holds(flood, p + at + k, n - at - k, *plain - k)) {
+		    flood_holds(v, flood, p + at + k, n - at - k, *plain - k,
+		    *lines)) {
 			*plain -= k;
 			return at + k;
 		}
@@ -91,21 +134,55 @@ flood_pass(struct screen *v, const char *p, size_t n, uint64_t pos,
 		}
 		if (step >= n - at)
 			break;
-		flood_input(v, sink, pos + at + k, p + at + k, step - k);
+		flood_give(f, v, sink, pos + at + k, p + at + k, step - k);
 		at += step;
 		*plain = again ? *plain - step : 0;
+		*lines = again ? SCREEN_LINES_UNKNOWN : 0;
 		k = 0;
 	}
-	flood_input(v, sink, pos + at + k, p + at + k, n - at - k);
+	flood_give(f, v, sink, pos + at + k, p + at + k, n - at - k);
 	*plain = 0;
+	*lines = 0;
 	return n;
 }
 
-/* Holds in's bytes from off on (at stream offset at): its buffer becomes
- * the held one. */
+/* Gives the whole pages in [from, to) back to the system: they read as
+ * zeros after, and cost no memory until written again. */
+static void
+flood_unmap(uintptr_t from, uintptr_t to)
+{
+	static uintptr_t	 page;
+
+	if (page == 0)
+		page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	from = (from + page - 1) & ~(page - 1);
+	to &= ~(page - 1);
+	if (to > from && madvise((void *)from, to - from, MADV_DONTNEED) == -1)
+		log_debug("flood: madvise: %s", strerror(errno));
+}
+
+/* The pages before what is held go back to the system: at the end of a
+ * flood, as what was held is parsed. (Not while it goes on: the buffer
+ * takes the next parts there again, and a page given back and taken
+ * again costs a fault and a clearing, more than the copy it saves.) */
+static void
+flood_let_go(struct flood *f)
+{
+	uintptr_t	 end = (uintptr_t)f->held.data + f->held_off;
+
+	if (f->let_go == 0)
+		f->let_go = (uintptr_t)f->held.data;
+	if (end > f->let_go) {
+		flood_unmap(f->let_go, end);
+		f->let_go = end;
+	}
+}
+
+/* Holds in's bytes from off on (at stream offset at; plain of them
+ * plain, with lines line feeds): its buffer becomes the held one. */
 static void
 flood_hold(struct flood *f, struct buf *in, size_t off, size_t plain,
-    uint64_t at)
+    size_t lines, uint64_t at)
 {
 	struct buf	 tmp;
 
@@ -114,10 +191,33 @@ flood_hold(struct flood *f, struct buf *in, size_t off, size_t plain,
 		tmp = f->held;
 		f->held = *in;
 		*in = tmp;
+		f->let_go = 0;
 	}
 	f->held_off = off;
 	f->held_plain = plain;
+	f->held_lines = lines;
 	f->held_at = at;
+}
+
+/* The batch after what is held. What came before it is moved out of the
+ * way only when the buffer is full: a copy of what is held now and then,
+ * not one a batch. */
+static void
+flood_append(struct flood *f, const struct buf *batch)
+{
+	struct buf	*h = &f->held;
+	const char	*was = h->data;
+
+	if (f->held_off > 0 && h->len + batch->len > h->cap) {
+		memmove(h->data, h->data + f->held_off, h->len - f->held_off);
+		h->len -= f->held_off;
+		f->held_off = 0;
+	}
+	if (buf_add(h, batch->data, batch->len) == -1)
+		log_debug("flood: %zu bytes lost to the model: %s",
+		    batch->len, strerror(errno));
+	if (f->held_off == 0 || h->data != was)
+		f->let_go = 0;
 }
 
 void
@@ -125,37 +225,49 @@ flood_feed(struct flood *f, struct screen *v, struct buf *batch, uint64_t at,
     int flood, const struct flood_sink *sink)
 {
 	const char	*h = f->held.data + f->held_off;
-	size_t		 nh = flood_held(f), plain = 0, k = 0;
-	size_t		 off;
+	size_t		 nh = flood_held(f), plain = 0, lines = 0, k = 0;
+	size_t		 base = 0, off;
 	struct buf	*in = batch;
 
 	if (nh > 0 && f->held_plain == nh) {
 		/* A batch that alone pushes out what is held (a plain end
-		 * of whole items) is all there is to feed: in a long flood
-		 * no byte is copied. */
+		 * of whole items) is all there is to feed: then no byte is
+		 * copied. */
 		plain = skim_plain(batch->data, batch->len);
-		k = screen_skip(v, h, nh, batch->data, plain);
+		lines = skim_lines(batch->data, plain);
+		k = screen_skip(v, h, nh, batch->data, plain, &lines);
 	}
 	if (nh > 0 && k == 0) {
 		/* Else what is held and the batch, one after the other. */
-		plain = f->held_plain == nh ? nh + plain : f->held_plain;
-		buf_consume(&f->held, f->held_off);
-		buf_add(&f->held, batch->data, batch->len);
+		if (f->held_plain == nh) {
+			plain += nh;
+			lines += f->held_lines;
+		} else {
+			plain = f->held_plain;
+			lines = f->held_lines;
+		}
+		flood_append(f, batch);
 		in = &f->held;
+		base = f->held_off;
 		at = f->held_at;
 	}
-	f->held_off = f->held_plain = 0;
-	off = flood_pass(v, in->data, in->len, at, k, &plain, flood, sink);
-	if (off < in->len)
-		flood_hold(f, in, off, plain, at + off);
-	else
+	off = flood_pass(f, v, in->data + base, in->len - base, at, k, &plain,
+	    &lines, flood, sink);
+	if (base + off < in->len)
+		flood_hold(f, in, base + off, plain, lines, at + off);
+	else {
 		buf_reset(&f->held);
+		f->held_off = f->held_plain = f->held_lines = 0;
+		f->let_go = 0;
+	}
 }
 
 void
 flood_feed_all(struct screen *v, const char *p, size_t n, size_t plain)
 {
-	(void)flood_pass(v, p, n, 0, 0, &plain, 0, NULL);
+	size_t	 lines = SCREEN_LINES_UNKNOWN;
+
+	(void)flood_pass(NULL, v, p, n, 0, 0, &plain, &lines, 0, NULL);
 }
 
 size_t
@@ -168,7 +280,8 @@ void
 flood_free(struct flood *f)
 {
 	buf_free(&f->held);
-	f->held_off = f->held_plain = 0;
+	f->held_off = f->held_plain = f->held_lines = 0;
+	f->let_go = 0;
 }
 
 int

@@ -28,7 +28,10 @@ struct flood {
 	struct buf	 held;
 	size_t		 held_off;	/* from here */
 	size_t		 held_plain;	/* the whole plain items in it */
+	size_t		 held_lines;	/* their line feeds */
 	uint64_t	 held_at;	/* the stream offset of held_off */
+	uintptr_t	 let_go;	/* the buffer's pages before this are
+					   given back (0: none yet) */
 };
 
 /* Feeds v a batch (at: its stream offset), after what f holds: the start

@@ -3,8 +3,11 @@
  * palette colour in two bytes), a wide character, a cell of several code
  * points. A plain 80-column line costs about 80 bytes, and 24 for its
  * entry in the ring. */
+#include <sys/mman.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hist.h"
 #include "utf8.h"
@@ -23,7 +26,7 @@
 
 #define H_PEN_MAX	(2 + 2 * 5 + 2)
 
-#define H_BLOCK		(64 * 1024)
+#define H_BLOCK		(64 * 1024 - sizeof(struct hblock)) /* 16 pages */
 
 void
 hist_init(struct hist *h, size_t maxlines, size_t maxbytes)
@@ -39,6 +42,34 @@ hist_ent(const struct hist *h, size_t i)
 	return &h->ent[(h->first + i) % h->cap];
 }
 
+/* Blocks are pages of their own, not malloc's: a scrollback that a flood
+ * empties gives its memory back to the system at once, where malloc
+ * would keep it. A block of at least size bytes, the whole of its pages
+ * usable. */
+static struct hblock *
+hist_block_new(size_t size)
+{
+	struct hblock	*b;
+	size_t		 page = (size_t)sysconf(_SC_PAGESIZE), len;
+
+	len = (sizeof *b + size + page - 1) & ~(page - 1);
+	b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (b == MAP_FAILED)
+		return NULL;
+	b->used = 0;
+	b->size = len - sizeof *b;
+	b->lines = 0;
+	return b;
+}
+
+static void
+hist_block_free(struct hblock *b)
+{
+	if (b != NULL)
+		munmap(b, sizeof *b + b->size);
+}
+
 /* A line is gone: its block goes with its last line. */
 static void
 hist_release(struct hist *h, struct hent *e)
@@ -48,7 +79,7 @@ hist_release(struct hist *h, struct hent *e)
 		if (e->b == h->cur)
 			h->cur->used = 0;
 		else
-			free(e->b);
+			hist_block_free(e->b);
 	}
 }
 
@@ -67,7 +98,7 @@ void
 hist_free(struct hist *h)
 {
 	hist_clear(h);
-	free(h->cur);
+	hist_block_free(h->cur);
 	h->cur = NULL;
 	free(h->tmp);
 	h->tmp = NULL;
@@ -259,13 +290,10 @@ hist_room(struct hist *h, size_t n)
 	if (h->cur != NULL && h->cur->used + n <= h->cur->size)
 		return 0;
 	size = n > H_BLOCK ? n : H_BLOCK;
-	if ((b = malloc(sizeof *b + size)) == NULL)
+	if ((b = hist_block_new(size)) == NULL)
 		return -1;
-	b->used = 0;
-	b->size = size;
-	b->lines = 0;
 	if (h->cur != NULL && h->cur->lines == 0)
-		free(h->cur);
+		hist_block_free(h->cur);
 	h->cur = b;
 	return 0;
 }

@@ -1511,13 +1511,6 @@ screen_input(struct screen *s, const char *p, size_t n)
  * cut it costs. */
 #define SKIP_MIN	(64 * 1024)
 
-/* The line feed that ends the plain line just before p[at], or NULL. */
-static const char *
-skip_lf(const char *p, size_t at)
-{
-	return at == 0 ? NULL : memrchr(p, '\n', at);
-}
-
 /* Where the last SGR that resets the pen begins in p (n bytes of whole
  * plain items, looked at up to at), or -1. */
 static ssize_t
@@ -1550,11 +1543,19 @@ skip_pen(struct screen *s, const char *p, size_t from, size_t to)
 }
 
 size_t
+screen_skip_lines(const struct screen *s)
+{
+	/* The screen's rows to reach its bottom, as many more to leave
+	 * it, and the scrollback. */
+	return 2 * (size_t)s->rows + s->hist.maxlines + 1;
+}
+
+size_t
 screen_skip(struct screen *s, const char *pre, size_t npre, const char *p,
-    size_t plain)
+    size_t plain, size_t *lines)
 {
 	const char	*lf;
-	size_t		 need, lines, cut, at, len, i;
+	size_t		 need, cut, after, i, len;
 	ssize_t		 reset;
 	int		 top, bot, left, right;
 
@@ -1569,16 +1570,19 @@ screen_skip(struct screen *s, const char *pre, size_t npre, const char *p,
 	 * pending) and has enough line feeds after it that everything
 	 * before it, and the line it starts, leaves the screen (rows
 	 * feeds to reach the bottom, rows more) and the scrollback. */
-	need = 2 * (size_t)s->rows + s->hist.maxlines + 1;
-	cut = 0;
-	for (lines = 0, at = plain; (lf = skip_lf(p, at)) != NULL;
-	    lines++, at = (size_t)(lf - p)) {
-		if (lines >= need && lf > p && lf[-1] == '\r') {
-			cut = (size_t)(lf - p) + 1;
-			break;
-		}
-	}
-	if (cut == 0 || npre + cut < SKIP_MIN)
+	need = screen_skip_lines(s);
+	if (*lines == SCREEN_LINES_UNKNOWN)
+		*lines = skim_lines(p, plain);
+	if (*lines <= need)
+		return 0;
+	lf = skim_line_end(p, plain, *lines - 1 - need);
+	for (after = need; lf != NULL && (lf == p || lf[-1] != '\r');
+	    after++)
+		lf = lf == p ? NULL : memrchr(p, '\n', (size_t)(lf - p));
+	if (lf == NULL)
+		return 0;
+	cut = (size_t)(lf - p) + 1;
+	if (npre + cut < SKIP_MIN)
 		return 0;
 	/* What is after the cut prints something, so the character a REP
 	 * repeats comes from there in both cases. */
@@ -1600,6 +1604,10 @@ screen_skip(struct screen *s, const char *pre, size_t npre, const char *p,
 	}
 	skip_pen(s, p, (size_t)reset, cut);
 	scan_input(&s->scan, "\r", 1);
+	/* The lines after the cut push out every one the scrollback has:
+	 * its memory goes now, not line by line as they come. */
+	hist_clear(&s->hist);
+	*lines = after;
 	return cut;
 }
 

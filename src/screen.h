@@ -22,9 +22,15 @@ void		 screen_resize(struct screen *, int rows, int cols);
  * and the caller feeds what follows. 0 when there is no such start. pre
  * (npre bytes of whole plain items, may be empty) is output not fed yet
  * that comes before p; it is passed over with the start of p, which
- * alone must have the lines that push it out. */
+ * alone must have the lines that push it out. *lines, if not
+ * SCREEN_LINES_UNKNOWN, is how many line feeds p's plain bytes have (a
+ * flood that goes on counts them once, as they come); it is left as
+ * the count after the cut. */
+#define SCREEN_LINES_UNKNOWN	((size_t)-1)
+/* The line feeds it takes after a cut for screen_skip to make it. */
+size_t		 screen_skip_lines(const struct screen *);
 size_t		 screen_skip(struct screen *, const char *pre, size_t npre,
-		    const char *p, size_t plain);
+		    const char *p, size_t plain, size_t *lines);
 
 /* Replies the terminal would send to the program's queries (DA, DSR,
  * DECRQM...). The server installs this while no client is attached. */

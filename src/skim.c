@@ -191,6 +191,94 @@ skim_plain(const char *p, size_t n)
 	return i;
 }
 
+/* The line feeds in 64 bytes at p, bit k for byte k. */
+static uint64_t
+skim_lf_block(const unsigned char *p)
+{
+#ifdef __SSE2__
+	const __m128i	 lf = _mm_set1_epi8('\n');
+	uint64_t	 mask = 0;
+	int		 k;
+
+	for (k = 0; k < 64; k += 16)
+		mask |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(p + k)),
+		    lf)) << k;
+	return mask;
+#else
+	uint64_t	 mask = 0;
+	int		 k;
+
+	for (k = 0; k < 64; k++)
+		mask |= (uint64_t)(p[k] == '\n') << k;
+	return mask;
+#endif
+}
+
+/* Bits set in m, in a few instructions: without -mpopcnt, the builtin
+ * is a call. */
+static size_t
+skim_bits(uint64_t m)
+{
+	m -= (m >> 1) & 0x5555555555555555ull;
+	m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
+	m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (size_t)((m * 0x0101010101010101ull) >> 56);
+}
+
+size_t
+skim_lines(const char *p, size_t n)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+	size_t			 i = 0, lines = 0;
+#ifdef __SSE2__
+	const __m128i		 lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+	__m128i			 acc, sum;
+	int			 k;
+
+	/* Each match subtracts -1 from its byte's count: up to 255 rounds
+	 * before the counts are added up. */
+	while (n - i >= 16) {
+		acc = zero;
+		for (k = 0; k < 255 && n - i >= 16; k++, i += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(u + i)), lf));
+		sum = _mm_sad_epu8(acc, zero);
+		lines += (size_t)_mm_cvtsi128_si32(sum) +
+		    (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+	}
+#else
+	for (; n - i >= 64; i += 64)
+		lines += skim_bits(skim_lf_block(u + i));
+#endif
+	for (; i < n; i++)
+		lines += u[i] == '\n';
+	return lines;
+}
+
+const char *
+skim_line_end(const char *p, size_t n, size_t k)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+	size_t			 i = 0, in;
+	uint64_t		 mask;
+
+	for (; n - i >= 64; i += 64) {
+		mask = skim_lf_block(u + i);
+		if ((in = skim_bits(mask)) <= k) {
+			k -= in;
+			continue;
+		}
+		for (; k > 0; k--)
+			mask &= mask - 1;
+		return p + i + __builtin_ctzll(mask);
+	}
+	for (; i < n; i++)
+		if (u[i] == '\n' && k-- == 0)
+			return p + i;
+	return NULL;
+}
+
 int
 skim_sgr_resets(const char *p, size_t n)
 {

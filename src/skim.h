@@ -10,19 +10,25 @@
 /* The longest start of p made only of whole plain items: printable text
  * (any byte from 0x80 on included), LF, CR, TAB, BS, an SGR (ESC [
  * digits ; : m) and an EL (ESC [ digits K). */
-size_t	skim_plain(const char *, size_t);
+size_t		 skim_plain(const char *, size_t);
 
 /* Whether p (n bytes, where a plain run ended) is the start of an SGR
  * or EL that the next bytes may finish. */
-int	skim_partial(const char *, size_t);
+int		 skim_partial(const char *, size_t);
 
 /* The length of the plain item at p (n bytes): the sequence's for an
  * SGR or EL, else 1. */
-size_t	skim_item(const char *, size_t);
+size_t		 skim_item(const char *, size_t);
+
+/* The line feeds in p (n bytes), and where the one with k before it is
+ * (NULL if there are no more than k): a flood is counted in lines, at
+ * memory speed, not a call a line. */
+size_t		 skim_lines(const char *, size_t);
+const char	*skim_line_end(const char *, size_t, size_t k);
 
 /* Whether the SGR at p (n bytes) sets the whole pen: it begins with a
  * reset (no parameter, 0, or an empty or 0 first one) and has no
  * sub-parameters. */
-int	skim_sgr_resets(const char *, size_t);
+int		 skim_sgr_resets(const char *, size_t);
 
 #endif

@@ -1212,6 +1212,37 @@ plain_items(unsigned char *p, size_t size)
 }
 
 /* What counts as plain output, and which SGRs set the whole pen. */
+/* Line feeds counted and found as a byte at a time would, wherever they
+ * fall in the blocks the scan takes. */
+static void
+test_skim_lines(void **state)
+{
+	char		 p[700];
+	const char	*e;
+	size_t		 n, i, k, seen;
+	int		 round;
+
+	(void)state;
+	rng_state = 11;
+	for (round = 0; round < 2000; round++) {
+		n = (size_t)pick((int)sizeof p);
+		for (i = 0; i < n; i++)
+			p[i] = pick(4) == 0 ? '\n' : (char)(' ' + pick(90));
+		for (i = seen = 0; i < n; i++)
+			seen += p[i] == '\n';
+		assert_int_equal(skim_lines(p, n), seen);
+		for (k = 0, i = 0; k <= seen; k++, i++) {
+			while (i < n && p[i] != '\n')
+				i++;
+			e = skim_line_end(p, n, k);
+			if (k == seen)
+				assert_null(e);
+			else
+				assert_ptr_equal(e, p + i);
+		}
+	}
+}
+
 static void
 test_skim(void **state)
 {
@@ -1311,7 +1342,7 @@ test_skip_flood(void **state)
 	struct screen		*a, *b;
 	struct buf		 pre = { 0 }, in = { 0 }, post = { 0 };
 	struct buf		 ra = { 0 }, rb = { 0 };
-	size_t			 off, cut, k, skipped, plain, held, nheld;
+	size_t			 off, cut, k, skipped, plain, held, nheld, nl;
 	int			 seed, i, rows, cols, odds, lf, failures = 0;
 	int			 hits = 0;
 
@@ -1359,9 +1390,16 @@ test_skip_flood(void **state)
 			if (cut > in.len - off)
 				cut = in.len - off;
 			plain = skim_plain(in.data + off, cut);
+			/* Counted by the caller, or left to the screen. */
+			nl = seed % 2 ? SCREEN_LINES_UNKNOWN :
+			    skim_lines(in.data + off, plain);
 			k = screen_skip(b, in.data + held, nheld,
-			    in.data + off, plain);
+			    in.data + off, plain, &nl);
 			assert_true(k <= cut);
+			/* What is left says how many lines it has. */
+			if (k > 0)
+				assert_int_equal(nl, skim_lines(in.data + off +
+				    k, plain - k));
 			if (k > 0)
 				skipped += nheld + k;
 			else
@@ -1433,7 +1471,7 @@ test_skip_held_pen(void **state)
 		"\033[;3m" };
 	struct screen		*a, *b;
 	struct buf		 pre = { 0 }, in = { 0 }, ra = { 0 }, rb = { 0 };
-	size_t			 k;
+	size_t			 k, nl;
 	int			 seed, i, rows, cols, where;
 
 	(void)state;
@@ -1472,8 +1510,9 @@ test_skip_held_pen(void **state)
 		screen_input(a, pre.data, pre.len);
 		screen_input(a, in.data, in.len);
 		assert_int_equal(skim_plain(pre.data, pre.len), pre.len);
+		nl = SCREEN_LINES_UNKNOWN;
 		k = screen_skip(b, pre.data, pre.len, in.data,
-		    skim_plain(in.data, in.len));
+		    skim_plain(in.data, in.len), &nl);
 		assert_true(k > 0);
 		screen_input(b, in.data + k, in.len - k);
 		assert_int_equal(screen_redraw(a, SCREEN_SCROLLBACK, &ra), 0);
@@ -1502,7 +1541,7 @@ test_skip_scrollback(void **state)
 {
 	struct screen	*a, *b;
 	struct buf	 in = { 0 }, ra = { 0 }, rb = { 0 };
-	size_t		 k;
+	size_t		 k, nl = SCREEN_LINES_UNKNOWN;
 
 	(void)state;
 	rng_state = 7;
@@ -1511,7 +1550,7 @@ test_skip_scrollback(void **state)
 	a = model(24, 80, "\033[31m");
 	b = model(24, 80, "\033[31m");
 	screen_input(a, in.data, in.len);
-	k = screen_skip(b, NULL, 0, in.data, skim_plain(in.data, in.len));
+	k = screen_skip(b, NULL, 0, in.data, skim_plain(in.data, in.len), &nl);
 	assert_true(k > in.len / 2);
 	screen_input(b, in.data + k, in.len - k);
 	assert_int_equal(b->hist.n, SCROLLBACK_LINES);
@@ -1558,6 +1597,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip_random),
 		cmocka_unit_test(test_roundtrip_recordings),
 		cmocka_unit_test(test_skim),
+		cmocka_unit_test(test_skim_lines),
 		cmocka_unit_test(test_skip_flood),
 		cmocka_unit_test(test_skip_held_pen),
 		cmocka_unit_test(test_skip_scrollback),
