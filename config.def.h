@@ -98,7 +98,7 @@
 
 /* The most of a parsed buffer the model keeps for the next one; more goes
  * back to the system once a flood is over. */
-#define MODEL_KEEP (256 * 1024)
+#define MODEL_KEEP (64 * 1024)
 
 /* How long a session whose program exited waits, unattached, for someone
  * to collect its status (seconds). */
