@@ -108,6 +108,14 @@
  * (milliseconds) before reporting it as not answering. */
 #define REQUEST_TIMEOUT 500
 
+/* Servers `sess -l` asks at once, each on a descriptor of its own: well
+ * under the usual limit of 1024 descriptors a process may have open. */
+#define LIST_PARALLEL 64
+
+/* How often `sess -l` dials again a server whose queue of connections is
+ * full, until REQUEST_TIMEOUT (milliseconds): no event says it has room. */
+#define LIST_RETRY_MS 10
+
 /* How long attach, -k, send and dump wait for the server to say hello,
  * and -k and dump for each answer (milliseconds): a server asked for
  * something by name is given longer than one a listing passes by. */

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,20 @@ struct client_request {
 	int		  connected;
 };
 
+/* Why a connection could not be made (errno), for the debug log. */
+static void
+client_connect_log(const char *path, uint32_t version)
+{
+	int	 saved = errno;
+
+	if (errno == EPROTO && version != 0)
+		log_debug("%s speaks protocol version %u, older than %u", path,
+		    (unsigned)version, (unsigned)PROTO_VERSION_MIN);
+	else
+		log_debug("cannot connect to %s: %s", path, strerror(errno));
+	errno = saved;
+}
+
 static int
 client_request(const char *path, struct client_request *r)
 {
@@ -356,13 +371,7 @@ client_request(const char *path, struct client_request *r)
 	r->connected = 0;
 	if ((sock = proto_connect(path, r->timeout, &r->version)) == -1) {
 		client_newer(path, r->version);
-		if (errno == EPROTO && r->version != 0)
-			log_debug("%s speaks protocol version %u, older than "
-			    "%u", path, (unsigned)r->version,
-			    (unsigned)PROTO_VERSION_MIN);
-		else
-			log_debug("cannot connect to %s: %s", path,
-			    strerror(errno));
+		client_connect_log(path, r->version);
 		buf_free(&r->req);
 		return -1;
 	}
@@ -415,6 +424,20 @@ client_answer_ok(const struct proto_msg *m, void *arg)
 	return -1;
 }
 
+/* What a probe that failed (errno) says of the socket; connected: the
+ * server said hello. */
+static int
+client_probe_failed(int connected)
+{
+	if (!connected && errno == ENOENT)
+		return PROBE_NONE;
+	if (!connected && errno == ECONNREFUSED)
+		return PROBE_STALE;
+	if (errno == ETIMEDOUT || (!connected && errno == EAGAIN))
+		return PROBE_WEDGED;
+	return -1;
+}
+
 int
 client_probe(const char *path, struct proto_info *info, uint32_t *version)
 {
@@ -432,13 +455,199 @@ client_probe(const char *path, struct proto_info *info, uint32_t *version)
 	*version = r.version;
 	if (rc == 0)
 		return PROBE_LIVE;
-	if (!r.connected && errno == ENOENT)
-		return PROBE_NONE;
-	if (!r.connected && errno == ECONNREFUSED)
-		return PROBE_STALE;
-	if (errno == ETIMEDOUT || (!r.connected && errno == EAGAIN))
-		return PROBE_WEDGED;
-	return -1;
+	return client_probe_failed(r.connected);
+}
+
+/* A server older than this sess, which may close a connection that said
+ * a version it does not know: client_probe asks it again. */
+#define PROBE_AGAIN	(-2)
+
+/* client_probe_all's connections, each a step of the probe. */
+enum client_step {
+	STEP_DIAL,		/* the listener's queue was full: dial again */
+	STEP_HELLO,		/* HELLO and INFO_REQ sent, HELLO awaited */
+	STEP_INFO		/* INFO awaited */
+};
+
+struct client_conn {
+	struct probe_result	*p;
+	int			 fd;
+	enum client_step	 step;
+	int64_t			 deadline;
+	int64_t			 retry;		/* STEP_DIAL's next try */
+	struct buf		 in;
+};
+
+/* Ends c's probe, rc 1 done (p->probe is set) or -1 failed (errno). */
+static void
+client_conn_end(struct client_conn *c, int rc)
+{
+	struct probe_result	*p = c->p;
+
+	if (rc == -1) {
+		p->error = errno;
+		if (errno == ETIMEDOUT)
+			log_debug("%s did not answer within %d ms", p->path,
+			    REQUEST_TIMEOUT);
+		else if (c->step != STEP_INFO)
+			client_connect_log(p->path, p->version);
+		else
+			log_debug("%s gave no INFO: %s", p->path,
+			    strerror(errno));
+		errno = p->error;
+		p->probe = client_probe_failed(c->step == STEP_INFO);
+	}
+	if (c->fd != -1)
+		close(c->fd);
+	buf_free(&c->in);
+}
+
+/* Connects c, says hello and asks for INFO at once; 0 while the probe
+ * goes on, -1 failed. The server takes them in turn, and INFO_REQ is in
+ * every version: one trip less for each server. */
+static int
+client_conn_dial(struct client_conn *c)
+{
+	struct buf	 b = { 0 };
+	int		 rc;
+
+	if (proto_dial_try(c->fd, c->p->path) == -1) {
+		if (errno != EAGAIN)
+			return -1;
+		c->retry = now_ms() + LIST_RETRY_MS;
+		return 0;
+	}
+	c->step = STEP_HELLO;
+	rc = -1;
+	if (proto_add_hello(&b) == 0 &&
+	    proto_add(&b, MSG_INFO_REQ, NULL, 0) == 0)
+		rc = proto_send(c->fd, &b, -1);
+	buf_free(&b);
+	return rc;
+}
+
+/* Takes the frames that came to c: 1 done, 0 while the probe goes on, -1
+ * failed. */
+static int
+client_conn_read(struct client_conn *c)
+{
+	struct probe_result	*p = c->p;
+	struct proto_msg	 m;
+	int			 rc;
+
+	while (proto_recv(c->fd, &c->in, &m, 0) == 0) {
+		if (c->step == STEP_INFO) {
+			if ((rc = client_answer_info(&m, &p->info)) == 1)
+				p->probe = PROBE_LIVE;
+			return rc;
+		}
+		rc = proto_check_hello(&m, &p->version);
+		proto_consume(&c->in, &m);
+		if (rc == -1)
+			return -1;
+		if (p->version < PROTO_VERSION) {
+			p->probe = PROBE_AGAIN;
+			return 1;
+		}
+		c->step = STEP_INFO;
+	}
+	/* proto_recv waited 0 ms: no more yet. */
+	return errno == ETIMEDOUT ? 0 : -1;
+}
+
+/* Begins c's probe of p: 0 while it goes on, 1 once it has ended. */
+static int
+client_conn_start(struct client_conn *c, struct probe_result *p)
+{
+	memset(c, 0, sizeof *c);
+	c->p = p;
+	c->step = STEP_DIAL;
+	c->deadline = now_ms() + REQUEST_TIMEOUT;
+	p->error = 0;
+	p->version = 0;
+	if ((c->fd = proto_open(SOCK_NONBLOCK)) == -1 ||
+	    client_conn_dial(c) == -1) {
+		client_conn_end(c, -1);
+		return 1;
+	}
+	return 0;
+}
+
+/* Moves c on after poll said revents: 0 while the probe goes on, 1 once
+ * it has ended. */
+static int
+client_conn_step(struct client_conn *c, short revents, int64_t now)
+{
+	int	 rc = 0;
+
+	if (revents != 0)
+		rc = client_conn_read(c);
+	else if (c->step == STEP_DIAL && now >= c->retry)
+		rc = client_conn_dial(c);
+	if (rc == 0 && now >= c->deadline) {
+		errno = ETIMEDOUT;
+		rc = -1;
+	}
+	if (rc == 0)
+		return 0;
+	client_conn_end(c, rc);
+	return 1;
+}
+
+void
+client_probe_all(struct probe_result *ps, size_t n)
+{
+	struct client_conn	 conns[LIST_PARALLEL];
+	struct pollfd		 pfd[LIST_PARALLEL];
+	struct probe_result	*p;
+	size_t			 next = 0, open = 0, i;
+	int64_t			 now, wake;
+	int			 err;
+
+	for (;;) {
+		while (open < LIST_PARALLEL && next < n) {
+			if (client_conn_start(&conns[open], &ps[next++]) == 0)
+				open++;
+		}
+		if (open == 0)
+			break;
+		now = now_ms();
+		wake = INT64_MAX;
+		for (i = 0; i < open; i++) {
+			pfd[i].fd = conns[i].fd;
+			if (conns[i].step == STEP_DIAL) {
+				pfd[i].fd = -1;
+				if (conns[i].retry < wake)
+					wake = conns[i].retry;
+			}
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+			if (conns[i].deadline < wake)
+				wake = conns[i].deadline;
+		}
+		if (poll(pfd, open, wake > now ? (int)(wake - now) : 0) == -1 &&
+		    errno != EINTR) {
+			err = errno;
+			while (open > 0) {
+				errno = err;
+				client_conn_end(&conns[--open], -1);
+			}
+			continue;
+		}
+		now = now_ms();
+		/* An ended one's place goes to the last, already moved on. */
+		for (i = open; i-- > 0;) {
+			if (client_conn_step(&conns[i], pfd[i].revents, now))
+				conns[i] = conns[--open];
+		}
+	}
+	for (i = 0; i < n; i++) {
+		p = &ps[i];
+		if (p->probe == PROBE_AGAIN) {
+			p->probe = client_probe(p->path, &p->info, &p->version);
+			p->error = errno;
+		}
+	}
 }
 
 int

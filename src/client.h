@@ -38,6 +38,19 @@ enum probe {
  * failures other than the cases above (EPROTO: another version, whose
  * number is in *version). */
 int	client_probe(const char *path, struct proto_info *, uint32_t *version);
+/* One socket of client_probe_all: its path, then what client_probe says
+ * of it: probe is PROBE_*, or -1 with error an errno value. */
+struct probe_result {
+	const char		*path;
+	int			 probe;
+	int			 error;
+	uint32_t		 version;
+	struct proto_info	 info;
+};
+/* client_probe for each of n sockets, all at once (LIST_PARALLEL of them
+ * at a time): each is given REQUEST_TIMEOUT from when it is dialled, so
+ * servers that do not answer cost that long together, not each. */
+void	client_probe_all(struct probe_result *, size_t n);
 /* Says why a session could not be reached, from errno (and the server's
  * protocol version when it speaks another). */
 void	client_connect_error(const char *name, uint32_t version);

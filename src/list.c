@@ -1,5 +1,6 @@
 /* Listing sessions: every socket in the directory is asked to describe
- * itself, briefly, so one wedged server cannot hang the listing. */
+ * itself, briefly and all at once, so servers that do not answer cannot
+ * hang the listing. */
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -109,13 +110,12 @@ row_describe(struct row *r, unsigned cols, unsigned rows, uint64_t since,
 	list_escape(r->cmd, sizeof r->cmd, cmd);
 }
 
-/* Fills r from the server; 0 to show it, -1 to leave it out. */
+/* Fills r from what the server at p->path said; 0 to show it, -1 to
+ * leave it out. */
 static int
-row_fill(struct row *r, const char *dir, const char *name)
+row_fill(struct row *r, const char *name, const struct probe_result *p)
 {
-	struct proto_info	 info;
-	char			 path[256];
-	uint32_t		 version;
+	const struct proto_info	*info = &p->info;
 
 	memset(r, 0, sizeof *r);
 	/* name_check has bounded it. */
@@ -125,14 +125,12 @@ row_fill(struct row *r, const char *dir, const char *name)
 	strcpy(r->size, "-");
 	strcpy(r->age, "-");
 	strcpy(r->version, "-");
-	if (sockdir_join(path, sizeof path, dir, name) == -1)
-		return -1;
-	switch (client_probe(path, &info, &version)) {
+	switch (p->probe) {
 	case PROBE_NONE:
 		return -1;
 	case PROBE_STALE:
 		/* Shown this once; the next listing will not have it. */
-		unlink(path);
+		unlink(p->path);
 		strcpy(r->state, "stale");
 		return 0;
 	case PROBE_LIVE:
@@ -140,24 +138,26 @@ row_fill(struct row *r, const char *dir, const char *name)
 	default:
 		strcpy(r->state, "?");
 		/* A newer server says only its protocol. */
-		if (errno == EPROTO && version > PROTO_VERSION)
+		if (p->error == EPROTO && p->version > PROTO_VERSION)
 			snprintf(r->version, sizeof r->version,
-			    "newer(protocol %u)", (unsigned)version);
+			    "newer(protocol %u)", (unsigned)p->version);
 		return 0;
 	}
 	/* Servers before protocol 3 do not say; protocol 1 is 0.1.0. */
-	if (info.version[0] != '\0')
-		list_escape(r->version, sizeof r->version, info.version);
-	else if (version == 1)
+	if (info->version[0] != '\0')
+		list_escape(r->version, sizeof r->version, info->version);
+	else if (p->version == 1)
 		strcpy(r->version, "0.1.0");
-	if (info.state == INFO_EXITED)
-		snprintf(r->state, sizeof r->state, "exited(%d)", info.status);
+	if (info->state == INFO_EXITED)
+		snprintf(r->state, sizeof r->state, "exited(%d)",
+		    info->status);
 	else
-		strcpy(r->state, info.clients > 0 ? "attached" : "detached");
-	if (info.state != INFO_EXITED)
-		snprintf(r->pid, sizeof r->pid, "%u", (unsigned)info.pid);
-	snprintf(r->clients, sizeof r->clients, "%u", (unsigned)info.clients);
-	row_describe(r, info.cols, info.rows, info.created, info.cmd);
+		strcpy(r->state, info->clients > 0 ? "attached" : "detached");
+	if (info->state != INFO_EXITED)
+		snprintf(r->pid, sizeof r->pid, "%u", (unsigned)info->pid);
+	snprintf(r->clients, sizeof r->clients, "%u",
+	    (unsigned)info->clients);
+	row_describe(r, info->cols, info->rows, info->created, info->cmd);
 	return 0;
 }
 
@@ -240,25 +240,63 @@ rows_live(const struct row *rows, size_t n, const char *name)
 	return 0;
 }
 
-struct rows_live {
-	const char	 *dir;
-	struct row	**rows;
-	size_t		 *n;
-	size_t		 *cap;
+/* A socket of the directory, to be asked. */
+struct live {
+	char	name[NAME_MAX_LEN + 1];
+	char	path[256];
+};
+
+/* The sockets of a directory, an array of struct live. */
+struct lives {
+	const char	*dir;
+	struct buf	 b;
 };
 
 static int
-rows_add_live(const char *name, void *arg)
+lives_add(const char *name, void *arg)
 {
-	struct rows_live	*l = arg;
-	struct row		*r;
+	struct lives	*l = arg;
+	struct live	 s;
 
-	if ((r = rows_grow(l->rows, *l->n, l->cap)) == NULL) {
+	/* A path too long to dial is left out. */
+	if (sockdir_join(s.path, sizeof s.path, l->dir, name) == -1)
+		return 0;
+	/* name_check has bounded it. */
+	memcpy(s.name, name, strlen(name) + 1);
+	if (buf_add(&l->b, &s, sizeof s) == -1) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (row_fill(r, l->dir, name) == 0)
-		(*l->n)++;
+	return 0;
+}
+
+/* Asks every socket of l at once, then adds a row for each that has
+ * one. */
+static int
+rows_add_live(const struct lives *l, struct row **rows, size_t *n,
+    size_t *cap)
+{
+	const struct live	*s = (const struct live *)l->b.data;
+	struct probe_result	*ps;
+	struct row		*r;
+	size_t			 count = l->b.len / sizeof *s, i;
+
+	if (count == 0)
+		return 0;
+	if ((ps = calloc(count, sizeof *ps)) == NULL)
+		return -1;
+	for (i = 0; i < count; i++)
+		ps[i].path = s[i].path;
+	client_probe_all(ps, count);
+	for (i = 0; i < count; i++) {
+		if ((r = rows_grow(rows, *n, cap)) == NULL) {
+			free(ps);
+			return -1;
+		}
+		if (row_fill(r, s[i].name, &ps[i]) == 0)
+			(*n)++;
+	}
+	free(ps);
 	return 0;
 }
 
@@ -272,11 +310,15 @@ rows_collect(const char *dir, struct row **rows, size_t *n)
 	struct row		*r;
 	DIR			*d;
 	size_t			 cap = 0, live;
-	struct rows_live	 l = { dir, rows, n, &cap };
+	struct lives		 l = { dir, { 0 } };
+	int			 rc;
 
 	*rows = NULL;
 	*n = 0;
-	if (sockdir_each(dir, rows_add_live, &l) == -1) {
+	if ((rc = sockdir_each(dir, lives_add, &l)) == 0)
+		rc = rows_add_live(&l, rows, n, &cap);
+	buf_free(&l.b);
+	if (rc == -1) {
 		if (errno == ENOMEM) {
 			sess_warn("out of memory");
 			return -1;

@@ -1,4 +1,4 @@
-/* Framing, encoding and the blocking transport of the session protocol. */
+/* Framing, encoding and the transport of the session protocol. */
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -451,20 +451,33 @@ proto_consume(struct buf *in, const struct proto_msg *m)
 	buf_consume(in, PROTO_HEADER + m->len);
 }
 
-/* One connection, saying version in HELLO. */
-static int
-proto_dial(const char *path, int timeout)
+int
+proto_open(int flags)
+{
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+}
+
+int
+proto_dial_try(int s, const char *path)
 {
 	struct sockaddr_un	 sa = { .sun_family = AF_UNIX };
-	struct timeval		 tv;
-	int			 s, saved;
 
 	if (strlen(path) >= sizeof sa.sun_path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
-	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	return connect(s, (struct sockaddr *)&sa, sizeof sa);
+}
+
+/* One connection, waiting at most timeout ms for it. */
+static int
+proto_dial(const char *path, int timeout)
+{
+	struct timeval		 tv;
+	int			 s, saved;
+
+	if ((s = proto_open(0)) == -1)
 		return -1;
 	/* A listener whose backlog is full (a wedged server, or anything
 	 * else bound there) would keep connect waiting for ever: the send
@@ -475,7 +488,7 @@ proto_dial(const char *path, int timeout)
 		if (setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1)
 			goto fail;
 	}
-	if (connect(s, (struct sockaddr *)&sa, sizeof sa) == -1) {
+	if (proto_dial_try(s, path) == -1) {
 		if (errno == EAGAIN || errno == EINPROGRESS)
 			errno = ETIMEDOUT;
 		goto fail;
@@ -507,13 +520,32 @@ proto_peer(const char *path, int timeout, struct ucred *cr)
 	return rc;
 }
 
+int
+proto_check_hello(const struct proto_msg *m, uint32_t *version)
+{
+	struct proto_hello	 h;
+
+	*version = 0;
+	if (m->type != MSG_HELLO || proto_get_hello(m, &h) == -1 ||
+	    h.magic != PROTO_MAGIC) {
+		errno = EPROTO;
+		return -1;
+	}
+	*version = h.version;
+	/* A newer server is reached through its own binary. */
+	if (h.version < PROTO_VERSION_MIN || h.version > PROTO_VERSION) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
 static int
 proto_connect_as(const char *path, int timeout, uint32_t say,
     uint32_t *version)
 {
 	struct buf		 b = { 0 }, in = { 0 };
 	struct proto_msg	 m;
-	struct proto_hello	 h;
 	int			 s, saved;
 
 	*version = 0;
@@ -521,19 +553,9 @@ proto_connect_as(const char *path, int timeout, uint32_t say,
 		return -1;
 	if (proto_add_hello_as(&b, say) == -1 || proto_send(s, &b, -1) == -1)
 		goto fail;
-	if (proto_recv(s, &in, &m, timeout) == -1)
+	if (proto_recv(s, &in, &m, timeout) == -1 ||
+	    proto_check_hello(&m, version) == -1)
 		goto fail;
-	if (m.type != MSG_HELLO || proto_get_hello(&m, &h) == -1 ||
-	    h.magic != PROTO_MAGIC) {
-		errno = EPROTO;
-		goto fail;
-	}
-	*version = h.version;
-	/* A newer server is reached through its own binary. */
-	if (h.version < PROTO_VERSION_MIN || h.version > PROTO_VERSION) {
-		errno = EPROTO;
-		goto fail;
-	}
 	proto_consume(&in, &m);
 	buf_free(&b);
 	buf_free(&in);

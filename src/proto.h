@@ -188,6 +188,18 @@ void	proto_consume(struct buf *in, const struct proto_msg *);
  * a sess server, or one older than PROTO_VERSION_MIN or newer than
  * PROTO_VERSION: *version says which), ... */
 int	proto_connect(const char *path, int timeout, uint32_t *version);
+/* The server's HELLO, of a version this sess speaks: 0 with *version,
+ * or -1 with errno EPROTO (*version is the server's, 0 when m is not a
+ * sess server's HELLO). */
+int	proto_check_hello(const struct proto_msg *, uint32_t *version);
+
+/* Dialling without waiting, for many servers at once: proto_open makes a
+ * socket (flags: SOCK_NONBLOCK, or 0); proto_dial_try connects it to path:
+ * 0, or -1 with errno (EAGAIN: the listener's queue is full, try again
+ * later; ENOENT; ECONNREFUSED: nobody listens; ...). */
+int	proto_open(int flags);
+int	proto_dial_try(int, const char *path);
+
 /* The process listening at path, its user and group (SO_PEERCRED). */
 struct ucred;
 int	proto_peer(const char *path, int timeout, struct ucred *);

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "config.h"
 #include "lib/e2e.h"
 
 static void
@@ -367,6 +368,54 @@ test_list_wedged(void **state)
 	session_kill("ok");
 }
 
+/* Servers that do not answer are asked at once: three of them, each
+ * given REQUEST_TIMEOUT, cost one listing less than twice that (one after
+ * another they would cost three times), and the live session beside them
+ * is listed too. */
+static void
+test_list_wedged_together(void **state)
+{
+	static const char	*wedged[] = { "wa", "wb", "wc" };
+	struct row		 row, rows[8];
+	struct run		 r;
+	pid_t			 server[3];
+	int64_t			 took;
+	size_t			 i;
+
+	(void)state;
+	session_new("ok", "sleep", "1000", NULL);
+	for (i = 0; i < nitems(wedged); i++) {
+		session_new(wedged[i], "sleep", "1000", NULL);
+		server[i] = server_pid(wedged[i]);
+		assert_true(server[i] > 0);
+	}
+	for (i = 0; i < nitems(wedged); i++)
+		kill(server[i], SIGSTOP);
+	took = now_ms();
+	assert_int_equal(run_sess(&r, "-l", NULL), 0);
+	took = now_ms() - took;
+	if (took >= 2 * REQUEST_TIMEOUT) {
+		print_message("sess -l took %lld ms\n", (long long)took);
+		fail();
+	}
+	assert_int_equal(list_parse(r.out.data, rows, 8), 4);
+	assert_string_equal(rows[0].name, "ok");
+	for (i = 0; i < nitems(wedged); i++) {
+		assert_string_equal(rows[i + 1].name, wedged[i]);
+		assert_string_equal(rows[i + 1].state, "?");
+	}
+	run_free(&r);
+	/* A loaded machine may have left it unanswered too: ask again. */
+	assert_true(list_get("ok", &row));
+	assert_string_equal(row.state, "detached");
+	for (i = 0; i < nitems(wedged); i++) {
+		kill(server[i], SIGCONT);
+		assert_true(wait_state(wedged[i], "detached", TEST_TIMEOUT));
+		session_kill(wedged[i]);
+	}
+	session_kill("ok");
+}
+
 int
 main(void)
 {
@@ -381,6 +430,7 @@ main(void)
 		e2e_test(test_server_killed_attached),
 		e2e_test(test_stale_socket_reused),
 		e2e_test(test_list_wedged),
+		e2e_test(test_list_wedged_together),
 	};
 
 	return cmocka_run_group_tests_name("e2e list", tests, NULL, NULL);
