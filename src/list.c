@@ -30,7 +30,8 @@ struct row {
 	char	size[24];
 	char	age[24];
 	char	version[PROTO_SESS_VERSION_MAX + 1];
-	char	cmd[4 * PROTO_CMD_MAX + 1];	/* escaped: 4 bytes a byte */
+	char	*cmd;		/* escaped, or NULL: a listing of many
+				   sessions touches no room it does not use */
 };
 
 void
@@ -105,9 +106,22 @@ row_describe(struct row *r, unsigned cols, unsigned rows, uint64_t since,
 {
 	uint64_t	 now = (uint64_t)time(NULL);
 
+	char		 escaped[4 * PROTO_CMD_MAX + 1];	/* 4 bytes a byte */
+
 	snprintf(r->size, sizeof r->size, "%ux%u", cols, rows);
 	list_age(r->age, sizeof r->age, now > since ? now - since : 0);
-	list_escape(r->cmd, sizeof r->cmd, cmd);
+	list_escape(escaped, sizeof escaped, cmd);
+	r->cmd = strdup(escaped);
+}
+
+static void
+rows_free(struct row *rows, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i].cmd);
+	free(rows);
 }
 
 /* Fills r from what the server at p->path said; 0 to show it, -1 to
@@ -366,7 +380,7 @@ list_sessions(const char *dir, int names_only, int versions)
 	int		 w[7];
 
 	if (rows_collect(dir, &rows, &n) == -1) {
-		free(rows);
+		rows_free(rows, n);
 		return 1;
 	}
 	if (n > 0)
@@ -376,11 +390,11 @@ list_sessions(const char *dir, int names_only, int versions)
 			if (strcmp(rows[i].state, "stale") != 0)
 				printf("%s\n", rows[i].name);
 		}
-		free(rows);
+		rows_free(rows, n);
 		return 0;
 	}
 	if (n == 0) {
-		free(rows);
+		rows_free(rows, n);
 		return 0;
 	}
 	w[0] = width(rows, n, offsetof(struct row, name), 12);
@@ -399,8 +413,8 @@ list_sessions(const char *dir, int names_only, int versions)
 		printf("%-*s%-*s%-*s%-*s%-*s%-*s%-*s%s\n", w[0], r->name,
 		    w[1], r->state, w[2], r->pid, w[3], r->clients,
 		    w[4], r->size, w[5], r->age, w[6],
-		    versions ? r->version : "", r->cmd);
+		    versions ? r->version : "", r->cmd != NULL ? r->cmd : "");
 	}
-	free(rows);
+	rows_free(rows, n);
 	return 0;
 }

@@ -413,26 +413,31 @@ proto_recv(int sock, struct buf *in, struct proto_msg *m, int timeout)
 	for (;;) {
 		if ((rc = proto_frame(in->data, in->len, m, &used)) != 0)
 			return rc == 1 ? 0 : -1;
-		wait = -1;
-		if (timeout >= 0) {
-			wait = (int)(deadline - now_ms());
-			if (wait < 0)
-				wait = 0;
-		}
-		rc = poll(&pfd, 1, wait);
-		if (rc == -1) {
-			if (errno == EINTR)
+		/* Not waiting at all: what is there, without a poll first. */
+		if (timeout != 0) {
+			wait = -1;
+			if (timeout > 0) {
+				wait = (int)(deadline - now_ms());
+				if (wait < 0)
+					wait = 0;
+			}
+			rc = poll(&pfd, 1, wait);
+			if (rc == -1)
 				return -1;
-			return -1;
-		}
-		if (rc == 0) {
-			errno = ETIMEDOUT;
-			return -1;
+			if (rc == 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
 		}
 		if (buf_reserve(in, 4096) == -1)
 			return -1;
-		n = read(sock, in->data + in->len, in->cap - in->len);
+		n = recv(sock, in->data + in->len, in->cap - in->len,
+		    timeout == 0 ? MSG_DONTWAIT : 0);
 		if (n == -1) {
+			if (errno == EAGAIN && timeout == 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			return -1;

@@ -540,6 +540,11 @@ server_client_message(struct server *s, struct client *c,
 		break;
 	case MSG_INFO_REQ:
 		server_client_info(s, c);
+		/* INFO is the last answer a connection that asks for it
+		 * gets (a listing, a send): closing it first spares this
+		 * loop a wake-up for the asker's close. */
+		if (c->state == CLIENT_IDLE)
+			c->state = CLIENT_CLOSING;
 		break;
 	case MSG_INPUT:
 		/* sess send: typed, as if by an attached client. */
@@ -751,6 +756,11 @@ server_client_accept(struct server *s)
 	c->since = now_ms();
 	s->conns[s->nconns++] = c;
 	log_debug("client %d: connected, pid %ld", fd, (long)cr.pid);
+	/* A listing sends its request with its hello, most often before it
+	 * is accepted: answered now, not a turn of the loop later. */
+	if (server_client_read_sock(s, c) == -1 || server_client_flush(c) == -1 ||
+	    (c->state == CLIENT_CLOSING && c->out.len == 0))
+		server_client_free(s, c);
 }
 
 /* Sends the last frames (EXIT, OK) before the process goes away; a client

@@ -152,9 +152,13 @@ sockdir_each(const char *dir, int (*fn)(const char *, void *), void *arg)
 	if ((d = opendir(dir)) == NULL)
 		return -1;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (name_check(de->d_name) == -1 || fstatat(dirfd(d),
-		    de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
-		    !S_ISSOCK(st.st_mode))
+		if (name_check(de->d_name) == -1)
+			continue;
+		/* The directory says what each entry is, on most file
+		 * systems: a stat only where it does not. */
+		if (de->d_type != DT_UNKNOWN ? de->d_type != DT_SOCK :
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    -1 || !S_ISSOCK(st.st_mode))
 			continue;
 		rc = fn(de->d_name, arg);
 	}
