@@ -719,7 +719,7 @@ int
 server_start(const struct server_opts *o, struct start_error *e)
 {
 	pid_t		 pid;
-	int		 sp[2], st;
+	int		 sp[2];
 	ssize_t		 n;
 
 	if (pipe2(sp, O_CLOEXEC) == -1) {
@@ -735,19 +735,19 @@ server_start(const struct server_opts *o, struct start_error *e)
 		close(sp[1]);
 		return -1;
 	case 0:
+		/* A session of its own, whose leader it stays: every
+		 * terminal it opens, it opens with O_NOCTTY. (One fork, not
+		 * two: the creator waits for less.) */
 		close(sp[0]);
-		if (setsid() == -1 || (pid = fork()) == -1) {
+		if (setsid() == -1) {
 			e->stage = START_FORK;
 			e->err = errno;
 			write_all(sp[1], e, sizeof *e);
 			_exit(1);
 		}
-		if (pid > 0)
-			_exit(0);
 		server_daemon(o, e, sp[1]);
 	}
 	close(sp[1]);
-	waitpid(pid, &st, 0);
 	do
 		n = read(sp[0], e, sizeof *e);
 	while (n == -1 && errno == EINTR);
