@@ -334,7 +334,9 @@ model_input(struct model *m, const char *p, size_t n)
 	}
 	was = m->backlog.len;
 	buf_add(&m->backlog, p, n);
-	if (flood_begins(n))
+	/* A large read, or output coming faster than the thread takes it:
+	 * either way the pty had that much waiting. */
+	if (flood_begins(n) || flood_begins(m->backlog.len))
 		m->flooding = 1;
 	if (flood_full(m->backlog.len))
 		m->full = 1;
