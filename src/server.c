@@ -508,6 +508,8 @@ static int
 server_init(struct server *s, const struct server_opts *o,
     struct start_error *e)
 {
+	int	 exec = -1;
+
 	memset(s, 0, sizeof *s);
 	/* The whole verdict goes through a pipe, unused fields included. */
 	memset(e, 0, sizeof *e);
@@ -543,15 +545,22 @@ server_init(struct server *s, const struct server_opts *o,
 	server_watch(s);
 	if ((o->restore != NULL ? server_checkpoint_restore(s, e) :
 	    o->adopt > 0 ? server_adopt_start(s, e) :
-	    server_pty_start(s, e)) == -1) {
+	    server_pty_start(s, e, &exec)) == -1) {
 		server_unlink(s);
 		goto fail;
 	}
-	/* Only now: the program was forked from a single thread. */
+	/* Only now: the program was forked from a single thread. (And
+	 * while its exec goes on: the creator waits for both.) */
 	if ((s->model = model_new(s->screen, server_pty_reply, s)) == NULL) {
 		e->stage = START_FORK;
 		e->err = errno;
+		if (exec != -1)
+			close(exec);
 		server_pty_hangup(s);
+		server_unlink(s);
+		goto fail;
+	}
+	if (exec != -1 && server_pty_started(s, e, exec) == -1) {
 		server_unlink(s);
 		goto fail;
 	}

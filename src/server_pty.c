@@ -70,13 +70,15 @@ server_pty_open(struct server *s)
 	return slave;
 }
 
-/* Makes the pty at the session's size and starts the program on it. */
+/* Makes the pty at the session's size and forks the program on it: 0,
+ * with *exec the pipe server_pty_started reads its exec's outcome from
+ * (the server goes on meanwhile, while the program's exec takes its
+ * time), or -1. */
 int
-server_pty_start(struct server *s, struct start_error *e)
+server_pty_start(struct server *s, struct start_error *e, int *exec)
 {
 	char		*slave;
-	int		 ep[2], err;
-	ssize_t		 n;
+	int		 ep[2];
 
 	e->stage = START_PTY;
 	if ((slave = server_pty_open(s)) == NULL)
@@ -94,22 +96,34 @@ server_pty_start(struct server *s, struct start_error *e)
 		server_pty_exec(s, slave, ep[1]);
 	}
 	close(ep[1]);
-	do
-		n = read(ep[0], &err, sizeof err);
-	while (n == -1 && errno == EINTR);
-	close(ep[0]);
-	if (n == sizeof err) {
-		waitpid(s->pid, NULL, 0);
-		e->stage = START_EXEC;
-		errno = err;
-		goto fail;
-	}
-	fd_set_nonblock(s->master, 1);
+	*exec = ep[0];
 	return 0;
 
 fail:
 	e->err = errno;
 	return -1;
+}
+
+/* Whether the program's exec went through: its error comes down the
+ * pipe, success closes it. */
+int
+server_pty_started(struct server *s, struct start_error *e, int exec)
+{
+	int		 err;
+	ssize_t		 n;
+
+	do
+		n = read(exec, &err, sizeof err);
+	while (n == -1 && errno == EINTR);
+	close(exec);
+	if (n == sizeof err) {
+		waitpid(s->pid, NULL, 0);
+		e->stage = START_EXEC;
+		e->err = err;
+		return -1;
+	}
+	fd_set_nonblock(s->master, 1);
+	return 0;
 }
 
 /* SIGHUP to the program, which is its own again first if adopted. */
