@@ -532,11 +532,6 @@ server_init(struct server *s, const struct server_opts *o,
 		e->err = errno;
 		goto fail;
 	}
-	if ((s->screen = screen_new(s->rows, s->cols)) == NULL) {
-		e->stage = START_PTY;
-		e->err = errno;
-		goto fail;
-	}
 	if (server_listen(s) == -1) {
 		e->stage = errno == EADDRINUSE ? START_EXISTS : START_SOCKET;
 		e->err = errno;
@@ -549,10 +544,13 @@ server_init(struct server *s, const struct server_opts *o,
 		server_unlink(s);
 		goto fail;
 	}
-	/* Only now: the program was forked from a single thread. (And
-	 * while its exec goes on: the creator waits for both.) */
-	if ((s->model = model_new(s->screen, server_pty_reply, s)) == NULL) {
-		e->stage = START_FORK;
+	/* The screen and the model's thread only now: the program was
+	 * forked from a single thread, and its exec goes on meanwhile (the
+	 * creator waits for both). A restore brought its own screen. */
+	if ((s->screen == NULL &&
+	    (s->screen = screen_new(s->rows, s->cols)) == NULL) ||
+	    (s->model = model_new(s->screen, server_pty_reply, s)) == NULL) {
+		e->stage = s->screen == NULL ? START_PTY : START_FORK;
 		e->err = errno;
 		if (exec != -1)
 			close(exec);
