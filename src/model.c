@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "flood.h"
+#include "log.h"
 #include "model.h"
 #include "skim.h"
 
@@ -44,6 +45,9 @@ struct model {
 	void		*arg;
 
 	pthread_t	 thread;
+	int		 started;	/* the thread is there: made at the
+					   first output the loop does not
+					   parse itself */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 work;		/* backlog begun or a flood, stop, hurry */
 	pthread_cond_t	 idle;		/* all parsed, thread idle */
@@ -282,12 +286,26 @@ model_new(struct screen *s, void (*reply)(const char *, size_t, void *),
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&m->fed, NULL);
 	screen_set_reply(s, model_queue_reply, m);
-	if ((errno = pthread_create(&m->thread, NULL, model_main, m)) != 0) {
-		close(m->efd);
-		free(m);
-		return NULL;
-	}
 	return m;
+}
+
+/* The thread, on the first output that needs it: a session whose program
+ * never floods never has one (nor its stack), and a new session starts
+ * without waiting for it. 0, or -1 when it cannot be made. */
+static int
+model_start(struct model *m)
+{
+	int	 err;
+
+	if (m->started)
+		return 0;
+	if ((err = pthread_create(&m->thread, NULL, model_main, m)) != 0) {
+		log_debug("model thread: %s; output parsed by the loop",
+		    strerror(err));
+		return -1;
+	}
+	m->started = 1;
+	return 0;
 }
 
 void
@@ -295,11 +313,13 @@ model_free(struct model *m)
 {
 	if (m == NULL)
 		return;
-	pthread_mutex_lock(&m->lock);
-	m->stop = 1;
-	pthread_cond_signal(&m->work);
-	pthread_mutex_unlock(&m->lock);
-	pthread_join(m->thread, NULL);
+	if (m->started) {
+		pthread_mutex_lock(&m->lock);
+		m->stop = 1;
+		pthread_cond_signal(&m->work);
+		pthread_mutex_unlock(&m->lock);
+		pthread_join(m->thread, NULL);
+	}
 	close(m->efd);
 	buf_free(&m->backlog);
 	buf_free(&m->replies);
@@ -313,12 +333,15 @@ model_input(struct model *m, const char *p, size_t n)
 {
 	size_t		 was;
 	uint64_t	 at;
+	int		 inline_only;
 
+	/* Without a thread, nothing is ever behind: all is parsed here. */
+	inline_only = !m->started && !flood_inline(n) && model_start(m) == -1;
 	pthread_mutex_lock(&m->lock);
 	at = m->given;
 	m->given += n;
-	if (flood_inline(n) && !m->busy && m->backlog.len == 0 &&
-	    m->nheld == 0 && m->rows == 0) {
+	if ((flood_inline(n) || inline_only) && !m->busy &&
+	    m->backlog.len == 0 && m->nheld == 0 && m->rows == 0) {
 		/* A few bytes (a key's echo) with the thread idle: parsed
 		 * here, after the terminals have them, since waking the
 		 * thread on the other core costs more than the parsing and

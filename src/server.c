@@ -544,9 +544,10 @@ server_init(struct server *s, const struct server_opts *o,
 		server_unlink(s);
 		goto fail;
 	}
-	/* The screen and the model's thread only now: the program was
-	 * forked from a single thread, and its exec goes on meanwhile (the
-	 * creator waits for both). A restore brought its own screen. */
+	/* The screen and the model only now, while the program's exec goes
+	 * on (the creator waits for both). (The model's thread comes with
+	 * the first flood: the program is forked from a single thread.) A
+	 * restore brought its own screen. */
 	if ((s->screen == NULL &&
 	    (s->screen = screen_new(s->rows, s->cols)) == NULL) ||
 	    (s->model = model_new(s->screen, server_pty_reply, s)) == NULL) {
