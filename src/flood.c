@@ -1,23 +1,20 @@
 /* The flood policy (flood.h).
  *
- * Output is parsed as it comes, but for a flood (a read of tens of
- * kilobytes says the pty had that much waiting), which is taken by the
- * megabyte, or when it ends: most of a flood of plain lines would only
- * scroll through the screen and out of the scrollback, and the screen
- * passes over it (screen_skip). While the flood goes on, its plain end
- * is held back, since the next part may push it out as well; so a cat
- * of a big file costs the model a scan of its bytes and the parsing of
- * its last screens. What is held stays in the buffer it came in, which
- * is not handed back to the loop until the next part pushes it out: in
- * a long flood no byte is copied on this side. Output that is not plain
+ * Output is parsed as it comes, but for a flood (a large read, or a
+ * backlog that grows faster than it is taken, says the pty had that much
+ * waiting), which is taken by MODEL_FLOOD, or when it ends: most of a
+ * flood of plain lines would only scroll through the screen and out of
+ * the scrollback, and the screen passes over it (screen_skip). While the
+ * flood goes on, its plain end is held back, since the next part may
+ * push it out as well; so a cat of a big file costs the model a scan of
+ * its bytes, one copy of them, and the parsing of its last screens. The
+ * line feeds of what is held are counted once, as they come, so that the
+ * cut is found without looking back over it. Output that is not plain
  * (a title, a cursor move) is parsed with a little after it, and the
  * flood passed over again from there. */
-#include <sys/mman.h>
-
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config.h"
 #include "flood.h"
@@ -38,6 +35,8 @@ flood_input(struct screen *v, const struct flood_sink *sink, uint64_t at,
 		screen_input(v, p, n);
 }
 
+#define HOLD_JUDGE	(64 * 1024)
+
 /* Whether a flood that goes on (flood) leaves n bytes after its cut
  * that are plain to the end, or but for a sequence the next part may
  * finish, and not so many that holding them costs more than parsing. */
@@ -49,8 +48,9 @@ flood_holds(const struct screen *v, int flood, const char *p, size_t n,
 	    !(plain == n || skim_partial(p + plain, n - plain)))
 		return 0;
 	/* Lines so long that the ones it takes to push these out would
-	 * not fit in MODEL_HOLD: parsed now, not held for nothing. */
-	return lines == SCREEN_LINES_UNKNOWN || plain < MODEL_STEP * 16 ||
+	 * not fit in MODEL_HOLD: parsed now, not held for nothing. (Until
+	 * HOLD_JUDGE bytes, too few lines to tell.) */
+	return lines == SCREEN_LINES_UNKNOWN || plain < HOLD_JUDGE ||
 	    (uint64_t)plain * screen_skip_lines(v) <=
 	    (uint64_t)MODEL_HOLD * lines;
 }
@@ -69,17 +69,18 @@ flood_line_end(const char *p, size_t at, size_t n)
 
 static void	flood_let_go(struct flood *);
 
-/* Feeds p (n bytes at stream offset at) as flood_input does; when it is
- * in what f holds, in pieces, and what is parsed of it goes back to the
- * system as the parse goes: at the end of a flood, the lines held
+/* Feeds p (n bytes at stream offset at) as flood_input does; at the end
+ * of a flood (!flood), when it is in what f holds, in pieces, and what is
+ * parsed of it goes back to the system as the parse goes: the lines held
  * become scrollback a piece at a time, not all at once beside it. */
 static void
-flood_give(struct flood *f, struct screen *v, const struct flood_sink *sink,
-    uint64_t at, const char *p, size_t n)
+flood_give(struct flood *f, int flood, struct screen *v,
+    const struct flood_sink *sink, uint64_t at, const char *p, size_t n)
 {
 	size_t	 len;
 
-	if (f == NULL || p < f->held.data || p >= f->held.data + f->held.len) {
+	if (f == NULL || flood || p < f->held.data ||
+	    p >= f->held.data + f->held.len) {
 		flood_input(v, sink, at, p, n);
 		return;
 	}
@@ -134,37 +135,24 @@ flood_pass(struct flood *f, struct screen *v, const char *p, size_t n,
 		}
 		if (step >= n - at)
 			break;
-		flood_give(f, v, sink, pos + at + k, p + at + k, step - k);
+		flood_give(f, flood, v, sink, pos + at + k, p + at + k,
+		    step - k);
 		at += step;
 		*plain = again ? *plain - step : 0;
 		*lines = again ? SCREEN_LINES_UNKNOWN : 0;
 		k = 0;
 	}
-	flood_give(f, v, sink, pos + at + k, p + at + k, n - at - k);
+	flood_give(f, flood, v, sink, pos + at + k, p + at + k, n - at - k);
 	*plain = 0;
 	*lines = 0;
 	return n;
 }
 
-/* Gives the whole pages in [from, to) back to the system: they read as
- * zeros after, and cost no memory until written again. */
-static void
-flood_unmap(uintptr_t from, uintptr_t to)
-{
-	static uintptr_t	 page;
-
-	if (page == 0)
-		page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	from = (from + page - 1) & ~(page - 1);
-	to &= ~(page - 1);
-	if (to > from && madvise((void *)from, to - from, MADV_DONTNEED) == -1)
-		log_debug("flood: madvise: %s", strerror(errno));
-}
-
 /* The pages before what is held go back to the system: at the end of a
  * flood, as what was held is parsed. (Not while it goes on: the buffer
  * takes the next parts there again, and a page given back and taken
- * again costs a fault and a clearing, more than the copy it saves.) */
+ * again costs a fault and a clearing, more than the copy it saves.) The
+ * first partial page stays: malloc keeps its own words there. */
 static void
 flood_let_go(struct flood *f)
 {
@@ -173,7 +161,8 @@ flood_let_go(struct flood *f)
 	if (f->let_go == 0)
 		f->let_go = (uintptr_t)f->held.data;
 	if (end > f->let_go) {
-		flood_unmap(f->let_go, end);
+		if (util_let_go((void *)f->let_go, (void *)end) == -1)
+			log_debug("flood: madvise: %s", strerror(errno));
 		f->let_go = end;
 	}
 }

@@ -7,10 +7,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hist.h"
 #include "utf8.h"
+#include "util.h"
 
 #define H_PEN	0xfe		/* what changed and how, then the bytes
 				   (put_pen) */
@@ -50,7 +50,7 @@ static struct hblock *
 hist_block_new(size_t size)
 {
 	struct hblock	*b;
-	size_t		 page = (size_t)sysconf(_SC_PAGESIZE), len;
+	size_t		 page = util_page_size(), len;
 
 	len = (sizeof *b + size + page - 1) & ~(page - 1);
 	b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,

@@ -621,7 +621,7 @@ server_trim(void)
 	}		 m[64];
 	FILE		*f;
 	char		 line[512], perm[8];
-	unsigned long	 a, b, kb, stack = 0, below;
+	unsigned long	 a, b, kb, stack = 0;
 	int		 path, n = 0, i, cur = -1;
 
 	if ((f = fopen("/proc/self/smaps", "re")) == NULL)
@@ -652,10 +652,9 @@ server_trim(void)
 			    MADV_DONTNEED);
 	}
 	/* Well below this frame: madvise's own is still to come. */
-	below = ((unsigned long)__builtin_frame_address(0) - STACK_KEEP) &
-	    ~((unsigned long)sysconf(_SC_PAGESIZE) - 1);
-	if (stack != 0 && below > stack)
-		(void)madvise((void *)stack, below - stack, MADV_DONTNEED);
+	if (stack != 0)
+		(void)util_let_go((void *)stack,
+		    (char *)__builtin_frame_address(0) - STACK_KEEP);
 }
 
 /* Serves a session an upgrade handed over (server_upgrade.c has filled

@@ -1,4 +1,5 @@
-/* Byte buffers, error printing, clocks and fd flags. */
+/* Byte buffers, error printing, clocks, pages and fd flags. */
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -12,6 +13,28 @@
 #include <unistd.h>
 
 #include "util.h"
+
+size_t
+util_page_size(void)
+{
+	static size_t	 page;
+
+	if (page == 0)
+		page = (size_t)sysconf(_SC_PAGESIZE);
+	return page;
+}
+
+int
+util_let_go(const void *from, const void *to)
+{
+	uintptr_t	 mask = (uintptr_t)util_page_size() - 1;
+	uintptr_t	 a = ((uintptr_t)from + mask) & ~mask;
+	uintptr_t	 b = (uintptr_t)to & ~mask;
+
+	if (b <= a)
+		return 0;
+	return madvise((void *)a, b - a, MADV_DONTNEED);
+}
 
 int
 buf_reserve(struct buf *b, size_t more)
