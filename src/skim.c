@@ -151,29 +151,45 @@ skim_block(const unsigned char *p)
 }
 #endif
 
-size_t
-skim_plain(const char *p, size_t n)
+/* Bits set in m, in a few instructions: without -mpopcnt, the builtin
+ * is a call. */
+static size_t
+skim_bits(uint64_t m)
 {
-	const unsigned char	*u = (const unsigned char *)p;
-	size_t			 i = 0, j, len;
-	uint64_t		 mask;
+	m -= (m >> 1) & 0x5555555555555555ull;
+	m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
+	m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (size_t)((m * 0x0101010101010101ull) >> 56);
+}
 
-	/* A block at a time, its sequences stepped over: the rest of one
-	 * that runs into the next block is not flagged there. */
-	while (n - i >= 64) {
+/* skim_plain from i, where no sequence is begun, up to the first item
+ * boundary at or past stop: a block at a time, each sequence in it
+ * looked at on its own. Returns that boundary, or where what is not
+ * plain begins (before stop). */
+static size_t
+skim_items(const unsigned char *u, size_t n, size_t i, size_t stop)
+{
+	size_t		 j, len, end;
+	uint64_t	 mask;
+
+	/* A sequence that runs into the next block ends this one's. */
+	while (i < stop && n - i >= 64) {
 		mask = skim_block(u + i);
+		end = i + 64;
 		for (; mask != 0; mask &= ~(uint64_t)0 << (j - i)) {
 			j = i + (size_t)__builtin_ctzll(mask);
 			if (u[j] != 0x1b ||
 			    (len = skim_seq(u + j, n - j)) == 0)
 				return j;
 			j += len;
-			if (j - i >= 64)
+			if (j - i >= 64) {
+				end = j;
 				break;
+			}
 		}
-		i += 64;
+		i = end;
 	}
-	while (i < n) {
+	while (i < stop && i < n) {
 		switch (skim_kind[u[i]]) {
 		case K_TEXT:
 		case K_CTRL:
@@ -189,6 +205,271 @@ skim_plain(const char *p, size_t n)
 		}
 	}
 	return i;
+}
+
+#if defined(__x86_64__) && defined(__SSE2__) && defined(__GNUC__)
+#define SKIM_WIDE
+#include <immintrin.h>
+
+/* What a 64-byte block holds, bit k for byte k: enough to check every
+ * sequence in it at once, with add-with-carry running along their
+ * parameters, instead of a call and a few branches for each. */
+struct skim_masks {
+	uint64_t	 esc;
+	uint64_t	 open;		/* [ */
+	uint64_t	 param;		/* 0-9 ; : */
+	uint64_t	 final;		/* m K */
+	unsigned	 lines;		/* line feeds */
+	int		 el;		/* a K somewhere */
+	int		 bad;		/* a control that ends a run, or DEL */
+};
+
+typedef void	(*skim_masks_fn)(const unsigned char *, struct skim_masks *);
+
+static void
+skim_masks_sse2(const unsigned char *p, struct skim_masks *m)
+{
+	const __m128i	 c1f = _mm_set1_epi8(0x1f), c0b = _mm_set1_epi8(11);
+	const __m128i	 c02 = _mm_set1_epi8(2);
+	__m128i		 v, d, t, bad = _mm_setzero_si128(), k = bad;
+	uint64_t	 esc = 0, open = 0, param = 0, final = 0, lf = 0;
+	int		 i;
+
+	for (i = 0; i < 64; i += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		lf |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))) << i;
+		d = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x1b));
+		esc |= (uint64_t)(unsigned)_mm_movemask_epi8(d) << i;
+		open |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('['))) << i;
+		t = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+		param |= (uint64_t)(unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_min_epu8(t, c0b), t)) << i;
+		t = _mm_cmpeq_epi8(v, _mm_set1_epi8('K'));
+		k = _mm_or_si128(k, t);
+		final |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(t,
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('m')))) << i;
+		/* Below 0x20 but BS, TAB, LF (8-10), CR and ESC; DEL. */
+		t = _mm_sub_epi8(v, _mm_set1_epi8(8));
+		d = _mm_or_si128(d, _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(t,
+		    c02), t), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+		bad = _mm_or_si128(bad, _mm_or_si128(_mm_andnot_si128(d,
+		    _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v)),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
+	}
+	m->esc = esc;
+	m->open = open;
+	m->param = param;
+	m->final = final;
+	m->lines = (unsigned)skim_bits(lf);
+	m->el = _mm_movemask_epi8(k) != 0;
+	m->bad = _mm_movemask_epi8(bad) != 0;
+}
+
+__attribute__((target("avx2,popcnt"))) static void
+skim_masks_avx2(const unsigned char *p, struct skim_masks *m)
+{
+	const __m256i	 c1f = _mm256_set1_epi8(0x1f), c0b = _mm256_set1_epi8(11);
+	const __m256i	 c02 = _mm256_set1_epi8(2);
+	__m256i		 v, d, t, bad = _mm256_setzero_si256(), k = bad;
+	uint64_t	 esc = 0, open = 0, param = 0, final = 0, lf = 0;
+	int		 i;
+
+	for (i = 0; i < 64; i += 32) {
+		v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+		lf |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n'))) << i;
+		d = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x1b));
+		esc |= (uint64_t)(uint32_t)_mm256_movemask_epi8(d) << i;
+		open |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('['))) << i;
+		t = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+		param |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(t, c0b), t)) << i;
+		t = _mm256_cmpeq_epi8(v, _mm256_set1_epi8('K'));
+		k = _mm256_or_si256(k, t);
+		final |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_or_si256(t, _mm256_cmpeq_epi8(v,
+		    _mm256_set1_epi8('m')))) << i;
+		t = _mm256_sub_epi8(v, _mm256_set1_epi8(8));
+		d = _mm256_or_si256(d, _mm256_or_si256(_mm256_cmpeq_epi8(
+		    _mm256_min_epu8(t, c02), t), _mm256_cmpeq_epi8(v,
+		    _mm256_set1_epi8('\r'))));
+		bad = _mm256_or_si256(bad, _mm256_or_si256(_mm256_andnot_si256(d,
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, c1f), v)),
+		    _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f))));
+	}
+	m->esc = esc;
+	m->open = open;
+	m->param = param;
+	m->final = final;
+	m->lines = (unsigned)_mm_popcnt_u64(lf);
+	m->el = !_mm256_testz_si256(k, k);
+	m->bad = !_mm256_testz_si256(bad, bad);
+}
+
+__attribute__((target("avx512bw,popcnt"))) static void
+skim_masks_avx512(const unsigned char *p, struct skim_masks *m)
+{
+	__m512i		 v = _mm512_loadu_si512((const void *)p);
+	__mmask64	 esc, k, ok;
+
+	esc = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(0x1b));
+	k = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('K'));
+	ok = esc | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')) |
+	    _mm512_cmple_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(8)),
+	    _mm512_set1_epi8(2));
+	m->esc = esc;
+	m->open = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('['));
+	m->param = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v,
+	    _mm512_set1_epi8('0')), _mm512_set1_epi8(11));
+	m->final = k | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('m'));
+	m->lines = (unsigned)_mm_popcnt_u64(_mm512_cmpeq_epi8_mask(v,
+	    _mm512_set1_epi8('\n')));
+	m->el = k != 0;
+	m->bad = ((_mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f)) & ~ok) |
+	    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(0x7f))) != 0;
+}
+
+static enum skim_vector	 skim_cap = SKIM_AVX512;
+
+static skim_masks_fn
+skim_masks_best(void)
+{
+	if (skim_cap >= SKIM_AVX512 && __builtin_cpu_supports("avx512bw"))
+		return skim_masks_avx512;
+	if (skim_cap >= SKIM_AVX2 && __builtin_cpu_supports("avx2"))
+		return skim_masks_avx2;
+	if (skim_cap >= SKIM_SSE2)
+		return skim_masks_sse2;
+	return NULL;
+}
+
+int
+skim_vector_use(enum skim_vector v)
+{
+	if ((v == SKIM_AVX512 && !__builtin_cpu_supports("avx512bw")) ||
+	    (v == SKIM_AVX2 && !__builtin_cpu_supports("avx2")))
+		return -1;
+	skim_cap = v;
+	return 0;
+}
+
+/* Parameters long enough that a sequence of them might pass SKIM_SEQMAX
+ * (32 of them in a row, or a run of param bits from bit k on): such a
+ * block is left to skim_items, which counts. */
+#define SKIM_RUNMAX	32
+
+static uint64_t
+skim_long_runs(uint64_t x)
+{
+	x &= x >> 1;
+	x &= x >> 2;
+	x &= x >> 4;
+	x &= x >> 8;
+	return x & x >> 16;
+}
+
+/* Whole blocks of plain items from u[i], where no sequence is begun, as
+ * far as they go. Returns where skim_items takes over: the start of the
+ * first block this cannot pass (a control in it, a sequence that is not
+ * an SGR, an EL, long parameters), or of the sequence that runs into it,
+ * with *stop past that block; or, past the last whole block, where the
+ * rest begins (*stop: n). The line feeds before that are added to
+ * *lines. */
+static size_t
+skim_blocks(const unsigned char *u, size_t n, size_t i, size_t *stop,
+    size_t *lines, skim_masks_fn masks)
+{
+	struct skim_masks	 m;
+	uint64_t		 was = 0, after, from, sum, ends;
+	size_t			 resume = i, run = 0;
+	int			 carry = 0, over;
+
+	for (*stop = n; n - i >= 64; i += 64) {
+		*stop = i + 64;
+		masks(u + i, &m);
+		/* ESC is followed by [, whose parameters start after it
+		 * (the two bits an ESC at the end of the last block puts
+		 * in this one come along). */
+		after = m.esc << 1 | was >> 63;
+		from = m.esc << 2 | was >> 62;
+		if (m.bad || m.el || (after & ~m.open) != 0 ||
+		    skim_long_runs(m.param) != 0 ||
+		    (carry && run + (size_t)__builtin_ctzll(~m.param) >=
+		    SKIM_RUNMAX))
+			break;
+		/* Each sequence's carry runs along its parameters and
+		 * stops on the byte after them, which ends it: m or K. A
+		 * carry out of bit 63 goes on in the next block. */
+		over = __builtin_add_overflow(m.param, from, &sum);
+		over |= __builtin_add_overflow(sum, (uint64_t)carry, &sum);
+		ends = sum & ~m.param;
+		if ((ends & ~m.final) != 0)
+			break;
+		carry = over;
+		was = m.esc;
+		/* (What the return leaves out, a sequence begun, has
+		 * none.) */
+		*lines += m.lines;
+		if (carry) {
+			/* The last sequence, whose parameters run on. */
+			run = (size_t)__builtin_clzll(~m.param);
+			resume = i + (size_t)(63 - __builtin_clzll(from)) - 2;
+		} else if (m.esc >> 62 != 0)
+			resume = i + (size_t)(63 - __builtin_clzll(m.esc));
+		else
+			resume = i + 64;
+		*stop = n;
+	}
+	return resume;
+}
+#else
+int
+skim_vector_use(enum skim_vector v)
+{
+	return v == SKIM_BYTES ? 0 : -1;
+}
+#endif
+
+size_t
+skim_plain_lines(const char *p, size_t n, size_t *lines)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+	size_t			 i = 0, from = 0, count = 0;
+#ifdef SKIM_WIDE
+	skim_masks_fn		 masks;
+	size_t			 stop;
+
+	/* The blocks the vectors cannot judge, one at a time, and the
+	 * vectors again after each. */
+	if ((masks = skim_masks_best()) != NULL) {
+		while (n - i >= 64) {
+			from = skim_blocks(u, n, i, &stop, &count, masks);
+			i = skim_items(u, n, from, stop);
+			count += skim_lines(p + from, i - from);
+			if (i < stop)
+				goto out;
+		}
+		from = i;
+	}
+#endif
+	i = skim_items(u, n, i, n);
+	count += skim_lines(p + from, i - from);
+#ifdef SKIM_WIDE
+out:
+#endif
+	*lines = count;
+	return i;
+}
+
+size_t
+skim_plain(const char *p, size_t n)
+{
+	size_t	 lines;
+
+	return skim_plain_lines(p, n, &lines);
 }
 
 /* The line feeds in 64 bytes at p, bit k for byte k. */
@@ -213,17 +494,6 @@ skim_lf_block(const unsigned char *p)
 		mask |= (uint64_t)(p[k] == '\n') << k;
 	return mask;
 #endif
-}
-
-/* Bits set in m, in a few instructions: without -mpopcnt, the builtin
- * is a call. */
-static size_t
-skim_bits(uint64_t m)
-{
-	m -= (m >> 1) & 0x5555555555555555ull;
-	m = (m & 0x3333333333333333ull) + ((m >> 2) & 0x3333333333333333ull);
-	m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (size_t)((m * 0x0101010101010101ull) >> 56);
 }
 
 size_t

@@ -11,6 +11,19 @@
  * (any byte from 0x80 on included), LF, CR, TAB, BS, an SGR (ESC [
  * digits ; : m) and an EL (ESC [ digits K). */
 size_t		 skim_plain(const char *, size_t);
+/* The same, with the line feeds in that start: one pass for both. */
+size_t		 skim_plain_lines(const char *, size_t, size_t *lines);
+
+/* The widest vectors skim_plain may use (it takes the widest the machine
+ * has): for tests that check each against the definition. -1 when the
+ * machine or the build has none such. */
+enum skim_vector {
+	SKIM_BYTES,
+	SKIM_SSE2,
+	SKIM_AVX2,
+	SKIM_AVX512
+};
+int		 skim_vector_use(enum skim_vector);
 
 /* Whether p (n bytes, where a plain run ended) is the start of an SGR
  * or EL that the next bytes may finish. */

@@ -1243,8 +1243,12 @@ test_skim_lines(void **state)
 	}
 }
 
+/* skim_plain against the definition, on short strings of the bytes that
+ * matter, where a control falls anywhere in a stride, and on long runs
+ * of whole items, sequences of every length up to past the longest
+ * taken, across the scanner's blocks, sometimes ended by one byte. */
 static void
-test_skim(void **state)
+skim_against_definition(void)
 {
 	static const char	 alpha[] = "ab\033[;0123m:K\n\r\t\b(\177\a"
 	    "\303\377 ";
@@ -1252,9 +1256,6 @@ test_skim(void **state)
 	size_t			 n, i;
 	int			 k;
 
-	(void)state;
-	/* Against the definition, on short strings of the bytes that
-	 * matter, where a control falls anywhere in a stride. */
 	rng_state = 3;
 	for (k = 0; k < 300000; k++) {
 		n = (size_t)pick(160);
@@ -1266,15 +1267,26 @@ test_skim(void **state)
 			fail();
 		}
 	}
-	/* Long runs of whole items, sequences of every length up to past
-	 * the longest taken, across the scanner's blocks, and sometimes
-	 * one byte that ends the run. */
 	for (k = 0; k < 20000; k++) {
 		n = plain_items(in, sizeof in);
 		if (skim_plain((const char *)in, n) != skim_slow(in, n)) {
 			show("input", (const char *)in, n);
 			fail();
 		}
+	}
+}
+
+static void
+test_skim(void **state)
+{
+	int	 v;
+
+	(void)state;
+	/* Each width of vector the machine has, the widest last, which
+	 * the checks below and the other tests keep. */
+	for (v = SKIM_BYTES; v <= SKIM_AVX512; v++) {
+		if (skim_vector_use((enum skim_vector)v) == 0)
+			skim_against_definition();
 	}
 	assert_int_equal(skim_plain(S("abc\r\n\tx\by")), 9);
 	assert_int_equal(skim_plain(S("caf\xc3\xa9 \xe4\xb8\xad")), 9);
