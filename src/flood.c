@@ -12,9 +12,12 @@
  * cut is found without looking back over it. Output that is not plain
  * (a title, a cursor move) is parsed with a little after it, and the
  * flood passed over again from there. */
+#include <sys/mman.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "flood.h"
@@ -67,7 +70,7 @@ flood_line_end(const char *p, size_t at, size_t n)
 	return (size_t)(lf - p) + 1;
 }
 
-static void	flood_let_go(struct flood *);
+static void	flood_let_go(struct flood *, const char *);
 
 /* Feeds p (n bytes at stream offset at) as flood_input does; at the end
  * of a flood (!flood), when it is in what f holds, in pieces, and what is
@@ -79,16 +82,15 @@ flood_give(struct flood *f, int flood, struct screen *v,
 {
 	size_t	 len;
 
-	if (f == NULL || flood || p < f->held.data ||
-	    p >= f->held.data + f->held.len) {
+	if (f == NULL || flood || f->ring == NULL || p < f->ring ||
+	    p >= f->ring + 2 * f->ring_size) {
 		flood_input(v, sink, at, p, n);
 		return;
 	}
 	for (; n > 0; p += len, at += len, n -= len) {
 		len = n < MODEL_PIECE ? n : MODEL_PIECE;
 		flood_input(v, sink, at, p, len);
-		f->held_off = (size_t)(p + len - f->held.data);
-		flood_let_go(f);
+		flood_let_go(f, p + len);
 	}
 }
 
@@ -103,13 +105,14 @@ flood_pass(struct flood *f, struct screen *v, const char *p, size_t n,
     uint64_t pos, size_t k, size_t *plain, size_t *lines, int flood,
     const struct flood_sink *sink)
 {
-	size_t	 at = 0, step, more;
+	size_t	 at = 0, step, more, found;
 	int	 again = 0;
 
 	for (;;) {
-		more = skim_plain(p + at + *plain, n - at - *plain);
+		more = skim_plain_lines(p + at + *plain, n - at - *plain,
+		    &found);
 		if (*lines != SCREEN_LINES_UNKNOWN)
-			*lines += skim_lines(p + at + *plain, more);
+			*lines += found;
 		*plain += more;
 		if (k == 0)
 			k = screen_skip(v, NULL, 0, p + at, *plain, lines);
@@ -148,85 +151,144 @@ flood_pass(struct flood *f, struct screen *v, const char *p, size_t n,
 	return n;
 }
 
-/* The pages before what is held go back to the system: at the end of a
- * flood, as what was held is parsed. (Not while it goes on: the buffer
- * takes the next parts there again, and a page given back and taken
- * again costs a fault and a clearing, more than the copy it saves.) The
- * first partial page stays: malloc keeps its own words there. */
-static void
-flood_let_go(struct flood *f)
-{
-	uintptr_t	 end = (uintptr_t)f->held.data + f->held_off;
+/* What is held lives in a ring mapped twice, one mapping after the
+ * other: it is in one piece wherever in the ring it starts, so a batch
+ * goes after it with one copy and what is held never moves. (A buffer
+ * that moved what is held to its front when full moved most of it again
+ * for every batch: what a flood holds is nearly the size of the
+ * buffer.) */
+#define FLOOD_RING	(MODEL_HOLD + MODEL_BACKLOG + READ_SIZE)
 
-	if (f->let_go == 0)
-		f->let_go = (uintptr_t)f->held.data;
-	if (end > f->let_go) {
-		if (util_let_go((void *)f->let_go, (void *)end) == -1)
-			log_debug("flood: madvise: %s", strerror(errno));
-		f->let_go = end;
+static int
+flood_ring_make(struct flood *f, size_t size)
+{
+	size_t	 page = util_page_size();
+	char	*base;
+	int	 fd;
+
+	size = (size + page - 1) / page * page;
+	if ((fd = memfd_create("sess-flood", MFD_CLOEXEC)) == -1)
+		return -1;
+	base = MAP_FAILED;
+	if (ftruncate(fd, (off_t)size) == 0)
+		base = mmap(NULL, 2 * size, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base != MAP_FAILED && (mmap(base, size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
+	    mmap(base + size, size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)) {
+		munmap(base, 2 * size);
+		base = MAP_FAILED;
 	}
+	close(fd);
+	if (base == MAP_FAILED)
+		return -1;
+	f->ring = base;
+	f->ring_size = size;
+	f->held_off = 0;
+	f->let_go = NULL;
+	return 0;
 }
 
-/* Holds in's bytes from off on (at stream offset at; plain of them
- * plain, with lines line feeds): its buffer becomes the held one. */
 static void
-flood_hold(struct flood *f, struct buf *in, size_t off, size_t plain,
-    size_t lines, uint64_t at)
+flood_ring_free(struct flood *f)
 {
-	struct buf	 tmp;
-
-	if (in != &f->held) {
-		buf_reset(&f->held);
-		tmp = f->held;
-		f->held = *in;
-		*in = tmp;
-		f->let_go = 0;
-	}
-	f->held_off = off;
-	f->held_plain = plain;
-	f->held_lines = lines;
-	f->held_at = at;
+	if (f->ring != NULL)
+		munmap(f->ring, 2 * f->ring_size);
+	f->ring = NULL;
+	f->ring_size = 0;
+	f->let_go = NULL;
 }
 
-/* The batch after what is held. What came before it is moved out of the
- * way only when the buffer is full: a copy of what is held now and then,
- * not one a batch. */
-static void
-flood_append(struct flood *f, const struct buf *batch)
+/* Room in the ring for n bytes after what is held: a ring made, or a
+ * bigger one that what is held moves to (a batch larger than the
+ * backlog's bound, once). -1 when there is none. */
+static int
+flood_room(struct flood *f, size_t n)
 {
-	struct buf	*h = &f->held;
-	const char	*was = h->data;
+	struct flood	 g = { 0 };
+	size_t		 size;
 
-	if (f->held_off > 0 && h->len + batch->len > h->cap) {
-		memmove(h->data, h->data + f->held_off, h->len - f->held_off);
-		h->len -= f->held_off;
-		f->held_off = 0;
+	if (f->ring != NULL && f->held_len + n <= f->ring_size)
+		return 0;
+	for (size = f->ring_size ? f->ring_size : FLOOD_RING;
+	    size < f->held_len + n; size *= 2)
+		/* nothing */;
+	if (flood_ring_make(&g, size) == -1) {
+		log_debug("flood: no ring of %zu bytes: %s", size,
+		    strerror(errno));
+		return -1;
 	}
-	if (buf_add(h, batch->data, batch->len) == -1)
-		log_debug("flood: %zu bytes lost to the model: %s",
-		    batch->len, strerror(errno));
-	if (f->held_off == 0 || h->data != was)
-		f->let_go = 0;
+	if (f->held_len > 0)
+		memcpy(g.ring, f->ring + f->held_off, f->held_len);
+	flood_ring_free(f);
+	f->ring = g.ring;
+	f->ring_size = g.ring_size;
+	f->held_off = 0;
+	return 0;
+}
+
+/* n bytes after what is held (room for them made). */
+static void
+flood_put(struct flood *f, const char *p, size_t n)
+{
+	memcpy(f->ring + f->held_off + f->held_len, p, n);
+	f->held_len += n;
+}
+
+/* The first n bytes held are gone. */
+static void
+flood_drop(struct flood *f, size_t n)
+{
+	f->held_len -= n;
+	f->held_off = f->held_len == 0 ? 0 : (f->held_off + n) % f->ring_size;
+}
+
+/* The ring's pages before to go back to the system: at the end of a
+ * flood, as what was held is parsed, so that the lines it holds become
+ * scrollback beside a few pages of them, not beside all. (Not while a
+ * flood goes on: the ring takes the next batches there again, and a
+ * page given back and taken again costs a fault and a clearing.) */
+static void
+flood_let_go(struct flood *f, const char *to)
+{
+	uintptr_t	 mask = (uintptr_t)util_page_size() - 1;
+	uintptr_t	 a, b = (uintptr_t)to & ~mask, live;
+
+	if (f->let_go == NULL)
+		f->let_go = (const char *)((uintptr_t)(f->ring + f->held_off) &
+		    ~mask);
+	a = (uintptr_t)f->let_go;
+	/* Not the page the end of what is held shares with its start,
+	 * the ring's size on. */
+	live = (uintptr_t)(f->ring + f->held_off + f->held_len) - f->ring_size;
+	if (a < live)
+		a = (live + mask) & ~mask;
+	if (b <= a)
+		return;
+	/* Both mappings are of the same pages: either address frees it. */
+	if (madvise((void *)a, b - a, MADV_REMOVE) == -1)
+		log_debug("flood: madvise: %s", strerror(errno));
+	f->let_go = (const char *)b;
 }
 
 void
 flood_feed(struct flood *f, struct screen *v, struct buf *batch, uint64_t at,
     int flood, const struct flood_sink *sink)
 {
-	const char	*h = f->held.data + f->held_off;
-	size_t		 nh = flood_held(f), plain = 0, lines = 0, k = 0;
-	size_t		 base = 0, off;
-	struct buf	*in = batch;
+	const char	*in = batch->data, *h = flood_held_bytes(f);
+	size_t		 n = batch->len, nh = f->held_len, plain = 0, lines = 0;
+	size_t		 k = 0, off;
+	int		 held = 0;
 
 	if (nh > 0 && f->held_plain == nh) {
 		/* A batch that alone pushes out what is held (a plain end
 		 * of whole items) is all there is to feed: then no byte is
 		 * copied. */
-		plain = skim_plain(batch->data, batch->len);
-		lines = skim_lines(batch->data, plain);
+		plain = skim_plain_lines(batch->data, batch->len, &lines);
 		k = screen_skip(v, h, nh, batch->data, plain, &lines);
 	}
-	if (nh > 0 && k == 0) {
+	if (nh > 0 && k == 0 && flood_room(f, batch->len) == 0) {
 		/* Else what is held and the batch, one after the other. */
 		if (f->held_plain == nh) {
 			plain += nh;
@@ -235,20 +297,37 @@ flood_feed(struct flood *f, struct screen *v, struct buf *batch, uint64_t at,
 			plain = f->held_plain;
 			lines = f->held_lines;
 		}
-		flood_append(f, batch);
-		in = &f->held;
-		base = f->held_off;
+		flood_put(f, batch->data, batch->len);
+		in = f->ring + f->held_off;
+		n = f->held_len;
 		at = f->held_at;
+		held = 1;
+	} else if (nh > 0) {
+		/* Passed over (k), or parsed now for want of a ring. */
+		if (k == 0) {
+			flood_input(v, sink, f->held_at, h, nh);
+			plain = lines = 0;
+		}
+		flood_drop(f, nh);
 	}
-	off = flood_pass(f, v, in->data + base, in->len - base, at, k, &plain,
-	    &lines, flood, sink);
-	if (base + off < in->len)
-		flood_hold(f, in, base + off, plain, lines, at + off);
+	f->let_go = NULL;
+	off = flood_pass(f, v, in, n, at, k, &plain, &lines, flood, sink);
+	if (off == n) {
+		flood_drop(f, f->held_len);
+		f->held_plain = f->held_lines = 0;
+		return;
+	}
+	if (held)
+		flood_drop(f, off);
+	else if (flood_room(f, n - off) == 0)
+		flood_put(f, in + off, n - off);
 	else {
-		buf_reset(&f->held);
-		f->held_off = f->held_plain = f->held_lines = 0;
-		f->let_go = 0;
+		flood_input(v, sink, at + off, in + off, n - off);
+		return;
 	}
+	f->held_plain = plain;
+	f->held_lines = lines;
+	f->held_at = at + off;
 }
 
 void
@@ -262,15 +341,26 @@ flood_feed_all(struct screen *v, const char *p, size_t n, size_t plain)
 size_t
 flood_held(const struct flood *f)
 {
-	return f->held.len - f->held_off;
+	return f->held_len;
+}
+
+const char *
+flood_held_bytes(const struct flood *f)
+{
+	return f->ring != NULL ? f->ring + f->held_off : NULL;
+}
+
+size_t
+flood_size(const struct flood *f)
+{
+	return f->ring != NULL ? 2 * f->ring_size : 0;
 }
 
 void
 flood_free(struct flood *f)
 {
-	buf_free(&f->held);
-	f->held_off = f->held_plain = f->held_lines = 0;
-	f->let_go = 0;
+	flood_ring_free(f);
+	f->held_off = f->held_len = f->held_plain = f->held_lines = 0;
 }
 
 int

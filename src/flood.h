@@ -25,26 +25,30 @@ struct flood_sink {
 /* The part of a flood held back: a flood's plain end, which the next
  * part may push out of the screen as well. */
 struct flood {
-	struct buf	 held;
-	size_t		 held_off;	/* from here */
+	char		*ring;		/* mapped twice in a row (flood.c) */
+	size_t		 ring_size;
+	size_t		 held_off;	/* in the ring */
+	size_t		 held_len;
 	size_t		 held_plain;	/* the whole plain items in it */
 	size_t		 held_lines;	/* their line feeds */
 	uint64_t	 held_at;	/* the stream offset of held_off */
-	uintptr_t	 let_go;	/* the buffer's pages before this are
-					   given back (0: none yet) */
+	const char	*let_go;	/* the ring's pages before this are
+					   given back (NULL: none yet) */
 };
 
 /* Feeds v a batch (at: its stream offset), after what f holds: the start
  * of each flood of plain lines is passed over, and if the flood goes on
- * (flood) and ends plain, its end is held for the next batch instead. The
- * batch's buffer may be swapped with the held one. */
+ * (flood) and ends plain, its end is held for the next batch instead. */
 void	 flood_feed(struct flood *, struct screen *, struct buf *batch,
 	     uint64_t at, int flood, const struct flood_sink *);
 /* Feeds v all of p (n bytes, plain of them known plain), as flood_feed
  * would at the end of a flood; to v directly. */
 void	 flood_feed_all(struct screen *, const char *, size_t, size_t plain);
-/* Bytes f holds. */
+/* What f holds: its length and its bytes, in one piece. */
 size_t	 flood_held(const struct flood *);
+const char *flood_held_bytes(const struct flood *);
+/* The memory f keeps (its ring, mapped twice), until flood_free. */
+size_t	 flood_size(const struct flood *);
 void	 flood_free(struct flood *);
 
 /* Whether output n bytes long, read at once, is parsed by the loop (with

@@ -207,7 +207,7 @@ model_resize_pending(struct model *m)
 static void
 model_shrink(struct model *m, struct buf *batch)
 {
-	if (!flood_shrinks(batch->cap) && !flood_shrinks(m->flood.held.cap) &&
+	if (!flood_shrinks(batch->cap) && !flood_shrinks(flood_size(&m->flood)) &&
 	    !flood_shrinks(m->backlog.cap))
 		return;
 	buf_free(batch);
@@ -456,8 +456,9 @@ model_copy(struct model *m)
 	}
 	screen_set_scrollback(v, 0);
 	screen_input(v, b.data, b.len);
-	flood_feed_all(v, m->flood.held.data + m->flood.held_off,
-	    flood_held(&m->flood), m->flood.held_plain);
+	if (flood_held(&m->flood) > 0)
+		flood_feed_all(v, flood_held_bytes(&m->flood),
+		    flood_held(&m->flood), m->flood.held_plain);
 	flood_feed_all(v, m->backlog.data, m->backlog.len,
 	    skim_plain(m->backlog.data, m->backlog.len));
 	if (m->rows != 0)
