@@ -232,6 +232,9 @@ flood_room(struct flood *f, size_t n)
 static void
 flood_put(struct flood *f, const char *p, size_t n)
 {
+	/* (An empty batch, at the end of a flood, has no buffer.) */
+	if (n == 0)
+		return;
 	memcpy(f->ring + f->held_off + f->held_len, p, n);
 	f->held_len += n;
 }
