@@ -61,6 +61,7 @@ struct model {
 	int		 flooding;	/* output is taken by the megabyte */
 	int		 full;		/* the loop was told to stop reading */
 	int		 tell_idle;	/* the loop waits for the thread */
+	int		 keeps;		/* buffers a flood grew are kept */
 	int		 efd;
 	int		 rows;		/* a resize the thread is to make, */
 	int		 cols;		/* after what it was given before */
@@ -145,8 +146,13 @@ model_behind(const struct model *m)
 	return m->backlog.len > 0 || m->nheld > 0 || m->busy || m->rows != 0;
 }
 
+/* What model_wait returns besides whether a flood goes on. */
+#define MODEL_STOP	(-1)
+#define MODEL_LET_GO	2
+
 /* Under the lock: waits until there is something to parse now. Returns
- * whether it is a flood that goes on, -1 to stop. */
+ * whether it is a flood that goes on; MODEL_LET_GO when the thread was
+ * idle for a pause with a flood's buffers; MODEL_STOP. */
 static int
 model_wait(struct model *m)
 {
@@ -155,7 +161,7 @@ model_wait(struct model *m)
 
 	for (;;) {
 		if (m->stop)
-			return -1;
+			return MODEL_STOP;
 		if (m->backlog.len == 0 && m->nheld == 0 && m->rows == 0) {
 			m->busy = 0;
 			m->hurry = 0;
@@ -164,7 +170,18 @@ model_wait(struct model *m)
 				m->tell_idle = 0;
 				model_wake(m);
 			}
-			pthread_cond_wait(&m->work, &m->lock);
+			if (!m->keeps) {
+				pthread_cond_wait(&m->work, &m->lock);
+				continue;
+			}
+			/* A flood whose last batch left nothing held ends
+			 * here, after the same pause: its buffers go. */
+			model_deadline(&ts, flood_pause_ms());
+			if (pthread_cond_timedwait(&m->work, &m->lock, &ts) ==
+			    ETIMEDOUT && m->backlog.len == 0 && !m->stop) {
+				m->flooding = 0;
+				return MODEL_LET_GO;
+			}
 			continue;
 		}
 		if (m->hurry || !m->flooding || m->rows != 0)
@@ -204,11 +221,18 @@ model_resize_pending(struct model *m)
 /* What a flood grew is not kept once it is over, and goes back to the
  * system (malloc keeps it otherwise): the buffers swap, so the loop's
  * may be the big one. */
+static int
+model_keeps(const struct model *m, const struct buf *batch)
+{
+	return flood_shrinks(batch->cap) ||
+	    flood_shrinks(flood_size(&m->flood)) ||
+	    flood_shrinks(m->backlog.cap);
+}
+
 static void
 model_shrink(struct model *m, struct buf *batch)
 {
-	if (!flood_shrinks(batch->cap) && !flood_shrinks(flood_size(&m->flood)) &&
-	    !flood_shrinks(m->backlog.cap))
+	if (!model_keeps(m, batch))
 		return;
 	buf_free(batch);
 	flood_free(&m->flood);
@@ -229,7 +253,12 @@ model_main(void *arg)
 	int			 was_full, flood;
 
 	pthread_mutex_lock(&m->lock);
-	while ((flood = model_wait(m)) != -1) {
+	while ((flood = model_wait(m)) != MODEL_STOP) {
+		if (flood == MODEL_LET_GO) {
+			model_shrink(m, &batch);
+			m->keeps = model_keeps(m, &batch);
+			continue;
+		}
 		m->busy = 1;
 		/* Take everything: one swap, no copy. The loop goes on
 		 * with the buffer parsed last time, so that in a flood
@@ -255,6 +284,7 @@ model_main(void *arg)
 		pthread_cond_broadcast(&m->fed);
 		if (!flood)
 			model_shrink(m, &batch);
+		m->keeps = model_keeps(m, &batch);
 	}
 	pthread_mutex_unlock(&m->lock);
 	buf_free(&batch);
