@@ -275,23 +275,31 @@ flood_let_go(struct flood *f, const char *to)
 	f->let_go = (const char *)b;
 }
 
+int
+flood_take(struct flood *f, const char *p, size_t n)
+{
+	if (flood_room(f, n) == -1)
+		return -1;
+	flood_put(f, p, n);
+	return 0;
+}
+
 void
-flood_feed(struct flood *f, struct screen *v, struct buf *batch, uint64_t at,
+flood_feed_taken(struct flood *f, struct screen *v, size_t n, uint64_t at,
     int flood, const struct flood_sink *sink)
 {
-	const char	*in = batch->data, *h = flood_held_bytes(f);
-	size_t		 n = batch->len, nh = f->held_len, plain = 0, lines = 0;
-	size_t		 k = 0, off;
-	int		 held = 0;
+	const char	*h = f->ring + f->held_off;
+	size_t		 nh = f->held_len - n, plain = 0, lines = 0, k = 0, off;
 
 	if (nh > 0 && f->held_plain == nh) {
 		/* A batch that alone pushes out what is held (a plain end
-		 * of whole items) is all there is to feed: then no byte is
-		 * copied. */
-		plain = skim_plain_lines(batch->data, batch->len, &lines);
-		k = screen_skip(v, h, nh, batch->data, plain, &lines);
+		 * of whole items) is all there is to feed. */
+		plain = skim_plain_lines(h + nh, n, &lines);
+		k = screen_skip(v, h, nh, h + nh, plain, &lines);
 	}
-	if (nh > 0 && k == 0 && flood_room(f, batch->len) == 0) {
+	if (nh > 0 && k > 0)
+		flood_drop(f, nh);
+	else if (nh > 0) {
 		/* Else what is held and the batch, one after the other. */
 		if (f->held_plain == nh) {
 			plain += nh;
@@ -300,32 +308,40 @@ flood_feed(struct flood *f, struct screen *v, struct buf *batch, uint64_t at,
 			plain = f->held_plain;
 			lines = f->held_lines;
 		}
-		flood_put(f, batch->data, batch->len);
-		in = f->ring + f->held_off;
-		n = f->held_len;
 		at = f->held_at;
-		held = 1;
-	} else if (nh > 0) {
-		/* Passed over (k), or parsed now for want of a ring. */
-		if (k == 0) {
-			flood_input(v, sink, f->held_at, h, nh);
-			plain = lines = 0;
-		}
-		flood_drop(f, nh);
 	}
 	f->let_go = NULL;
-	off = flood_pass(f, v, in, n, at, k, &plain, &lines, flood, sink);
-	if (off == n) {
-		flood_drop(f, f->held_len);
-		f->held_plain = f->held_lines = 0;
+	off = flood_pass(f, v, f->ring + f->held_off, f->held_len, at, k,
+	    &plain, &lines, flood, sink);
+	flood_drop(f, off);
+	f->held_plain = f->held_len > 0 ? plain : 0;
+	f->held_lines = f->held_len > 0 ? lines : 0;
+	f->held_at = at + off;
+}
+
+void
+flood_feed(struct flood *f, struct screen *v, struct buf *batch, uint64_t at,
+    int flood, const struct flood_sink *sink)
+{
+	size_t	 n = batch->len, plain = 0, lines = 0, off;
+
+	if (f->held_len > 0 && flood_take(f, batch->data, n) == 0) {
+		flood_feed_taken(f, v, n, at, flood, sink);
 		return;
 	}
-	if (held)
-		flood_drop(f, off);
-	else if (flood_room(f, n - off) == 0)
-		flood_put(f, in + off, n - off);
-	else {
-		flood_input(v, sink, at + off, in + off, n - off);
+	if (f->held_len > 0) {
+		/* No room in a ring: what is held is parsed now. */
+		flood_input(v, sink, f->held_at, f->ring + f->held_off,
+		    f->held_len);
+		flood_drop(f, f->held_len);
+		f->held_plain = f->held_lines = 0;
+	}
+	off = flood_pass(f, v, batch->data, n, at, 0, &plain, &lines, flood,
+	    sink);
+	if (off == n)
+		return;
+	if (flood_take(f, batch->data + off, n - off) == -1) {
+		flood_input(v, sink, at + off, batch->data + off, n - off);
 		return;
 	}
 	f->held_plain = plain;

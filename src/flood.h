@@ -41,6 +41,12 @@ struct flood {
  * (flood) and ends plain, its end is held for the next batch instead. */
 void	 flood_feed(struct flood *, struct screen *, struct buf *batch,
 	     uint64_t at, int flood, const struct flood_sink *);
+/* The same for a batch taken straight into what f holds (n bytes at
+ * stream offset at): flood_take copies it there, -1 when f has no room
+ * (then flood_feed it). */
+int	 flood_take(struct flood *, const char *, size_t);
+void	 flood_feed_taken(struct flood *, struct screen *, size_t n,
+	     uint64_t at, int flood, const struct flood_sink *);
 /* Feeds v all of p (n bytes, plain of them known plain), as flood_feed
  * would at the end of a flood; to v directly. */
 void	 flood_feed_all(struct screen *, const char *, size_t, size_t plain);

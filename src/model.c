@@ -250,6 +250,7 @@ model_main(void *arg)
 	struct flood_sink	 sink = { model_sink, m };
 	struct buf		 batch = { 0 }, tmp;
 	uint64_t		 at;
+	size_t			 taken;
 	int			 was_full, flood;
 
 	pthread_mutex_lock(&m->lock);
@@ -260,20 +261,33 @@ model_main(void *arg)
 			continue;
 		}
 		m->busy = 1;
-		/* Take everything: one swap, no copy. The loop goes on
-		 * with the buffer parsed last time, so that in a flood
-		 * neither side allocates or faults in fresh pages. */
-		tmp = m->backlog;
-		m->backlog = batch;
-		batch = tmp;
-		at = m->given - batch.len;
+		at = m->given - m->backlog.len;
+		taken = 0;
+		if (flood && m->backlog.len > 0 &&
+		    flood_take(&m->flood, m->backlog.data,
+		    m->backlog.len) == 0) {
+			/* A flood's batch goes straight to what is held,
+			 * where it would be copied anyway: no buffer of
+			 * the thread's beside the ring. */
+			taken = m->backlog.len;
+			buf_reset(&m->backlog);
+		} else {
+			/* Else everything by one swap, no copy. The loop
+			 * goes on with the buffer parsed last time. */
+			tmp = m->backlog;
+			m->backlog = batch;
+			batch = tmp;
+		}
 		was_full = m->full;
 		m->full = 0;
 		m->feeding = 1;
 		pthread_mutex_unlock(&m->lock);
 		if (was_full)
 			model_wake(m);
-		if (batch.len > 0 || flood_held(&m->flood) > 0)
+		if (taken > 0)
+			flood_feed_taken(&m->flood, m->screen, taken, at,
+			    flood, &sink);
+		else if (batch.len > 0 || flood_held(&m->flood) > 0)
 			flood_feed(&m->flood, m->screen, &batch, at, flood,
 			    &sink);
 		buf_reset(&batch);
