@@ -9,6 +9,10 @@
 
 #include "skim.h"
 
+/* A walk over blocks made once for each width of vector, with the
+ * width's own way of looking at a block inlined in it. */
+#define SKIM_INLINE	static inline __attribute__((always_inline))
+
 /* Longer sequences are left to the model: no flood is made of them. */
 #define SKIM_SEQMAX	64
 
@@ -224,9 +228,9 @@ struct skim_masks {
 	int		 bad;		/* a control that ends a run, or DEL */
 };
 
-typedef void	(*skim_masks_fn)(const unsigned char *, struct skim_masks *);
-
-static void
+/* The masks of a block are made inside the walk over the blocks
+ * (skim_blocks_with, inlined with each), one walk for each width. */
+SKIM_INLINE void
 skim_masks_sse2(const unsigned char *p, struct skim_masks *m)
 {
 	const __m128i	 c1f = _mm_set1_epi8(0x1f), c0b = _mm_set1_epi8(11);
@@ -267,7 +271,7 @@ skim_masks_sse2(const unsigned char *p, struct skim_masks *m)
 	m->bad = _mm_movemask_epi8(bad) != 0;
 }
 
-__attribute__((target("avx2,popcnt"))) static void
+__attribute__((target("avx2,popcnt"))) SKIM_INLINE void
 skim_masks_avx2(const unsigned char *p, struct skim_masks *m)
 {
 	const __m256i	 c1f = _mm256_set1_epi8(0x1f), c0b = _mm256_set1_epi8(11);
@@ -309,7 +313,7 @@ skim_masks_avx2(const unsigned char *p, struct skim_masks *m)
 	m->bad = !_mm256_testz_si256(bad, bad);
 }
 
-__attribute__((target("avx512bw,popcnt"))) static void
+__attribute__((target("avx512bw,popcnt"))) SKIM_INLINE void
 skim_masks_avx512(const unsigned char *p, struct skim_masks *m)
 {
 	__m512i		 v = _mm512_loadu_si512((const void *)p);
@@ -330,30 +334,6 @@ skim_masks_avx512(const unsigned char *p, struct skim_masks *m)
 	m->el = k != 0;
 	m->bad = ((_mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x1f)) & ~ok) |
 	    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(0x7f))) != 0;
-}
-
-static enum skim_vector	 skim_cap = SKIM_AVX512;
-
-static skim_masks_fn
-skim_masks_best(void)
-{
-	if (skim_cap >= SKIM_AVX512 && __builtin_cpu_supports("avx512bw"))
-		return skim_masks_avx512;
-	if (skim_cap >= SKIM_AVX2 && __builtin_cpu_supports("avx2"))
-		return skim_masks_avx2;
-	if (skim_cap >= SKIM_SSE2)
-		return skim_masks_sse2;
-	return NULL;
-}
-
-int
-skim_vector_use(enum skim_vector v)
-{
-	if ((v == SKIM_AVX512 && !__builtin_cpu_supports("avx512bw")) ||
-	    (v == SKIM_AVX2 && !__builtin_cpu_supports("avx2")))
-		return -1;
-	skim_cap = v;
-	return 0;
 }
 
 /* Parameters long enough that a sequence of them might pass SKIM_SEQMAX
@@ -378,9 +358,9 @@ skim_long_runs(uint64_t x)
  * with *stop past that block; or, past the last whole block, where the
  * rest begins (*stop: n). The line feeds before that are added to
  * *lines. */
-static size_t
-skim_blocks(const unsigned char *u, size_t n, size_t i, size_t *stop,
-    size_t *lines, skim_masks_fn masks)
+SKIM_INLINE size_t
+skim_blocks_with(const unsigned char *u, size_t n, size_t i, size_t *stop,
+    size_t *lines, void (*masks)(const unsigned char *, struct skim_masks *))
 {
 	struct skim_masks	 m;
 	uint64_t		 was = 0, after, from, sum, ends;
@@ -425,6 +405,68 @@ skim_blocks(const unsigned char *u, size_t n, size_t i, size_t *stop,
 	}
 	return resume;
 }
+
+typedef size_t	(*skim_blocks_fn)(const unsigned char *, size_t, size_t,
+		    size_t *, size_t *);
+
+static size_t
+skim_blocks_sse2(const unsigned char *u, size_t n, size_t i, size_t *stop,
+    size_t *lines)
+{
+	return skim_blocks_with(u, n, i, stop, lines, skim_masks_sse2);
+}
+
+__attribute__((target("avx2,popcnt"))) static size_t
+skim_blocks_avx2(const unsigned char *u, size_t n, size_t i, size_t *stop,
+    size_t *lines)
+{
+	return skim_blocks_with(u, n, i, stop, lines, skim_masks_avx2);
+}
+
+__attribute__((target("avx512bw,popcnt"))) static size_t
+skim_blocks_avx512(const unsigned char *u, size_t n, size_t i, size_t *stop,
+    size_t *lines)
+{
+	return skim_blocks_with(u, n, i, stop, lines, skim_masks_avx512);
+}
+
+static enum skim_vector	 skim_cap = SKIM_AVX512;
+
+/* The widest vectors allowed that the CPU has. */
+static enum skim_vector
+skim_best(void)
+{
+	if (skim_cap >= SKIM_AVX512 && __builtin_cpu_supports("avx512bw"))
+		return SKIM_AVX512;
+	if (skim_cap >= SKIM_AVX2 && __builtin_cpu_supports("avx2"))
+		return SKIM_AVX2;
+	return skim_cap >= SKIM_SSE2 ? SKIM_SSE2 : SKIM_BYTES;
+}
+
+static skim_blocks_fn
+skim_blocks_best(void)
+{
+	switch (skim_best()) {
+	case SKIM_AVX512:
+		return skim_blocks_avx512;
+	case SKIM_AVX2:
+		return skim_blocks_avx2;
+	case SKIM_SSE2:
+		return skim_blocks_sse2;
+	default:
+		return NULL;
+	}
+}
+
+int
+skim_vector_use(enum skim_vector v)
+{
+	if ((v == SKIM_AVX512 && !__builtin_cpu_supports("avx512bw")) ||
+	    (v == SKIM_AVX2 && !__builtin_cpu_supports("avx2")))
+		return -1;
+	skim_cap = v;
+	return 0;
+}
 #else
 int
 skim_vector_use(enum skim_vector v)
@@ -439,14 +481,14 @@ skim_plain_lines(const char *p, size_t n, size_t *lines)
 	const unsigned char	*u = (const unsigned char *)p;
 	size_t			 i = 0, from = 0, count = 0;
 #ifdef SKIM_WIDE
-	skim_masks_fn		 masks;
+	skim_blocks_fn		 blocks;
 	size_t			 stop;
 
 	/* The blocks the vectors cannot judge, one at a time, and the
 	 * vectors again after each. */
-	if ((masks = skim_masks_best()) != NULL) {
+	if ((blocks = skim_blocks_best()) != NULL) {
 		while (n - i >= 64) {
-			from = skim_blocks(u, n, i, &stop, &count, masks);
+			from = blocks(u, n, i, &stop, &count);
 			i = skim_items(u, n, from, stop);
 			count += skim_lines(p + from, i - from);
 			if (i < stop)
@@ -526,16 +568,19 @@ skim_lines(const char *p, size_t n)
 	return lines;
 }
 
-const char *
-skim_line_end(const char *p, size_t n, size_t k)
+/* skim_line_end with a way to find the line feeds of 64 bytes and one
+ * to count them, inlined with each. */
+SKIM_INLINE const char *
+skim_line_end_with(const char *p, size_t n, size_t k,
+    uint64_t (*lf)(const unsigned char *), size_t (*bits)(uint64_t))
 {
 	const unsigned char	*u = (const unsigned char *)p;
 	size_t			 i = 0, in;
 	uint64_t		 mask;
 
 	for (; n - i >= 64; i += 64) {
-		mask = skim_lf_block(u + i);
-		if ((in = skim_bits(mask)) <= k) {
+		mask = lf(u + i);
+		if ((in = bits(mask)) <= k) {
 			k -= in;
 			continue;
 		}
@@ -547,6 +592,61 @@ skim_line_end(const char *p, size_t n, size_t k)
 		if (u[i] == '\n' && k-- == 0)
 			return p + i;
 	return NULL;
+}
+
+#ifdef SKIM_WIDE
+__attribute__((target("popcnt"))) SKIM_INLINE size_t
+skim_popcnt(uint64_t m)
+{
+	return (size_t)_mm_popcnt_u64(m);
+}
+
+__attribute__((target("avx2"))) SKIM_INLINE uint64_t
+skim_lf_avx2(const unsigned char *p)
+{
+	const __m256i	 lf = _mm256_set1_epi8('\n');
+
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+	    _mm256_loadu_si256((const __m256i *)(const void *)p), lf)) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+	    _mm256_loadu_si256((const __m256i *)(const void *)(p + 32)),
+	    lf)) << 32;
+}
+
+__attribute__((target("avx512bw"))) SKIM_INLINE uint64_t
+skim_lf_avx512(const unsigned char *p)
+{
+	return _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)p),
+	    _mm512_set1_epi8('\n'));
+}
+
+__attribute__((target("avx2,popcnt"))) static const char *
+skim_line_end_avx2(const char *p, size_t n, size_t k)
+{
+	return skim_line_end_with(p, n, k, skim_lf_avx2, skim_popcnt);
+}
+
+__attribute__((target("avx512bw,popcnt"))) static const char *
+skim_line_end_avx512(const char *p, size_t n, size_t k)
+{
+	return skim_line_end_with(p, n, k, skim_lf_avx512, skim_popcnt);
+}
+#endif
+
+const char *
+skim_line_end(const char *p, size_t n, size_t k)
+{
+#ifdef SKIM_WIDE
+	switch (skim_best()) {
+	case SKIM_AVX512:
+		return skim_line_end_avx512(p, n, k);
+	case SKIM_AVX2:
+		return skim_line_end_avx2(p, n, k);
+	default:
+		break;
+	}
+#endif
+	return skim_line_end_with(p, n, k, skim_lf_block, skim_bits);
 }
 
 int

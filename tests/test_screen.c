@@ -1215,14 +1215,13 @@ plain_items(unsigned char *p, size_t size)
 /* Line feeds counted and found as a byte at a time would, wherever they
  * fall in the blocks the scan takes. */
 static void
-test_skim_lines(void **state)
+skim_lines_against_definition(void)
 {
 	char		 p[700];
 	const char	*e;
 	size_t		 n, i, k, seen;
 	int		 round;
 
-	(void)state;
 	rng_state = 11;
 	for (round = 0; round < 2000; round++) {
 		n = (size_t)pick((int)sizeof p);
@@ -1240,6 +1239,19 @@ test_skim_lines(void **state)
 			else
 				assert_ptr_equal(e, p + i);
 		}
+	}
+}
+
+static void
+test_skim_lines(void **state)
+{
+	int	 v;
+
+	(void)state;
+	/* Each width of vector the machine has, the widest last. */
+	for (v = SKIM_BYTES; v <= SKIM_AVX512; v++) {
+		if (skim_vector_use((enum skim_vector)v) == 0)
+			skim_lines_against_definition();
 	}
 }
 
