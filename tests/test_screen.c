@@ -1242,17 +1242,24 @@ skim_lines_against_definition(void)
 	}
 }
 
+/* check under each width of vector the machine has, the widest last,
+ * which the tests after it keep. */
 static void
-test_skim_lines(void **state)
+skim_each_vector(void (*check)(void))
 {
 	int	 v;
 
-	(void)state;
-	/* Each width of vector the machine has, the widest last. */
 	for (v = SKIM_BYTES; v <= SKIM_AVX512; v++) {
 		if (skim_vector_use((enum skim_vector)v) == 0)
-			skim_lines_against_definition();
+			check();
 	}
+}
+
+static void
+test_skim_lines(void **state)
+{
+	(void)state;
+	skim_each_vector(skim_lines_against_definition);
 }
 
 /* skim_plain against the definition, on short strings of the bytes that
@@ -1291,15 +1298,8 @@ skim_against_definition(void)
 static void
 test_skim(void **state)
 {
-	int	 v;
-
 	(void)state;
-	/* Each width of vector the machine has, the widest last, which
-	 * the checks below and the other tests keep. */
-	for (v = SKIM_BYTES; v <= SKIM_AVX512; v++) {
-		if (skim_vector_use((enum skim_vector)v) == 0)
-			skim_against_definition();
-	}
+	skim_each_vector(skim_against_definition);
 	assert_int_equal(skim_plain(S("abc\r\n\tx\by")), 9);
 	assert_int_equal(skim_plain(S("caf\xc3\xa9 \xe4\xb8\xad")), 9);
 	assert_int_equal(skim_plain(S("a\033[1;38;5;3mb\033[0mc\033[Kd")), 22);
