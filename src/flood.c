@@ -162,11 +162,10 @@ flood_pass(struct flood *f, struct screen *v, const char *p, size_t n,
 static int
 flood_ring_make(struct flood *f, size_t size)
 {
-	size_t	 page = util_page_size();
 	char	*base;
 	int	 fd;
 
-	size = (size + page - 1) / page * page;
+	size = util_page_round(size);
 	if ((fd = memfd_create("sess-flood", MFD_CLOEXEC)) == -1)
 		return -1;
 	base = MAP_FAILED;
@@ -255,24 +254,25 @@ flood_drop(struct flood *f, size_t n)
 static void
 flood_let_go(struct flood *f, const char *to)
 {
-	uintptr_t	 mask = (uintptr_t)util_page_size() - 1;
-	uintptr_t	 a, b = (uintptr_t)to & ~mask, live;
+	size_t		 page = util_page_size();
+	size_t		 end = f->held_off + f->held_len;
+	const char	*from, *done;
 
+	/* From the page what is held starts in (what is before it there
+	 * was parsed), but not the page the end of what is held shares
+	 * with its start, the ring's size on. */
 	if (f->let_go == NULL)
-		f->let_go = (const char *)((uintptr_t)(f->ring + f->held_off) &
-		    ~mask);
-	a = (uintptr_t)f->let_go;
-	/* Not the page the end of what is held shares with its start,
-	 * the ring's size on. */
-	live = (uintptr_t)(f->ring + f->held_off + f->held_len) - f->ring_size;
-	if (a < live)
-		a = (live + mask) & ~mask;
-	if (b <= a)
-		return;
+		f->let_go = f->ring + f->held_off / page * page;
+	from = f->let_go;
+	if (end > f->ring_size && from < f->ring + (end - f->ring_size))
+		from = f->ring + (end - f->ring_size);
 	/* Both mappings are of the same pages: either address frees it. */
-	if (madvise((void *)a, b - a, MADV_REMOVE) == -1)
+	if (util_let_go(from, to, MADV_REMOVE) == -1)
 		log_debug("flood: madvise: %s", strerror(errno));
-	f->let_go = (const char *)b;
+	/* The page to ends in is whole only later. */
+	done = f->ring + (size_t)(to - f->ring) / page * page;
+	if (done > f->let_go)
+		f->let_go = done;
 }
 
 int

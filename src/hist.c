@@ -50,9 +50,8 @@ static struct hblock *
 hist_block_new(size_t size)
 {
 	struct hblock	*b;
-	size_t		 page = util_page_size(), len;
+	size_t		 len = util_page_round(sizeof *b + size);
 
-	len = (sizeof *b + size + page - 1) & ~(page - 1);
 	b = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	    -1, 0);
 	if (b == MAP_FAILED)

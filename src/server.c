@@ -654,7 +654,8 @@ server_trim(void)
 	/* Well below this frame: madvise's own is still to come. */
 	if (stack != 0)
 		(void)util_let_go((void *)stack,
-		    (char *)__builtin_frame_address(0) - STACK_KEEP);
+		    (char *)__builtin_frame_address(0) - STACK_KEEP,
+		    MADV_DONTNEED);
 }
 
 /* Serves a session an upgrade handed over (server_upgrade.c has filled

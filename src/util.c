@@ -24,8 +24,16 @@ util_page_size(void)
 	return page;
 }
 
+size_t
+util_page_round(size_t n)
+{
+	size_t	 page = util_page_size();
+
+	return (n + page - 1) / page * page;
+}
+
 int
-util_let_go(const void *from, const void *to)
+util_let_go(const void *from, const void *to, int advice)
 {
 	uintptr_t	 mask = (uintptr_t)util_page_size() - 1;
 	uintptr_t	 a = ((uintptr_t)from + mask) & ~mask;
@@ -33,7 +41,7 @@ util_let_go(const void *from, const void *to)
 
 	if (b <= a)
 		return 0;
-	return madvise((void *)a, b - a, MADV_DONTNEED);
+	return madvise((void *)a, b - a, advice);
 }
 
 int

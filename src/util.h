@@ -38,10 +38,13 @@ int64_t	 now_ms(void);
  * -1 if the process has not ended. */
 int	 wait_code(int);
 
-/* The system's page size; the whole pages in [from, to) given back to
- * the system (they read as zeros after): 0, or -1 with errno set. */
+/* The system's page size; n rounded up to whole pages; the whole pages
+ * in [from, to) given back to the system with madvise's advice
+ * (MADV_DONTNEED for private memory, MADV_REMOVE for shared; they read
+ * as zeros after): 0, or -1 with errno set. */
 size_t	 util_page_size(void);
-int	 util_let_go(const void *from, const void *to);
+size_t	 util_page_round(size_t);
+int	 util_let_go(const void *from, const void *to, int advice);
 
 int	 fd_set_nonblock(int, int);
 int	 fd_set_cloexec(int);
