@@ -69,6 +69,19 @@ hist_block_free(struct hblock *b)
 		munmap(b, sizeof *b + b->size);
 }
 
+/* A scrollback at its bound lets a block go each time it takes one: the
+ * last one let go is kept for the next, so that it is not unmapped and
+ * then faulted in again, a page at a time, as it fills. */
+static void
+hist_block_let_go(struct hist *h, struct hblock *b)
+{
+	if (h->spare == NULL && b->size == H_BLOCK) {
+		h->spare = b;
+		return;
+	}
+	hist_block_free(b);
+}
+
 /* A line is gone: its block goes with its last line. */
 static void
 hist_release(struct hist *h, struct hent *e)
@@ -78,7 +91,7 @@ hist_release(struct hist *h, struct hent *e)
 		if (e->b == h->cur)
 			h->cur->used = 0;
 		else
-			hist_block_free(e->b);
+			hist_block_let_go(h, e->b);
 	}
 }
 
@@ -99,6 +112,8 @@ hist_free(struct hist *h)
 	hist_clear(h);
 	hist_block_free(h->cur);
 	h->cur = NULL;
+	hist_block_free(h->spare);
+	h->spare = NULL;
 	free(h->tmp);
 	h->tmp = NULL;
 	h->tmpcap = 0;
@@ -289,10 +304,15 @@ hist_room(struct hist *h, size_t n)
 	if (h->cur != NULL && h->cur->used + n <= h->cur->size)
 		return 0;
 	size = n > H_BLOCK ? n : H_BLOCK;
-	if ((b = hist_block_new(size)) == NULL)
+	if (h->spare != NULL && size == H_BLOCK) {
+		b = h->spare;
+		h->spare = NULL;
+		b->used = 0;
+		b->lines = 0;
+	} else if ((b = hist_block_new(size)) == NULL)
 		return -1;
 	if (h->cur != NULL && h->cur->lines == 0)
-		hist_block_free(h->cur);
+		hist_block_let_go(h, h->cur);
 	h->cur = b;
 	return 0;
 }

@@ -35,6 +35,7 @@ struct hist {
 	size_t		 maxlines;
 	size_t		 maxbytes;
 	struct hblock	*cur;		/* where new lines go */
+	struct hblock	*spare;		/* the last block let go, kept */
 	unsigned char	*tmp;		/* a line being encoded */
 	size_t		 tmpcap;
 };

@@ -1039,9 +1039,33 @@ test_line_attrs(void **state)
 	screen_free(a);
 }
 
+/* Line i of h is the cells in were (a blank that comes back is blank). */
+static void
+hist_check_line(const struct hist *h, size_t i, const struct cell *in,
+    int line, struct comb *cb)
+{
+	struct cell	 out[40];
+	int		 c;
+
+	assert_true(hist_get(h, i, out, 40, cb) >= 0);
+	for (c = 0; c < 40; c++) {
+		if (in[c].ch == 0 && out[c].ch == ' ')
+			out[c].ch = 0;
+		if (memcmp(&in[c], &out[c], sizeof in[c]) != 0)
+			fail_msg("line %d cell %d: ch %x/%x fg %x/%x "
+			    "bg %x/%x attr %x/%x", line, c, in[c].ch,
+			    out[c].ch, in[c].fg, out[c].fg, in[c].bg,
+			    out[c].bg, in[c].attr, out[c].attr);
+	}
+}
+
+#define HIST_KEPT	100
+
 /* A scrolled-off line comes back from the history cell for cell: every
  * kind of colour and attribute, wide and combining characters, and the
- * trailing blanks trimmed only where they are blank. */
+ * trailing blanks trimmed only where they are blank; and so do all the
+ * lines a full scrollback keeps while its blocks are let go and taken
+ * again, many times over. */
 static void
 test_hist_roundtrip(void **state)
 {
@@ -1050,18 +1074,21 @@ test_hist_roundtrip(void **state)
 		COL_RGB };
 	static const uint32_t chars[] = { 'a', ' ', 0x4e2d, 0xe9, 0x1f600,
 		0 };
+	static struct cell kept[HIST_KEPT][40];
 	struct hist	 h;
 	struct comb	 cb;
-	struct cell	 in[40], out[40];
+	struct cell	*in;
 	uint32_t	 seq[COMB_CHARS] = { 'e', 0x301 };
-	int		 line, c, ch;
+	int		 line, c, ch, lines = 20 * HIST_KEPT;
+	size_t		 i;
 
 	(void)state;
 	assert_int_equal(comb_init(&cb), 0);
-	hist_init(&h, 1000, 1 << 20);
+	hist_init(&h, HIST_KEPT, 1 << 20);
 	rng_state = 42;
-	for (line = 0; line < 500; line++) {
-		memset(in, 0, sizeof in);
+	for (line = 0; line < lines; line++) {
+		in = kept[line % HIST_KEPT];
+		memset(in, 0, sizeof kept[0]);
 		for (c = 0; c < 40; c++) {
 			if (pick(4) == 0 && c > 0) {
 				in[c] = in[c - 1];
@@ -1099,16 +1126,12 @@ test_hist_roundtrip(void **state)
 		if (in[39].attr & A_WIDE)
 			memset(&in[39], 0, sizeof in[39]);
 		hist_push(&h, in, 40, 0, &cb);
-		assert_true(hist_get(&h, h.n - 1, out, 40, &cb) >= 0);
-		for (c = 0; c < 40; c++) {
-			if (in[c].ch == 0 && out[c].ch == ' ')
-				out[c].ch = 0;
-			if (memcmp(&in[c], &out[c], sizeof in[c]) != 0)
-				fail_msg("line %d cell %d: ch %x/%x fg %x/%x "
-				    "bg %x/%x attr %x/%x", line, c, in[c].ch,
-				    out[c].ch, in[c].fg, out[c].fg, in[c].bg,
-				    out[c].bg, in[c].attr, out[c].attr);
-		}
+		hist_check_line(&h, h.n - 1, in, line, &cb);
+	}
+	assert_int_equal(h.n, HIST_KEPT);
+	for (i = 0; i < h.n; i++) {
+		line = lines - HIST_KEPT + (int)i;
+		hist_check_line(&h, i, kept[line % HIST_KEPT], line, &cb);
 	}
 	hist_free(&h);
 	comb_free(&cb);
