@@ -215,6 +215,17 @@ skim_items(const unsigned char *u, size_t n, size_t i, size_t stop)
 #define SKIM_WIDE
 #include <immintrin.h>
 
+/* Whether the CPU has a feature the OS lets us use. glibc's own answer,
+ * from what it learnt as the process started: no cpuid of ours (each a
+ * trap to the hypervisor on a virtual machine), and no constructor of
+ * the compiler's runtime asking it again as every process starts. */
+#if __has_include(<sys/platform/x86.h>)
+#include <sys/platform/x86.h>
+#define SKIM_CPU_HAS(glibc, gcc)	CPU_FEATURE_ACTIVE(glibc)
+#else
+#define SKIM_CPU_HAS(glibc, gcc)	__builtin_cpu_supports(gcc)
+#endif
+
 /* What a 64-byte block holds, bit k for byte k: enough to check every
  * sequence in it at once, with add-with-carry running along their
  * parameters, instead of a call and a few branches for each. */
@@ -436,9 +447,9 @@ static enum skim_vector	 skim_cap = SKIM_AVX512;
 static enum skim_vector
 skim_best(void)
 {
-	if (skim_cap >= SKIM_AVX512 && __builtin_cpu_supports("avx512bw"))
+	if (skim_cap >= SKIM_AVX512 && SKIM_CPU_HAS(AVX512BW, "avx512bw"))
 		return SKIM_AVX512;
-	if (skim_cap >= SKIM_AVX2 && __builtin_cpu_supports("avx2"))
+	if (skim_cap >= SKIM_AVX2 && SKIM_CPU_HAS(AVX2, "avx2"))
 		return SKIM_AVX2;
 	return skim_cap >= SKIM_SSE2 ? SKIM_SSE2 : SKIM_BYTES;
 }
@@ -461,8 +472,8 @@ skim_blocks_best(void)
 int
 skim_vector_use(enum skim_vector v)
 {
-	if ((v == SKIM_AVX512 && !__builtin_cpu_supports("avx512bw")) ||
-	    (v == SKIM_AVX2 && !__builtin_cpu_supports("avx2")))
+	if ((v == SKIM_AVX512 && !SKIM_CPU_HAS(AVX512BW, "avx512bw")) ||
+	    (v == SKIM_AVX2 && !SKIM_CPU_HAS(AVX2, "avx2")))
 		return -1;
 	skim_cap = v;
 	return 0;

@@ -1270,12 +1270,19 @@ skim_lines_against_definition(void)
 static void
 skim_each_vector(void (*check)(void))
 {
+	static const char *const name[] = { "bytes", "SSE2", "AVX2",
+		"AVX-512" };
+	char	 ran[64] = "";
 	int	 v;
 
 	for (v = SKIM_BYTES; v <= SKIM_AVX512; v++) {
-		if (skim_vector_use((enum skim_vector)v) == 0)
+		if (skim_vector_use((enum skim_vector)v) == 0) {
 			check();
+			strcat(ran, " ");
+			strcat(ran, name[v]);
+		}
 	}
+	print_message("checked with:%s\n", ran);
 }
 
 static void
