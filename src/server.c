@@ -8,6 +8,7 @@
  * program that does not read its input stops the reading of keys, nothing
  * else (server_pty.c); a model that does not catch up in MODEL_SYNC_MS is
  * not waited for (model.h). */
+#include <sys/auxv.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
@@ -18,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,6 +31,7 @@
 
 #include "keys.h"
 #include "log.h"
+#include "proc.h"
 #include "server_priv.h"
 #include "sockdir.h"
 
@@ -601,56 +604,90 @@ server_foreground(const struct server_opts *o, struct start_error *e)
  * with (the client's, adopt's, most of the libraries'), but the kernel
  * maps the pages around each one it touches (64 KiB, or a whole large
  * folio of the page cache), which made most of them resident in every
- * server. No read-around for any read-only mapping of a file, and the
- * pages the creator touched are let go: of code, and of read-only data
- * that nothing wrote (where relocations were written, the mapping has
- * anonymous pages, which letting go would lose). The mappings are all
- * read first: the code that reads and parses them is let go too, not
- * faulted in again line by line. So is the stack below this call: the
- * creator's probes and the start went deeper than the loop will, and
- * what they left there is of no use (a page the loop reaches again
- * comes back zeroed, as a new one would). */
+ * server. No read-around in any read-only segment of a loaded object,
+ * and the pages the creator touched there are let go: nothing wrote
+ * them (an object with text relocations, whose pages were written and
+ * letting go would lose, is left alone). The objects are found by
+ * dl_iterate_phdr, not by reading /proc/self/smaps, whose walk of every
+ * page cost each start about 0.3 ms of CPU. So is the stack below this
+ * call: the creator's probes and the start went deeper than the loop
+ * will, and what they left there is of no use (a page the loop reaches
+ * again comes back zeroed, as a new one would). */
 #define STACK_KEEP	(8 * 1024)	/* for the calls server_trim makes */
+
+/* Whether an object's code was written to by its relocations. */
+static int
+server_trim_textrel(const struct dl_phdr_info *info)
+{
+	const ElfW(Dyn)	*d;
+	int		 i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		if (info->dlpi_phdr[i].p_type != PT_DYNAMIC)
+			continue;
+		d = (const ElfW(Dyn) *)(info->dlpi_addr +
+		    info->dlpi_phdr[i].p_vaddr);
+		for (; d->d_tag != DT_NULL; d++)
+			if (d->d_tag == DT_TEXTREL || (d->d_tag == DT_FLAGS &&
+			    (d->d_un.d_val & DF_TEXTREL)))
+				return 1;
+	}
+	return 0;
+}
+
+static int
+server_trim_object(struct dl_phdr_info *info, size_t size, void *vdso)
+{
+	const ElfW(Phdr) *ph;
+	uintptr_t	 mask = (uintptr_t)util_page_size() - 1, a, b;
+	int		 i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		/* The vDSO is the kernel's, not a file's. */
+		if (ph->p_type == PT_LOAD && ph->p_offset == 0 &&
+		    info->dlpi_addr + ph->p_vaddr == (uintptr_t)vdso)
+			return 0;
+	}
+	if (server_trim_textrel(info))
+		return 0;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		/* A segment that nothing writes has its pages to itself. */
+		a = (info->dlpi_addr + ph->p_vaddr) & ~mask;
+		b = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz + mask) &
+		    ~mask;
+		(void)madvise((void *)a, b - a, MADV_RANDOM);
+		(void)madvise((void *)a, b - a, MADV_DONTNEED);
+	}
+	return 0;
+}
+
+/* Where the main thread's stack begins (its lowest address), or 0. Its
+ * frame, and the buffer, are gone before server_trim lets the stack
+ * go. */
+static __attribute__((noinline)) uintptr_t
+server_trim_stack(void)
+{
+	char	 maps[8192], *at;
+
+	if (proc_slurp("/proc/self/maps", maps, sizeof maps) <= 0 ||
+	    (at = strstr(maps, " [stack]\n")) == NULL)
+		return 0;
+	while (at > maps && at[-1] != '\n')
+		at--;
+	return (uintptr_t)strtoul(at, NULL, 16);
+}
 
 static void
 server_trim(void)
 {
-	struct {
-		unsigned long	 a, b;
-		int		 drop;
-	}		 m[64];
-	FILE		*f;
-	char		 line[512], perm[8];
-	unsigned long	 a, b, kb, stack = 0;
-	int		 path, n = 0, i, cur = -1;
+	uintptr_t	 stack = server_trim_stack();
 
-	if ((f = fopen("/proc/self/smaps", "re")) == NULL)
-		return;
-	while (fgets(line, sizeof line, f) != NULL) {
-		path = 0;
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &a, &b, perm,
-		    &path) >= 3) {
-			cur = -1;
-			if (path != 0 && strncmp(line + path, "[stack]", 7) == 0)
-				stack = a;
-			if (path == 0 || line[path] != '/' ||
-			    perm[1] != '-' || b <= a || n == (int)nitems(m))
-				continue;
-			m[n].a = a;
-			m[n].b = b;
-			m[n].drop = 1;
-			cur = n++;
-		} else if (cur != -1 &&
-		    sscanf(line, "Anonymous: %lu", &kb) == 1 && kb > 0)
-			m[cur].drop = 0;
-	}
-	fclose(f);
-	for (i = 0; i < n; i++) {
-		(void)madvise((void *)m[i].a, m[i].b - m[i].a, MADV_RANDOM);
-		if (m[i].drop)
-			(void)madvise((void *)m[i].a, m[i].b - m[i].a,
-			    MADV_DONTNEED);
-	}
+	dl_iterate_phdr(server_trim_object, (void *)getauxval(AT_SYSINFO_EHDR));
 	/* Well below this frame: madvise's own is still to come. */
 	if (stack != 0)
 		(void)util_let_go((void *)stack,
