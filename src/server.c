@@ -511,8 +511,6 @@ static int
 server_init(struct server *s, const struct server_opts *o,
     struct start_error *e)
 {
-	int	 exec = -1;
-
 	memset(s, 0, sizeof *s);
 	/* The whole verdict goes through a pipe, unused fields included. */
 	memset(e, 0, sizeof *e);
@@ -543,26 +541,21 @@ server_init(struct server *s, const struct server_opts *o,
 	server_watch(s);
 	if ((o->restore != NULL ? server_checkpoint_restore(s, e) :
 	    o->adopt > 0 ? server_adopt_start(s, e) :
-	    server_pty_start(s, e, &exec)) == -1) {
+	    server_pty_start(s, e)) == -1) {
 		server_unlink(s);
 		goto fail;
 	}
 	/* The screen and the model only now, while the program's exec goes
-	 * on (the creator waits for both). (The model's thread comes with
-	 * the first flood: the program is forked from a single thread.) A
-	 * restore brought its own screen. */
+	 * on: the server resumes as the exec is past its point of no return,
+	 * the program's own loading and start are still to come. (The
+	 * model's thread comes with the first flood.) A restore brought its
+	 * own screen. */
 	if ((s->screen == NULL &&
 	    (s->screen = screen_new(s->rows, s->cols)) == NULL) ||
 	    (s->model = model_new(s->screen, server_pty_reply, s)) == NULL) {
 		e->stage = s->screen == NULL ? START_PTY : START_FORK;
 		e->err = errno;
-		if (exec != -1)
-			close(exec);
 		server_pty_hangup(s);
-		server_unlink(s);
-		goto fail;
-	}
-	if (exec != -1 && server_pty_started(s, e, exec) == -1) {
 		server_unlink(s);
 		goto fail;
 	}

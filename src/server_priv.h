@@ -149,8 +149,7 @@ struct client	*server_client_answerer(struct server *);
 void		 server_client_flush_all(struct server *);
 
 /* server_pty.c */
-int		 server_pty_start(struct server *, struct start_error *, int *);
-int		 server_pty_started(struct server *, struct start_error *, int);
+int		 server_pty_start(struct server *, struct start_error *);
 char		*server_pty_open(struct server *);
 void		 server_pty_resize(struct server *, uint16_t, uint16_t);
 void		 server_pty_winch(struct server *);

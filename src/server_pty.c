@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,35 +17,40 @@
 
 #define PTY_CHUNK	4096		/* the most a pty read gives */
 
-/* The program's side: a new session with the pty slave as its
- * controlling terminal. An exec failure goes back through errpipe. */
-static void __attribute__((noreturn))
-server_pty_exec(struct server *s, const char *slave, int errpipe)
-{
-	sigset_t	 none;
-	int		 fd, err, i;
+extern char	**environ;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (i = 1; i < NSIG; i++)
-		signal(i, SIG_DFL);
-	if (setsid() == -1 || (fd = open(slave, O_RDWR)) == -1)
-		goto fail;
-	if (ioctl(fd, TIOCSCTTY, 0) == -1)
-		goto fail;
-	if (dup2(fd, 0) == -1 || dup2(fd, 1) == -1 || dup2(fd, 2) == -1)
-		goto fail;
-	if (fd > 2)
-		close(fd);
-	setenv("SESS", s->o->name, 1);
-	setenv("SESS_DIR", s->o->dir, 1);
-	if (getenv("TERM") == NULL || *getenv("TERM") == '\0')
-		setenv("TERM", "xterm-256color", 1);
-	execvp(s->o->argv[0], s->o->argv);
-fail:
-	err = errno;
-	write_all(errpipe, &err, sizeof err);
-	_exit(127);
+/* The program's environment: the server's, with its session named in
+ * SESS and SESS_DIR and a TERM if it has none; one allocation, to free,
+ * or NULL. */
+static char **
+server_pty_env(const struct server *s)
+{
+	static char	 term[] = "TERM=xterm-256color";
+	const char	*t = getenv("TERM");
+	size_t		 n, k = 0, i, name = strlen(s->o->name) + 1;
+	size_t		 dir = strlen(s->o->dir) + 1;
+	char		**env, *at;
+
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	if ((env = malloc((n + 4) * sizeof *env + sizeof "SESS=" + name +
+	    sizeof "SESS_DIR=" + dir)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (strncmp(environ[i], "SESS=", 5) != 0 &&
+		    strncmp(environ[i], "SESS_DIR=", 9) != 0 &&
+		    strcmp(environ[i], "TERM=") != 0)
+			env[k++] = environ[i];
+	}
+	at = (char *)(env + n + 4);
+	env[k++] = at;
+	at = stpcpy(stpcpy(at, "SESS="), s->o->name) + 1;
+	env[k++] = at;
+	stpcpy(stpcpy(at, "SESS_DIR="), s->o->dir);
+	if (t == NULL || *t == '\0')
+		env[k++] = term;
+	env[k] = NULL;
+	return env;
 }
 
 /* The session's pty, at its size: the slave's name, or NULL with errno
@@ -70,60 +76,69 @@ server_pty_open(struct server *s)
 	return slave;
 }
 
-/* Makes the pty at the session's size and forks the program on it: 0,
- * with *exec the pipe server_pty_started reads its exec's outcome from
- * (the server goes on meanwhile, while the program's exec takes its
- * time), or -1. */
+/* Makes the pty at the session's size and starts the program on it, in
+ * a session of its own whose controlling terminal is the pty (the slave
+ * is opened there after setsid, without O_NOCTTY), every signal at its
+ * default and none blocked: 0, or -1. posix_spawn, not fork: the program
+ * shares the server's memory until its exec, so no page table is copied
+ * and no page of the server's is copied on its next write, and an exec
+ * that fails says so to the caller. */
 int
-server_pty_start(struct server *s, struct start_error *e, int *exec)
+server_pty_start(struct server *s, struct start_error *e)
 {
-	char		*slave;
-	int		 ep[2];
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t	 attr;
+	sigset_t		 all, none;
+	char			*slave, **env;
+	int			 err;
 
 	e->stage = START_PTY;
 	if ((slave = server_pty_open(s)) == NULL)
 		goto fail;
 	e->stage = START_FORK;
-	if (pipe2(ep, O_CLOEXEC) == -1)
-		goto fail;
-	switch (s->pid = fork()) {
-	case -1:
-		close(ep[0]);
-		close(ep[1]);
-		goto fail;
-	case 0:
-		close(ep[0]);
-		server_pty_exec(s, slave, ep[1]);
+	if ((env = server_pty_env(s)) == NULL)
+		goto fail_pty;
+	/* Every signal: sigfillset leaves out the two glibc keeps for
+	 * itself, which its posix_spawn would then leave ignored, and
+	 * ignored they would stay through the exec. */
+	memset(&all, 0xff, sizeof all);
+	sigemptyset(&none);
+	if ((err = posix_spawnattr_init(&attr)) != 0)
+		goto fail_env;
+	if ((err = posix_spawn_file_actions_init(&fa)) != 0) {
+		posix_spawnattr_destroy(&attr);
+		goto fail_env;
 	}
-	close(ep[1]);
-	*exec = ep[0];
+	if ((err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID |
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0 ||
+	    (err = posix_spawnattr_setsigmask(&attr, &none)) != 0 ||
+	    (err = posix_spawnattr_setsigdefault(&attr, &all)) != 0 ||
+	    (err = posix_spawn_file_actions_addopen(&fa, 0, slave, O_RDWR,
+	    0)) != 0 ||
+	    (err = posix_spawn_file_actions_adddup2(&fa, 0, 1)) != 0 ||
+	    (err = posix_spawn_file_actions_adddup2(&fa, 0, 2)) != 0)
+		e->stage = START_FORK;
+	else if ((err = posix_spawnp(&s->pid, s->o->argv[0], &fa, &attr,
+	    s->o->argv, env)) != 0)
+		e->stage = START_EXEC;
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (err != 0)
+		goto fail_env;
+	free(env);
+	fd_set_nonblock(s->master, 1);
 	return 0;
 
+fail_env:
+	free(env);
+	errno = err;
+fail_pty:
+	err = errno;
+	server_pty_close(s);
+	errno = err;
 fail:
 	e->err = errno;
 	return -1;
-}
-
-/* Whether the program's exec went through: its error comes down the
- * pipe, success closes it. */
-int
-server_pty_started(struct server *s, struct start_error *e, int exec)
-{
-	int		 err;
-	ssize_t		 n;
-
-	do
-		n = read(exec, &err, sizeof err);
-	while (n == -1 && errno == EINTR);
-	close(exec);
-	if (n == sizeof err) {
-		waitpid(s->pid, NULL, 0);
-		e->stage = START_EXEC;
-		e->err = err;
-		return -1;
-	}
-	fd_set_nonblock(s->master, 1);
-	return 0;
 }
 
 /* SIGHUP to the program, which is its own again first if adopted. */
