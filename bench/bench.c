@@ -2279,6 +2279,21 @@ done:
 
 /* --------------------------------------------------------------- scale */
 
+/* The n tools of order in a random order (the same in every run, from
+ * the seed bench_scale sets). */
+static void
+shuffle(int *order, int n)
+{
+	int	 i, j, t;
+
+	for (i = n - 1; i > 0; i--) {
+		j = (int)(rnd() % (uint32_t)(i + 1));
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+}
+
 /*
  * The servers of the n scale sessions of p (for tmux the one server that
  * holds them all), waiting up to 10 s for them to appear; how many.
@@ -2335,9 +2350,15 @@ bench_scale(void)
 		if ((ok[p] = session_peer(p) && p != P_SESS0))
 			order[no++] = p;
 	sock_path(P_TMUX, "scale", tsock, sizeof(tsock));
+	rng_state = 0x853c49e6748fea9bULL;
 	for (i = 0; i < n; i++) {
+		/* In a new order each round: what a tool still does after
+		 * its create returned (its server's start going on) slows
+		 * whoever comes next, which a rotation makes the same tool
+		 * every time. */
+		shuffle(order, no);
 		for (k = 0; k < no; k++) {
-			p = order[(k + i) % no];
+			p = order[k];
 			if (!ok[p])
 				continue;
 			snprintf(name, sizeof(name), "s%03d", i);
@@ -3473,7 +3494,10 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		    "Default settings (scrollback: tmux 2000 lines, screen "
 		    "100 lines, sess 10000 lines). %d rounds.\n"
 		    "- **scale**: %s detached sessions per tool running "
-		    "`sleep`, created in turn; the time of each create "
+		    "`sleep`, created in turn, the tools in a new order "
+		    "each round (shuffled, the same in every run: what one "
+		    "tool's server still does after its create returned "
+		    "slows the next); the time of each create "
 		    "command, the total PSS of the server processes "
 		    "(one tmux server for all), the time of the list command "
 		    "(`sess -l`, `tmux ls`, `screen -ls`; dtach has none).\n"
