@@ -815,6 +815,21 @@ rnd(void)
 	return (uint32_t)(rng_state >> 32);
 }
 
+/* The n tools of order in a random order (the same in every run, from
+ * the seed its caller sets). */
+static void
+shuffle(int *order, int n)
+{
+	int	 i, j, t;
+
+	for (i = n - 1; i > 0; i--) {
+		j = (int)(rnd() % (uint32_t)(i + 1));
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+}
+
 static const char *const words[] = {
 	"the", "session", "server", "client", "terminal", "error", "warning",
 	"build", "make", "compile", "linking", "src/server.c", "ok", "FAIL",
@@ -1958,7 +1973,8 @@ bench_latency(void)
 {
 	static const char	 keys[] = "abefgijkopvwxyz";
 	char			*v[10], *vr[8], name[64], err[512];
-	int			 master[NPEER], p, i, ok[NPEER], rmaster;
+	int			 master[NPEER], p, i, k, ok[NPEER], rmaster;
+	int			 order[NPEER + 1];
 	pid_t			 server[NPEER], client[NPEER], rpid;
 	double			 lt;
 
@@ -1997,16 +2013,29 @@ bench_latency(void)
 			settle(master[p], 0.3, 0.05, 2);
 	wait_raw(rmaster);
 	settle(rmaster, 0.1, 0.05, 1);
+	/* The relay takes its turn as NPEER. */
+	for (p = 0; p <= NPEER; p++)
+		order[p] = p;
+	rng_state = 0x2b992ddfa23249d6ULL;
 	for (i = 0; i < cfg.lat_warm + cfg.lat_n; i++) {
-		if (rpid > 0) {
-			lt = roundtrip(rmaster, keys[i % (sizeof(keys) - 1)]);
-			if (lt < 0) {
-				kill_tree(rpid, 1);
-				rpid = 0;
-			} else if (i >= cfg.lat_warm)
-				sample_add(&relay_lat, lt);
-		}
-		for (p = 0; p < NPEER; p++) {
+		/* In a new order each round: what the tool typed into last
+		 * still does after its echo (its model, its redraw) slows
+		 * the next, which a fixed order makes the same one. */
+		shuffle(order, NPEER + 1);
+		for (k = 0; k <= NPEER; k++) {
+			p = order[k];
+			if (p == NPEER) {
+				if (rpid <= 0)
+					continue;
+				lt = roundtrip(rmaster,
+				    keys[i % (sizeof(keys) - 1)]);
+				if (lt < 0) {
+					kill_tree(rpid, 1);
+					rpid = 0;
+				} else if (i >= cfg.lat_warm)
+					sample_add(&relay_lat, lt);
+				continue;
+			}
 			if (!ok[p])
 				continue;
 			lt = roundtrip(master[p], keys[i % (sizeof(keys) - 1)]);
@@ -2278,21 +2307,6 @@ done:
 }
 
 /* --------------------------------------------------------------- scale */
-
-/* The n tools of order in a random order (the same in every run, from
- * the seed bench_scale sets). */
-static void
-shuffle(int *order, int n)
-{
-	int	 i, j, t;
-
-	for (i = n - 1; i > 0; i--) {
-		j = (int)(rnd() % (uint32_t)(i + 1));
-		t = order[i];
-		order[i] = order[j];
-		order[j] = t;
-	}
-}
 
 /*
  * The servers of the n scale sessions of p (for tmux the one server that
@@ -3478,7 +3492,8 @@ report(FILE *fp, int markdown, double elapsed, const char *command)
 		    "attached at once and typed into in turn, and with them a "
 		    "bare relay (in the notes): the same program behind a loop "
 		    "of poll, read and write between two ptys, the floor for "
-		    "any tool in the middle.\n"
+		    "any tool in the middle. Each round in a new order "
+		    "(shuffled, the same in every run).\n"
 		    "- **attach**: from starting the attach command (`sess -a`, "
 		    "`dtach -a`, `tmux attach`, `screen -r`) on a fresh 80x24 "
 		    "terminal until that terminal (rendered with libvterm) shows "
