@@ -12,6 +12,7 @@
 
 #include "sockdir.h"
 #include "statedir.h"
+#include "util.h"
 
 int
 statedir_path(char *buf, size_t size)
@@ -71,24 +72,14 @@ statedir_check(const char *dir, int create)
 int
 statedir_join(char *buf, size_t size, const char *dir, const char *name)
 {
-	int	 n = snprintf(buf, size, "%s/%s", dir, name);
-
-	if (n < 0 || (size_t)n >= size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
+	return path_format(buf, size, "%s/%s", dir, name);
 }
 
 int
 statedir_temp(char *buf, size_t size, const char *dir, const char *name)
 {
-	int	 n = snprintf(buf, size, "%s/.%s.XXXXXX", dir, name);
-
-	if (n < 0 || (size_t)n >= size) {
-		errno = ENAMETOOLONG;
+	if (path_format(buf, size, "%s/.%s.XXXXXX", dir, name) == -1)
 		return -1;
-	}
 	return mkdtemp(buf) == NULL ? -1 : 0;
 }
 

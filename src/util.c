@@ -113,6 +113,22 @@ str_format(char *dst, size_t size, const char *fmt, ...)
 }
 
 int
+path_format(char *dst, size_t size, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int
 buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list	 ap;

@@ -27,6 +27,9 @@ size_t	 util_put_decimal(char *, int);
 /* snprintf for messages, where a cut-off end is no error. */
 void	 str_format(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* snprintf for paths, where it is: 0, or -1 with errno ENAMETOOLONG. */
+int	 path_format(char *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /* The one place errors are printed: "sess: MESSAGE" on stderr. */
 void	 sess_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
