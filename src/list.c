@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "card.h"
 #include "client.h"
 #include "config.h"
 #include "list.h"
@@ -284,24 +285,40 @@ lives_add(const char *name, void *arg)
 	return 0;
 }
 
-/* Asks every socket of l at once, then adds a row for each that has
+/* Reads the card of every socket of l, asks the servers of those that
+ * have none to trust all at once, then adds a row for each that has
  * one. */
 static int
 rows_add_live(const struct lives *l, struct row **rows, size_t *n,
     size_t *cap)
 {
 	const struct live	*s = (const struct live *)l->b.data;
-	struct probe_result	*ps;
+	struct probe_result	*ps, *ask;
 	struct row		*r;
-	size_t			 count = l->b.len / sizeof *s, i;
+	size_t			 count = l->b.len / sizeof *s, i, k, nask = 0;
 
 	if (count == 0)
 		return 0;
-	if ((ps = calloc(count, sizeof *ps)) == NULL)
+	if ((ps = calloc(2 * count, sizeof *ps)) == NULL)
 		return -1;
-	for (i = 0; i < count; i++)
+	ask = ps + count;
+	for (i = 0; i < count; i++) {
 		ps[i].path = s[i].path;
-	client_probe_all(ps, count);
+		if (card_read(l->dir, s[i].name, &ps[i].info,
+		    &ps[i].version) == 1)
+			ps[i].probe = PROBE_LIVE;
+		else
+			ask[nask++].path = s[i].path;
+	}
+	client_probe_all(ask, nask);
+	for (i = 0, k = 0; i < count; i++) {
+		if (k < nask && ps[i].path == ask[k].path) {
+			ps[i] = ask[k++];
+			/* Its server is gone, its card with it. */
+			if (ps[i].probe == PROBE_STALE)
+				card_remove(l->dir, s[i].name, -1);
+		}
+	}
 	for (i = 0; i < count; i++) {
 		if ((r = rows_grow(rows, *n, cap)) == NULL) {
 			free(ps);

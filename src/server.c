@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "card.h"
 #include "keys.h"
 #include "log.h"
 #include "proc.h"
@@ -144,6 +145,12 @@ server_relisten(struct server *s)
 	log_debug("listening again on %s", s->o->path);
 	close(old);
 	server_watch(s);
+	/* A new card beside the new socket; the old one, wherever it went
+	 * with its directory, is no longer locked, so no longer trusted. */
+	if (s->card == 1) {
+		close(s->card_fd);
+		s->card = 0;
+	}
 }
 
 /* Removes the socket, unless someone has put another in its place. */
@@ -159,6 +166,11 @@ server_unlink(struct server *s)
 		unlink(s->o->path);
 	close(s->lsock);
 	s->lsock = -1;
+	if (s->card == 1) {
+		card_remove(s->o->dir, s->o->name, s->card_fd);
+		close(s->card_fd);
+		s->card = 0;
+	}
 }
 
 /* The program ended: its last output is read for DRAIN_MS at most. */
@@ -438,6 +450,26 @@ server_ready_clients(struct server *s, struct server_poll *sp, int64_t now)
 	}
 }
 
+/* The session's card (card.h): made at the loop's first turn, written
+ * again after any turn that changed what it says. */
+static void
+server_card(struct server *s)
+{
+	if (s->card == 0) {
+		if ((s->card_fd = card_open(s->o->dir, s->o->name)) == -1) {
+			log_debug("no card: %s", strerror(errno));
+			s->card = -1;
+			return;
+		}
+		s->card = 1;
+	} else if (s->card == -1 ||
+	    !server_client_describe_changed(s, &s->card_shown))
+		return;
+	server_client_describe(s, &s->card_shown);
+	if (card_write(s->card_fd, &s->card_shown) == -1)
+		log_debug("card not written: %s", strerror(errno));
+}
+
 static void
 server_loop(struct server *s)
 {
@@ -445,6 +477,7 @@ server_loop(struct server *s)
 	int64_t			 now;
 
 	while (s->state != SESSION_ENDING) {
+		server_card(s);
 		now = now_ms();
 		server_poll_fixed(s, &sp);
 		server_poll_clients(s, &sp, now);

@@ -420,22 +420,41 @@ server_client_attach(struct server *s, struct client *c,
 		server_pty_winch(s);
 }
 
+/* What changes of what a listing shows. */
+int
+server_client_describe_changed(const struct server *s,
+    const struct proto_info *i)
+{
+	return i->state != (s->state == SESSION_EXITED ? INFO_EXITED :
+	    INFO_RUNNING) || i->status != s->status ||
+	    i->pid != (uint32_t)s->pid || i->clients != (uint32_t)s->attached ||
+	    i->rows != s->rows || i->cols != s->cols;
+}
+
+void
+server_client_describe(const struct server *s, struct proto_info *i)
+{
+	memset(i, 0, sizeof *i);
+	i->state = s->state == SESSION_EXITED ? INFO_EXITED : INFO_RUNNING;
+	i->status = s->status;
+	i->pid = (uint32_t)s->pid;
+	i->clients = (uint32_t)s->attached;
+	i->rows = s->rows;
+	i->cols = s->cols;
+	i->created = (uint64_t)s->created;
+	memcpy(i->cmd, s->cmd, sizeof i->cmd);
+	snprintf(i->version, sizeof i->version, "%s", SESS_VERSION);
+}
+
 static void
 server_client_info(struct server *s, struct client *c)
 {
-	struct proto_info	 i = { 0 };
+	struct proto_info	 i;
 	struct buf		 b = { 0 };
 
-	i.state = s->state == SESSION_EXITED ? INFO_EXITED : INFO_RUNNING;
-	i.status = s->status;
-	i.pid = (uint32_t)s->pid;
-	i.clients = (uint32_t)s->attached;
-	i.rows = s->rows;
-	i.cols = s->cols;
-	i.created = (uint64_t)s->created;
-	memcpy(i.cmd, s->cmd, sizeof i.cmd);
-	if (c->version >= 3)
-		snprintf(i.version, sizeof i.version, "%s", SESS_VERSION);
+	server_client_describe(s, &i);
+	if (c->version < 3)
+		i.version[0] = '\0';
 	proto_add_info(&b, &i);
 	server_client_send(c, &b);
 }

@@ -105,6 +105,10 @@ struct server {
 	int		 answered;	/* the last output went to a terminal
 					   that answers queries */
 	struct buf	 inq;		/* keys the program has not read */
+	int		 card;		/* card.h: 0 not yet opened, 1 open
+					   on card_fd, -1 none */
+	int		 card_fd;
+	struct proto_info card_shown;	/* what the card says */
 	struct client	*owner;		/* whose size the pty has */
 	struct client	*conns[MAX_CONNS];
 	int		 nconns;
@@ -126,6 +130,12 @@ void		 server_unlink(struct server *);
 
 /* server_client.c */
 void		 server_client_accept(struct server *);
+/* What a listing shows of the session, in INFO and on its card; whether
+ * the part of it that changes is no longer what *i says. */
+void		 server_client_describe(const struct server *,
+		    struct proto_info *);
+int		 server_client_describe_changed(const struct server *,
+		    const struct proto_info *);
 void		 server_client_ok(struct client *);
 /* ERROR with fmt (one %s, arg) as the last word to a request. */
 void		 server_client_error(struct client *, int, const char *,

@@ -507,10 +507,15 @@ test_sockdir_removed(void **state)
 	expect_detach(t, "\034", "sr");
 	term_free(t);
 	session_kill("sr");
-	/* The old directory, and the old socket in it, were left alone. */
+	/* The old directory, and the old socket in it, were left alone;
+	 * so was the old card, which the server keeps no more. */
 	snprintf(path, sizeof path, "%s/sr", moved);
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof path, "%s/.sr", moved);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(moved), 0);
 }
@@ -551,6 +556,9 @@ test_sockdir_unmakeable(void **state)
 	expect_screen(t, "[un exited with 0]");
 	assert_true(wait_pid_gone(server, TEST_TIMEOUT));
 	term_free(t);
+	/* Its card went with the directory, out of the server's reach. */
+	snprintf(path, sizeof path, "%s/sock/.un", moved);
+	assert_int_equal(unlink(path), 0);
 	snprintf(path, sizeof path, "%s/sock", moved);
 	assert_int_equal(rmdir(path), 0);
 	assert_int_equal(rmdir(moved), 0);

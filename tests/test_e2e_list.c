@@ -33,6 +33,28 @@ assert_comm(pid_t pid, const char *want)
 	free(comm);
 }
 
+/* DIR/.NAME: the card a session's server keeps for listings. */
+static const char *
+card_of(const char *name)
+{
+	static char	 path[PATH_MAX];
+	const char	*sock = sock_path(name);
+	const char	*slash = strrchr(sock, '/');
+
+	snprintf(path, sizeof path, "%.*s/.%s", (int)(slash - sock), sock,
+	    name);
+	return path;
+}
+
+static int
+card_exists(const char *name)
+{
+	struct stat	 st;
+
+	return lstat(card_of(name), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 0777) == 0600;
+}
+
 /* AGE is one or two units: 0s, 45s, 5m, 3h12m, 1d. */
 static int
 age_ok(const char *age)
@@ -280,9 +302,11 @@ test_server_killed(void **state)
 	assert_int_equal(code, 128 + SIGHUP);
 
 	assert_true(sock_exists("sk"));
+	assert_true(card_exists("sk"));
 	assert_true(list_get("sk", &row));
 	assert_string_equal(row.state, "stale");
 	assert_false(sock_exists("sk"));
+	assert_false(card_exists("sk"));
 	assert_int_equal(run_sess(&r, "-l", NULL), 0);
 	assert_int_equal(r.out.len, 0);
 	run_free(&r);
@@ -310,7 +334,10 @@ test_server_killed_attached(void **state)
 	assert_int_equal(term_termios(t, &tio), 0);
 	assert_true(termios_same(&tio, &t->initial));
 	term_free(t);
-	assert_true(list_get("ska", NULL));
+	/* The client can hear of the death before the server's card is
+	 * free (the kernel lets go of a dead process's files in no set
+	 * order): stale once it is. */
+	assert_true(wait_state("ska", "stale", TEST_TIMEOUT));
 	assert_false(sock_exists("ska"));
 }
 
@@ -341,8 +368,8 @@ test_stale_socket_reused(void **state)
 	assert_false(sock_exists("st2"));
 }
 
-/* A server that does not answer is shown as ? and does not hang the
- * listing. */
+/* A server that does not answer, and has no card to read instead, is
+ * shown as ? and does not hang the listing. */
 static void
 test_list_wedged(void **state)
 {
@@ -356,6 +383,7 @@ test_list_wedged(void **state)
 	server = server_pid("wg");
 	assert_true(server > 0);
 	kill(server, SIGSTOP);
+	assert_int_equal(unlink(card_of("wg")), 0);
 	start = now_ms();
 	assert_true(list_get_once("wg", &row));
 	assert_string_equal(row.state, "?");
@@ -366,6 +394,46 @@ test_list_wedged(void **state)
 	assert_true(wait_state("wg", "detached", TEST_TIMEOUT));
 	session_kill("wg");
 	session_kill("ok");
+}
+
+/* A listing reads each session's card, not its server: a stopped server
+ * is listed as it is, and its card follows a client that attaches and
+ * one that resizes; a session that ends takes its card with it. */
+static void
+test_list_cards(void **state)
+{
+	struct row	 row;
+	struct term	*t;
+	pid_t		 server;
+	char		 pid[16];
+
+	(void)state;
+	session_new("cd", "sleep", "1000", NULL);
+	assert_true(card_exists("cd"));
+	server = server_pid("cd");
+	assert_true(server > 0);
+	snprintf(pid, sizeof pid, "%d", (int)program_pid("cd"));
+	kill(server, SIGSTOP);
+	assert_true(list_get_once("cd", &row));
+	kill(server, SIGCONT);
+	assert_string_equal(row.state, "detached");
+	assert_string_equal(row.pid, pid);
+	assert_string_equal(row.size, "80x24");
+
+	t = term_sess(30, 100, "-a", "cd", NULL);
+	assert_true(wait_state("cd", "attached", TEST_TIMEOUT));
+	server = server_pid("cd");
+	kill(server, SIGSTOP);
+	assert_true(list_get_once("cd", &row));
+	kill(server, SIGCONT);
+	assert_string_equal(row.state, "attached");
+	assert_string_equal(row.size, "100x30");
+	expect_detach(t, "\034", "cd");
+	term_free(t);
+	assert_true(wait_state("cd", "detached", TEST_TIMEOUT));
+
+	session_kill("cd");
+	assert_false(card_exists("cd"));
 }
 
 /* Servers that do not answer are asked at once: three of them, each
@@ -389,8 +457,10 @@ test_list_wedged_together(void **state)
 		server[i] = server_pid(wedged[i]);
 		assert_true(server[i] > 0);
 	}
-	for (i = 0; i < nitems(wedged); i++)
+	for (i = 0; i < nitems(wedged); i++) {
 		kill(server[i], SIGSTOP);
+		assert_int_equal(unlink(card_of(wedged[i])), 0);
+	}
 	took = now_ms();
 	assert_int_equal(run_sess(&r, "-l", NULL), 0);
 	took = now_ms() - took;
@@ -429,6 +499,7 @@ main(void)
 		e2e_test(test_server_killed),
 		e2e_test(test_server_killed_attached),
 		e2e_test(test_stale_socket_reused),
+		e2e_test(test_list_cards),
 		e2e_test(test_list_wedged),
 		e2e_test(test_list_wedged_together),
 	};
