@@ -450,8 +450,10 @@ server_ready_clients(struct server *s, struct server_poll *sp, int64_t now)
 	}
 }
 
-/* The session's card (card.h): made at the loop's first turn, written
- * again after any turn that changed what it says. */
+/* The session's card (card.h): made as the server starts (before
+ * server_trim, which then lets go of the code that wrote it: an idle
+ * server never runs it again), written again after any turn of the loop
+ * that changed what it says. */
 static void
 server_card(struct server *s)
 {
@@ -730,6 +732,7 @@ server_resume(struct server *s)
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	log_open(server_who(s->o));
 	server_watch(s);
+	server_card(s);
 	if (!s->foreground)
 		server_trim();
 	server_loop(s);
@@ -773,6 +776,7 @@ server_daemon(const struct server_opts *o, struct start_error *e, int sp)
 	close(sp);
 	if (chdir("/") == -1)
 		_exit(1);
+	server_card(&s);
 	server_trim();
 	server_loop(&s);
 	log_debug("ending");

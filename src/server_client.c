@@ -443,7 +443,9 @@ server_client_describe(const struct server *s, struct proto_info *i)
 	i->cols = s->cols;
 	i->created = (uint64_t)s->created;
 	memcpy(i->cmd, s->cmd, sizeof i->cmd);
-	snprintf(i->version, sizeof i->version, "%s", SESS_VERSION);
+	_Static_assert(sizeof SESS_VERSION <= sizeof i->version,
+	    "SESS_VERSION too long for INFO");
+	memcpy(i->version, SESS_VERSION, sizeof SESS_VERSION);
 }
 
 static void
