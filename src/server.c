@@ -468,8 +468,14 @@ server_card(struct server *s)
 	    !server_client_describe_changed(s, &s->card_shown))
 		return;
 	server_client_describe(s, &s->card_shown);
-	if (card_write(s->card_fd, &s->card_shown) == -1)
-		log_debug("card not written: %s", strerror(errno));
+	if (card_write(s->card_fd, &s->card_shown) == -1) {
+		/* What it still says may be out of date: its lock goes, so
+		 * that listings ask this server instead. */
+		log_debug("card not written, dropped: %s", strerror(errno));
+		card_remove(s->o->dir, s->o->name, s->card_fd);
+		close(s->card_fd);
+		s->card = -1;
+	}
 }
 
 static void

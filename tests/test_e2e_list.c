@@ -1,9 +1,14 @@
 /* Listing and ending sessions: sess -l, bare sess, -l -1, -k, stale
  * sockets, servers that do not answer, servers that die. */
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <linux/fs.h>
+
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -436,6 +441,45 @@ test_list_cards(void **state)
 	assert_false(card_exists("cd"));
 }
 
+/* A card its server could not write again is dropped, not left saying
+ * what is no longer so: once a client attached, a stopped server is
+ * asked (and shown as ?), not listed as detached from the old card. */
+static void
+test_list_card_unwritable(void **state)
+{
+	struct row	 row;
+	struct term	*t;
+	pid_t		 server;
+	int		 fd, flags;
+
+	(void)state;
+	session_new("cu", "sleep", "1000", NULL);
+	assert_true(card_exists("cu"));
+	assert_true((fd = open(card_of("cu"), O_RDONLY)) != -1);
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == -1 ||
+	    (flags |= FS_IMMUTABLE_FL,
+	    ioctl(fd, FS_IOC_SETFLAGS, &flags)) == -1) {
+		print_message("no immutable files here: %s\n",
+		    strerror(errno));
+		close(fd);
+		session_kill("cu");
+		skip();
+	}
+	t = term_sess(24, 80, "-a", "cu", NULL);
+	assert_true(wait_state("cu", "attached", TEST_TIMEOUT));
+	server = server_pid("cu");
+	kill(server, SIGSTOP);
+	assert_true(list_get_once("cu", &row));
+	kill(server, SIGCONT);
+	flags &= ~FS_IMMUTABLE_FL;
+	assert_int_equal(ioctl(fd, FS_IOC_SETFLAGS, &flags), 0);
+	close(fd);
+	assert_string_equal(row.state, "?");
+	expect_detach(t, "\034", "cu");
+	term_free(t);
+	session_kill("cu");
+}
+
 /* Servers that do not answer are asked at once: three of them, each
  * given REQUEST_TIMEOUT, cost one listing less than twice that (one after
  * another they would cost three times), and the live session beside them
@@ -500,6 +544,7 @@ main(void)
 		e2e_test(test_server_killed_attached),
 		e2e_test(test_stale_socket_reused),
 		e2e_test(test_list_cards),
+		e2e_test(test_list_card_unwritable),
 		e2e_test(test_list_wedged),
 		e2e_test(test_list_wedged_together),
 	};
