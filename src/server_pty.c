@@ -109,16 +109,16 @@ server_pty_start(struct server *s, struct start_error *e)
 		posix_spawnattr_destroy(&attr);
 		goto fail_env;
 	}
+	/* Set up (a failure of which stays START_FORK), then spawned. */
 	if ((err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) != 0 ||
-	    (err = posix_spawnattr_setsigmask(&attr, &none)) != 0 ||
-	    (err = posix_spawnattr_setsigdefault(&attr, &all)) != 0 ||
+	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) == 0 &&
+	    (err = posix_spawnattr_setsigmask(&attr, &none)) == 0 &&
+	    (err = posix_spawnattr_setsigdefault(&attr, &all)) == 0 &&
 	    (err = posix_spawn_file_actions_addopen(&fa, 0, slave, O_RDWR,
-	    0)) != 0 ||
-	    (err = posix_spawn_file_actions_adddup2(&fa, 0, 1)) != 0 ||
-	    (err = posix_spawn_file_actions_adddup2(&fa, 0, 2)) != 0)
-		e->stage = START_FORK;
-	else if ((err = posix_spawnp(&s->pid, s->o->argv[0], &fa, &attr,
+	    0)) == 0 &&
+	    (err = posix_spawn_file_actions_adddup2(&fa, 0, 1)) == 0 &&
+	    (err = posix_spawn_file_actions_adddup2(&fa, 0, 2)) == 0 &&
+	    (err = posix_spawnp(&s->pid, s->o->argv[0], &fa, &attr,
 	    s->o->argv, env)) != 0)
 		e->stage = START_EXEC;
 	posix_spawn_file_actions_destroy(&fa);

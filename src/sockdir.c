@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "sockdir.h"
+#include "util.h"
 
 int
 name_check(const char *name)
@@ -131,10 +132,11 @@ int
 sockdir_join(char *buf, size_t size, const char *dir, const char *name)
 {
 	struct sockaddr_un	 sa;
-	int			 n;
 
-	n = snprintf(buf, size, "%s/%s", dir, name);
-	if (n < 0 || (size_t)n >= size || (size_t)n >= sizeof sa.sun_path) {
+	if (path_format(buf, size, "%s/%s", dir, name) == -1)
+		return -1;
+	/* And short enough to bind or dial. */
+	if (strlen(buf) >= sizeof sa.sun_path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
