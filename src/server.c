@@ -161,16 +161,17 @@ server_unlink(struct server *s)
 
 	if (s->lsock == -1)
 		return;
-	if (stat(s->o->path, &st) == 0 && st.st_dev == s->sock_dev &&
-	    st.st_ino == s->sock_ino)
-		unlink(s->o->path);
-	close(s->lsock);
-	s->lsock = -1;
+	/* The card first: whoever sees the socket gone sees no card. */
 	if (s->card == 1) {
 		card_remove(s->o->dir, s->o->name, s->card_fd);
 		close(s->card_fd);
 		s->card = 0;
 	}
+	if (stat(s->o->path, &st) == 0 && st.st_dev == s->sock_dev &&
+	    st.st_ino == s->sock_ino)
+		unlink(s->o->path);
+	close(s->lsock);
+	s->lsock = -1;
 }
 
 /* The program ended: its last output is read for DRAIN_MS at most. */

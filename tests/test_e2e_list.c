@@ -60,6 +60,14 @@ card_exists(const char *name)
 	    (st.st_mode & 0777) == 0600;
 }
 
+/* The card of a new session: its server makes it just after its creator
+ * heard it started, so it is waited for. */
+static int
+card_made(const char *name)
+{
+	return wait_file(card_of(name), TEST_TIMEOUT) && card_exists(name);
+}
+
 /* AGE is one or two units: 0s, 45s, 5m, 3h12m, 1d. */
 static int
 age_ok(const char *age)
@@ -307,7 +315,7 @@ test_server_killed(void **state)
 	assert_int_equal(code, 128 + SIGHUP);
 
 	assert_true(sock_exists("sk"));
-	assert_true(card_exists("sk"));
+	assert_true(card_made("sk"));
 	assert_true(list_get("sk", &row));
 	assert_string_equal(row.state, "stale");
 	assert_false(sock_exists("sk"));
@@ -414,7 +422,7 @@ test_list_cards(void **state)
 
 	(void)state;
 	session_new("cd", "sleep", "1000", NULL);
-	assert_true(card_exists("cd"));
+	assert_true(card_made("cd"));
 	server = server_pid("cd");
 	assert_true(server > 0);
 	snprintf(pid, sizeof pid, "%d", (int)program_pid("cd"));
@@ -454,7 +462,7 @@ test_list_card_unwritable(void **state)
 
 	(void)state;
 	session_new("cu", "sleep", "1000", NULL);
-	assert_true(card_exists("cu"));
+	assert_true(card_made("cu"));
 	assert_true((fd = open(card_of("cu"), O_RDONLY)) != -1);
 	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == -1 ||
 	    (flags |= FS_IMMUTABLE_FL,
