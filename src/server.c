@@ -143,6 +143,7 @@ server_relisten(struct server *s)
 		return;
 	}
 	log_debug("listening again on %s", s->o->path);
+	watch_forget(&s->wait, old);
 	close(old);
 	server_watch(s);
 	/* A new card beside the new socket; the old one, wherever it went
@@ -170,6 +171,7 @@ server_unlink(struct server *s)
 	if (stat(s->o->path, &st) == 0 && st.st_dev == s->sock_dev &&
 	    st.st_ino == s->sock_ino)
 		unlink(s->o->path);
+	watch_forget(&s->wait, s->lsock);
 	close(s->lsock);
 	s->lsock = -1;
 }
@@ -490,7 +492,8 @@ server_loop(struct server *s)
 		now = now_ms();
 		server_poll_fixed(s, &sp);
 		server_poll_clients(s, &sp, now);
-		if (poll(sp.pfd, (nfds_t)sp.n, server_timeout(s, now)) == -1) {
+		if (watch_wait(&s->wait, sp.pfd, (nfds_t)sp.n,
+		    server_timeout(s, now)) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_debug("poll: %s", strerror(errno));
@@ -619,22 +622,6 @@ server_who(const struct server_opts *o)
 	return who;
 }
 
-int
-server_foreground(const struct server_opts *o, struct start_error *e)
-{
-	struct server	 s;
-
-	if (server_init(&s, o, e) == -1)
-		return -1;
-	s.foreground = 1;
-	log_open(server_who(o));
-	server_loop(&s);
-	server_client_flush_all(&s);
-	server_unlink(&s);
-	server_free(&s);
-	return s.status;
-}
-
 /* The server runs a small part of the code and tables it shares a binary
  * with (the client's, adopt's, most of the libraries'), but the kernel
  * maps the pages around each one it touches (64 KiB, or a whole large
@@ -733,21 +720,44 @@ server_trim(void)
 /* Serves a session an upgrade handed over (server_upgrade.c has filled
  * in *s, its model and clients) until it ends, as server_daemon or
  * server_foreground would have: the exit status for the foreground. */
+/* A started session's life, to its end. What the loop needs only once
+ * (the card, the watch's tables) is made before server_trim, which then
+ * lets go of the code that made it: an idle server never runs it again. */
+static int
+server_run(struct server *s, int trim)
+{
+	server_card(s);
+	watch_init(&s->wait);
+	if (trim)
+		server_trim();
+	server_loop(s);
+	watch_free(&s->wait);
+	log_debug("ending");
+	server_client_flush_all(s);
+	server_unlink(s);
+	server_free(s);
+	return s->status;
+}
+
+int
+server_foreground(const struct server_opts *o, struct start_error *e)
+{
+	struct server	 s;
+
+	if (server_init(&s, o, e) == -1)
+		return -1;
+	s.foreground = 1;
+	log_open(server_who(o));
+	return server_run(&s, 0);
+}
+
 int
 server_resume(struct server *s)
 {
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	log_open(server_who(s->o));
 	server_watch(s);
-	server_card(s);
-	if (!s->foreground)
-		server_trim();
-	server_loop(s);
-	log_debug("ending");
-	server_client_flush_all(s);
-	server_unlink(s);
-	server_free(s);
-	return s->status;
+	return server_run(s, !s->foreground);
 }
 
 /* The server's process, in a session of its own: nothing of the
@@ -783,13 +793,7 @@ server_daemon(const struct server_opts *o, struct start_error *e, int sp)
 	close(sp);
 	if (chdir("/") == -1)
 		_exit(1);
-	server_card(&s);
-	server_trim();
-	server_loop(&s);
-	log_debug("ending");
-	server_client_flush_all(&s);
-	server_unlink(&s);
-	server_free(&s);
+	server_run(&s, 1);
 	/* exit, so that leak checkers see the end; the creator's stdio
 	 * went to /dev/null above, nothing of it is flushed. */
 	exit(0);

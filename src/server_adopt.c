@@ -107,6 +107,7 @@ server_adopt_shell_gone(struct server *s)
 {
 	struct adopt_error	 ae;
 
+	watch_forget(&s->wait, s->adopt.shell_pidfd);
 	if (adopt_restore_sighup(&s->adopt, &ae) == -1)
 		log_debug("SIGHUP not restored: %s", ae.msg);
 }
@@ -117,6 +118,7 @@ server_adopt_hangup(struct server *s)
 {
 	struct adopt_error	 ae;
 
+	watch_forget(&s->wait, s->adopt.shell_pidfd);
 	if (s->adopt.shell_pidfd != -1 &&
 	    adopt_restore_sighup(&s->adopt, &ae) == -1)
 		log_debug("SIGHUP not restored: %s", ae.msg);

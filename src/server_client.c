@@ -272,6 +272,7 @@ server_client_release(struct server *s, struct client *c, int reason,
 	buf_free(&reset);
 	if (c->tty_shared)
 		fcntl(c->tty, F_SETFL, c->tty_flags);
+	watch_forget(&s->wait, c->tty);
 	close(c->tty);
 	c->tty = -1;
 	keys_free(c->keys);
@@ -303,6 +304,7 @@ server_client_free(struct server *s, struct client *c)
 	server_checkpoint_forget(s, c);
 	if (c->passed != -1)
 		close(c->passed);
+	watch_forget(&s->wait, c->sock);
 	close(c->sock);
 	buf_free(&c->in);
 	buf_free(&c->out);

@@ -18,6 +18,7 @@
 #include "proto.h"
 #include "screen.h"
 #include "server.h"
+#include "watch.h"
 
 #define MAX_CONNS	(MAX_CLIENTS + MAX_CONNS_EXTRA)
 
@@ -91,6 +92,7 @@ struct server {
 	int		 watch;
 	int		 master;
 	int		 sigfd;
+	struct watch	 wait;		/* what the loop waits on */
 	pid_t		 pid;
 	int		 status;	/* its exit status, 128+N for signal N */
 	int64_t		 drain_until;

@@ -154,8 +154,10 @@ server_pty_hangup(struct server *s)
 void
 server_pty_close(struct server *s)
 {
-	if (s->master != -1)
+	if (s->master != -1) {
+		watch_forget(&s->wait, s->master);
 		close(s->master);
+	}
 	s->master = -1;
 }
 
