@@ -23,6 +23,7 @@
  * PASTE_TIME without input. Nothing else depends on time. */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,11 @@ struct keys {
 	TermKeyKey	 swallow_key;
 
 	struct buf	 work;
+
+	/* Printable bytes found to be keys of their own and not the
+	 * chord's first key, and those found not to be (keys_plain). */
+	uint8_t		 plain[16];
+	uint8_t		 known[16];
 };
 
 static const struct {
@@ -719,6 +725,28 @@ keys_detached(struct keys *k, const struct token *chord,
 		k->swallow_key = chord->key;
 }
 
+/* Whether byte b, typed with nothing pending, held or pasted, only goes
+ * on: each printable byte is asked of the whole path (framing, libtermkey,
+ * the chord) the first time it comes, and the answer kept, so that typed
+ * text is passed on as it is without libtermkey's work for every key. */
+static int
+keys_plain(struct keys *k, unsigned char b)
+{
+	struct token	 t;
+	unsigned	 i = (b - 0x20u) >> 3, bit = 1u << (b & 7);
+
+	if (b < 0x20 || b > 0x7e)
+		return 0;
+	if (!(k->known[i] & bit)) {
+		keys_token(k, &b, 1, &t);
+		if (t.type == TOK_KEY && t.len == 1 && !t.report &&
+		    !keys_match(k, &t, &b, 0))
+			k->plain[i] |= bit;
+		k->known[i] |= bit;
+	}
+	return (k->plain[i] & bit) != 0;
+}
+
 int
 keys_input(struct keys *k, const char *buf, size_t len, int64_t now,
     int strip, struct buf *out)
@@ -746,7 +774,14 @@ keys_input(struct keys *k, const char *buf, size_t len, int64_t now,
 	if (k->paste)
 		k->paste_last = now;
 
-	for (i = 0; i < n; i += t.len) {
+	i = 0;
+	if (!k->pending && !k->paste && !k->swallow) {
+		while (i < n && keys_plain(k, p[i]))
+			i++;
+		if (i > 0)
+			keys_release(k, p, i, out);
+	}
+	for (; i < n; i += t.len) {
 		if (k->paste) {
 			t.len = keys_paste(k, p + i, n - i, out);
 			continue;

@@ -464,6 +464,14 @@ test_other_chords(void **state)
 	(void)state;
 	expect("C-q", S("a\x11"), KEYS_DETACH, S("a"));
 	expect("C-q", S("\033[113;5u"), KEYS_DETACH, S(""));
+	/* A printable chord, among typed text that goes on as it is. */
+	expect("q", S("abq"), KEYS_DETACH, S("ab"));
+	expect("q", S("aqa"), KEYS_DETACH, S("a"));
+	expect_same("q", S("abQ"));
+	/* The second key of a chord is text of its own unless it follows
+	 * the first, however often it came before. */
+	expect("C-a q", S("qq\001q"), KEYS_DETACH, S("qq"));
+	expect_same("C-a q", S("qq\001aq"));
 	expect_same("C-q", S("q\033\x11\033[113;7u\x1c"));
 	expect("M-d", S("a\033d"), KEYS_DETACH, S("a"));
 	expect("M-d", S("\033[100;3u"), KEYS_DETACH, S(""));
