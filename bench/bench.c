@@ -3822,10 +3822,14 @@ main(int argc, char **argv)
 	exe[n] = '\0';
 
 	cfg.corpus_mib = quick ? 16 : 64;
-	cfg.tput_rounds = quick ? 2 : 5;
+	/* Targets of a few percent on medians of a noisy machine: enough
+	 * rounds that the median of each moves less than that from run to
+	 * run (a round trip is a fraction of a millisecond; 2000 of them
+	 * put a p50's sampling error near 1%). */
+	cfg.tput_rounds = quick ? 2 : 7;
 	cfg.tput_det_rounds = quick ? 3 : 9;
-	cfg.lat_warm = quick ? 20 : 50;
-	cfg.lat_n = quick ? 200 : 500;
+	cfg.lat_warm = quick ? 20 : 100;
+	cfg.lat_n = quick ? 200 : 2000;
 	cfg.attach_n = quick ? 5 : 15;
 	cfg.mem_n = quick ? 1 : 3;
 	cfg.scale_n = quick ? 30 : 100;
