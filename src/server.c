@@ -1,5 +1,6 @@
 /* The session server: the program's pty, the listening socket, and every
- * connected client, in one poll loop; its signals, its start and its end.
+ * connected client, in one loop (which waits through watch.c); its
+ * signals, its start and its end.
  *
  * An attached client hands over its terminal, so output goes pty → server
  * → terminal and keys terminal → server → pty, each in one hop. Nothing
