@@ -100,6 +100,10 @@
  * back to the system once a flood is over. */
 #define MODEL_KEEP (64 * 1024)
 
+/* The most of the buffer keys go through that the server keeps from one
+ * read of a terminal to the next; a paste's larger one goes back. */
+#define KEYS_KEEP 4096
+
 /* How long a session whose program exited waits, unattached, for someone
  * to collect its status (seconds). */
 #define EXITED_LINGER (7 * 24 * 3600)

@@ -688,6 +688,24 @@ server_client_answerer(struct server *s)
 	return NULL;
 }
 
+/* What the keys of one read become, kept from read to read, so that
+ * typing allocates nothing; what a paste grew it to is let go after. */
+static struct buf	 server_client_keys_out;
+
+static struct buf *
+server_client_keys_begin(void)
+{
+	buf_reset(&server_client_keys_out);
+	return &server_client_keys_out;
+}
+
+static void
+server_client_keys_end(struct buf *out)
+{
+	if (out->cap > KEYS_KEEP)
+		buf_free(out);
+}
+
 /* Keys from a terminal: the chord is looked for, the rest goes on. The
  * terminal's answers to queries go on only from the terminal that had
  * the last output as the answerer: a query it had was answered by no
@@ -695,7 +713,7 @@ server_client_answerer(struct server *s)
 int
 server_client_read_tty(struct server *s, struct client *c)
 {
-	struct buf	 out = { 0 };
+	struct buf	*out;
 	ssize_t		 n;
 	int		 rc = KEYS_FORWARD;
 	int		 rel = 0;
@@ -710,21 +728,22 @@ server_client_read_tty(struct server *s, struct client *c)
 	}
 	if (n == 0)
 		return -1;
+	out = server_client_keys_begin();
 	if (c->keys != NULL) {
 		rc = keys_input(c->keys, server_readbuf, (size_t)n, now_ms(),
-		    !c->answering, &out);
+		    !c->answering, out);
 		rel = keys_release_follows(c->keys);
 	} else {
-		buf_add(&out, server_readbuf, (size_t)n);
+		buf_add(out, server_readbuf, (size_t)n);
 		if (!c->answering)
-			out.len = keys_strip_reports(out.data, out.len);
+			out->len = keys_strip_reports(out->data, out->len);
 	}
-	if (!(c->flags & ATTACH_READONLY) && out.len > 0) {
+	if (!(c->flags & ATTACH_READONLY) && out->len > 0) {
 		if (s->owner != c)
 			server_client_take_size(s, c);
-		server_pty_input(s, out.data, out.len);
+		server_pty_input(s, out->data, out->len);
 	}
-	buf_free(&out);
+	server_client_keys_end(out);
 	if (rc == KEYS_DETACH)
 		server_client_release(s, c, EXIT_DETACHED, 0,
 		    rel ? EXIT_RELEASE_FOLLOWS : 0);
@@ -734,12 +753,12 @@ server_client_read_tty(struct server *s, struct client *c)
 void
 server_client_expire_keys(struct server *s, struct client *c, int64_t now)
 {
-	struct buf	 out = { 0 };
+	struct buf	*out = server_client_keys_begin();
 
-	keys_expire(c->keys, now, !c->answering, &out);
-	if (!(c->flags & ATTACH_READONLY))
-		server_pty_input(s, out.data, out.len);
-	buf_free(&out);
+	keys_expire(c->keys, now, !c->answering, out);
+	if (!(c->flags & ATTACH_READONLY) && out->len > 0)
+		server_pty_input(s, out->data, out->len);
+	server_client_keys_end(out);
 }
 
 /* A new connection, from our user or root only. */
