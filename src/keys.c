@@ -733,10 +733,12 @@ static int
 keys_plain(struct keys *k, unsigned char b)
 {
 	struct token	 t;
-	unsigned	 i = (b - 0x20u) >> 3, bit = 1u << (b & 7);
+	unsigned	 i, bit;
 
 	if (b < 0x20 || b > 0x7e)
 		return 0;
+	i = (b - 0x20u) >> 3;
+	bit = 1u << (b & 7);
 	if (!(k->known[i] & bit)) {
 		keys_token(k, &b, 1, &t);
 		if (t.type == TOK_KEY && t.len == 1 && !t.report &&

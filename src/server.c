@@ -718,9 +718,6 @@ server_trim(void)
 		    MADV_DONTNEED);
 }
 
-/* Serves a session an upgrade handed over (server_upgrade.c has filled
- * in *s, its model and clients) until it ends, as server_daemon or
- * server_foreground would have: the exit status for the foreground. */
 /* A started session's life, to its end. What the loop needs only once
  * (the card, the watch's tables) is made before server_trim, which then
  * lets go of the code that made it: an idle server never runs it again. */
@@ -752,6 +749,9 @@ server_foreground(const struct server_opts *o, struct start_error *e)
 	return server_run(&s, 0);
 }
 
+/* Serves a session an upgrade handed over (server_upgrade.c has filled
+ * in *s, its model and clients) until it ends, as server_daemon or
+ * server_foreground would have: the exit status for the foreground. */
 int
 server_resume(struct server *s)
 {
