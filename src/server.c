@@ -112,6 +112,19 @@ server_watch(struct server *s)
 		log_debug("inotify on %s: %s", s->o->dir, strerror(errno));
 }
 
+/* The card let go (its lock with it), removed first if remove; then
+ * says what comes next: 0 a new card, -1 none. */
+static void
+server_card_close(struct server *s, int remove, int then)
+{
+	if (s->card != 1)
+		return;
+	if (remove)
+		card_remove(s->o->dir, s->o->name, s->card_fd);
+	close(s->card_fd);
+	s->card = then;
+}
+
 /* Something left the socket directory, or the directory itself went:
  * when it was our socket, make the directory again (under the same rules
  * as sess itself) and listen on a new socket. A path someone else took
@@ -149,10 +162,7 @@ server_relisten(struct server *s)
 	server_watch(s);
 	/* A new card beside the new socket; the old one, wherever it went
 	 * with its directory, is no longer locked, so no longer trusted. */
-	if (s->card == 1) {
-		close(s->card_fd);
-		s->card = 0;
-	}
+	server_card_close(s, 0, 0);
 }
 
 /* Removes the socket, unless someone has put another in its place. */
@@ -164,11 +174,7 @@ server_unlink(struct server *s)
 	if (s->lsock == -1)
 		return;
 	/* The card first: whoever sees the socket gone sees no card. */
-	if (s->card == 1) {
-		card_remove(s->o->dir, s->o->name, s->card_fd);
-		close(s->card_fd);
-		s->card = 0;
-	}
+	server_card_close(s, 1, 0);
 	if (stat(s->o->path, &st) == 0 && st.st_dev == s->sock_dev &&
 	    st.st_ino == s->sock_ino)
 		unlink(s->o->path);
@@ -476,9 +482,7 @@ server_card(struct server *s)
 		/* What it still says may be out of date: its lock goes, so
 		 * that listings ask this server instead. */
 		log_debug("card not written, dropped: %s", strerror(errno));
-		card_remove(s->o->dir, s->o->name, s->card_fd);
-		close(s->card_fd);
-		s->card = -1;
+		server_card_close(s, 1, -1);
 	}
 }
 
