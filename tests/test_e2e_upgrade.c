@@ -569,9 +569,8 @@ test_skew_newer(void **state)
 	assert_non_null(strstr(r.err.data, "runs a newer sess (protocol 99)"));
 	assert_non_null(strstr(r.err.data, future_bin));
 	run_free(&r);
-	assert_int_equal(run_sess(&r, "dump", "fut", NULL), 0);
-	assert_non_null(strstr(r.out.data, "42"));
-	run_free(&r);
+	/* The shell answers when it gets to it: dump until it has. */
+	expect_dump("fut", NULL, "42");
 	t = term_sess(24, 80, "-a", "fut", NULL);
 	expect_output(t, "runs a newer sess");
 	expect_shell(t, 3, 11);
